@@ -1,0 +1,572 @@
+package io.jpmem.heap;
+
+import static io.jpmem.heap.internal.HeapFormat.*;
+
+import io.jpmem.heap.HeapOpenException.Reason;
+import io.jpmem.heap.internal.FileSpace;
+import io.jpmem.heap.internal.HeaderSelection;
+import io.jpmem.heap.internal.HeapHeader;
+import io.jpmem.heap.internal.HeapLayout;
+import io.jpmem.heap.internal.TypeEntryCodec;
+import io.jpmem.persist.Durability;
+import io.jpmem.persist.FlushMechanism;
+import io.jpmem.persist.PersistenceDomain;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A persistent heap: a memory-mapped file holding typed blocks, named roots and a type table, that
+ * a later run (or the same run after a crash) finds again as it was.
+ *
+ * <pre>{@code
+ * try (PersistentHeap heap = PersistentHeap.openOrCreate(Path.of("data/app.heap"), HeapOptions.defaults())) {
+ *     long record = heap.objectAreaOffset();          // raw space until the allocator exists
+ *     heap.putLong(record, 42);
+ *     heap.persist(record, 8);                         // durable from here on
+ *     if (heap.roots().get("answer").isEmpty()) heap.roots().create("answer", record);
+ * }
+ * }</pre>
+ *
+ * <h2>Durability</h2>
+ * A raw store ({@code put*}) is visible at once and durable after {@link #persist} of a range that
+ * covers it (or {@link #flush} then {@link #drain}). In {@link Durability#PROCESS} mode a persisted
+ * store survives the death of the JVM; in {@link Durability#POWER} mode it survives power loss.
+ * Root and type table updates are atomic and durable when their call returns. {@link #close} marks
+ * the heap as cleanly shut down; it does not flush stores the program did not persist.
+ *
+ * <h2>Bounds</h2>
+ * Raw access is confined to the object area, {@code [objectAreaOffset(), objectAreaEnd())}: an
+ * offset outside it throws {@link IndexOutOfBoundsException}, never touches memory, and never
+ * crashes the JVM. Multi-byte values are little-endian and must be naturally aligned (a misaligned
+ * offset throws {@link IllegalArgumentException}), so that every store of up to 8 bytes is a single
+ * store that a crash cannot tear.
+ *
+ * <h2>Threads and failure</h2>
+ * All methods are thread-safe; raw stores have no isolation (see Foundation II's transactions).
+ * After {@link #close}, every method throws {@link IllegalStateException}. Once the heap has found
+ * itself corrupt, every method throws {@link HeapCorruptedException} with the first message, and
+ * close leaves the file marked as not cleanly shut down.
+ */
+public final class PersistentHeap implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("io.jpmem.heap");
+
+    /** {@link #problem} when closed. */
+    private static final Object CLOSED = new Object();
+
+    private final Path path;
+    private final AccessMode accessMode;
+    private final HeapFiles.Mapped mapped;
+    private final PersistenceDomain domain;
+    private final MemorySegment view;
+    private final HeapLayout layout;
+    private final long objectStart;
+    private final long objectEnd;
+    private final boolean writable;
+    private final boolean closedCleanly;
+    private final List<String> notes;
+    private final Roots roots;
+    private final TypeTable types;
+    private HeapHeader header;
+    private int headerCopy;
+    /** null while usable; {@link #CLOSED}, or the first {@link HeapCorruptedException}. */
+    private volatile Object problem;
+
+    private PersistentHeap(Path path, AccessMode accessMode, Durability durability, HeapFiles.Mapped mapped) {
+        this.path = path;
+        this.accessMode = accessMode;
+        this.mapped = mapped;
+        this.header = mapped.selection().header();
+        this.headerCopy = mapped.selection().copyIndex();
+        this.layout = header.layout();
+        this.domain = PersistenceDomain.of(accessMode == AccessMode.READ_WRITE ? durability : Durability.PROCESS,
+                mapped.segment(), mapped.syncMapping());
+        this.view = domain.view();
+        this.objectStart = layout.objectAreaOffset();
+        this.objectEnd = layout.objectAreaEnd();
+        this.writable = accessMode != AccessMode.READ_ONLY;
+        this.closedCleanly = header.cleanShutdown();
+        this.notes = new ArrayList<>(mapped.selection().notes());
+
+        TypeEntryCodec.Decoded typeTable = TypeEntryCodec.decodeTable(
+                view.asSlice(layout.typeTableOffset(), layout.typeTableByteSize()));
+        Roots.Loaded rootTable = Roots.load(view, layout.rootTableOffset(), layout.rootSlotCount(), this::isValidReference);
+        List<String> problems = new ArrayList<>(typeTable.problems());
+        problems.addAll(rootTable.problems());
+        if (!problems.isEmpty()) {
+            throw new HeapOpenException(path, Reason.CORRUPT, String.join("; ", problems), null, problems);
+        }
+        long usedTypeBytes = view.get(LE_LONG, layout.typeTableOffset() + TT_USED_BYTES);
+        this.types = new TypeTable(this, domain, layout.typeTableOffset(), layout.typeTableByteSize(),
+                typeTable.types(), usedTypeBytes);
+        this.roots = new Roots(this, domain, layout.rootTableOffset(), layout.rootSlotCount(), rootTable.slots());
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    /**
+     * Creates a new heap file and opens it read-write.
+     *
+     * @param path where to create it; missing parent directories are created
+     * @param options durability and sizes
+     * @return the open heap
+     * @throws HeapOpenException with {@link Reason#ALREADY_EXISTS} if the path exists, or
+     *     {@link Reason#IO_ERROR}
+     * @throws IllegalArgumentException if the sizes in {@code options} do not fit together
+     */
+    public static PersistentHeap create(Path path, HeapOptions options) {
+        Path absolute = path.toAbsolutePath();
+        HeapFiles.create(absolute, options);
+        return open(absolute, AccessMode.READ_WRITE, options.durability());
+    }
+
+    /**
+     * Opens an existing heap read-write with {@link Durability#POWER}.
+     *
+     * @throws HeapOpenException if the file is missing, not a heap, truncated, of a newer format,
+     *     fails its checksum, is corrupt or is open elsewhere; the file is then left unchanged
+     */
+    public static PersistentHeap open(Path path) {
+        return open(path, AccessMode.READ_WRITE, Durability.POWER);
+    }
+
+    /**
+     * Opens an existing heap read-write.
+     *
+     * @param durability the durability mode for this run (it is not recorded in the file)
+     * @throws HeapOpenException as for {@link #open(Path)}
+     */
+    public static PersistentHeap open(Path path, Durability durability) {
+        return open(path, AccessMode.READ_WRITE, durability);
+    }
+
+    /**
+     * Opens a heap, creating it with {@code options} if there is no file at {@code path}.
+     *
+     * @throws HeapOpenException as for {@link #open(Path)} and {@link #create}
+     */
+    public static PersistentHeap openOrCreate(Path path, HeapOptions options) {
+        Path absolute = path.toAbsolutePath();
+        if (!absolute.toFile().exists()) {
+            try {
+                return create(absolute, options);
+            } catch (HeapOpenException e) {
+                if (e.reason() != Reason.ALREADY_EXISTS) {
+                    throw e; // another process created it first: open theirs
+                }
+            }
+        }
+        return open(absolute, AccessMode.READ_WRITE, options.durability());
+    }
+
+    /**
+     * Opens a heap read-only under a shared lock; nothing is ever written to the file.
+     *
+     * @throws HeapOpenException as for {@link #open(Path)}; {@link Reason#LOCKED} if it is open read-write
+     */
+    public static PersistentHeap openReadOnly(Path path) {
+        return open(path, AccessMode.READ_ONLY, Durability.PROCESS);
+    }
+
+    /**
+     * Opens a heap in a given access mode.
+     *
+     * @throws HeapOpenException as for {@link #open(Path)}
+     */
+    public static PersistentHeap open(Path path, AccessMode accessMode, Durability durability) {
+        Objects.requireNonNull(accessMode, "accessMode");
+        Objects.requireNonNull(durability, "durability");
+        Path absolute = path.toAbsolutePath();
+        HeapFiles.Mapped mapped = HeapFiles.open(absolute, accessMode, durability);
+        PersistentHeap heap;
+        try {
+            heap = new PersistentHeap(absolute, accessMode, durability, mapped);
+            if (heap.writable) {
+                HeapHeader h = heap.header;
+                heap.writeHeader(h.next(h.flags() & ~FLAG_CLEAN_SHUTDOWN, h.openCount() + 1,
+                        System.currentTimeMillis(), h.lastCloseMillis()));
+            }
+        } catch (RuntimeException | Error e) {
+            mapped.release();
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "jpmem: opened heap " + absolute + " " + accessMode
+                + ", durability " + heap.domain.durability() + " (" + heap.domain.mechanism().label() + "), max "
+                + layoutSummary(heap.layout) + ", " + (heap.closedCleanly ? "closed cleanly" : "NOT closed cleanly")
+                + " last time, " + heap.roots.size() + " roots, " + heap.types.all().size() + " types");
+        return heap;
+    }
+
+    private static String layoutSummary(HeapLayout layout) {
+        return formatBytes(layout.maxByteSize()) + " (" + layout.chunkCount() + " chunks of "
+                + formatBytes(layout.chunkByteSize()) + ")";
+    }
+
+    /** {@return bytes in the largest binary unit that keeps them whole or to one decimal, e.g. "64 MiB"} */
+    public static String formatBytes(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return value == Math.rint(value) ? String.format("%d %s", (long) value, units[unit])
+                : String.format("%.1f %s", value, units[unit]);
+    }
+
+    // ---------------------------------------------------------------- the heap
+
+    /** {@return the heap file's absolute path} */
+    public Path path() {
+        return path;
+    }
+
+    /** {@return how the heap is open} */
+    public AccessMode accessMode() {
+        return accessMode;
+    }
+
+    /** {@return the durability mode in effect} */
+    public Durability durability() {
+        return domain.durability();
+    }
+
+    /** {@return how flushes are carried out in this run} */
+    public FlushMechanism flushMechanism() {
+        return domain.mechanism();
+    }
+
+    /**
+     * {@return the persistence domain every store of this heap passes through} Tests use it to
+     * reach the {@link io.jpmem.persist.SimulatedDomain}; the lower layers to store without
+     * the object-area bounds of the raw accessors.
+     */
+    public PersistenceDomain domain() {
+        return domain;
+    }
+
+    /** {@return whether the heap had been closed cleanly before this open} */
+    public boolean wasClosedCleanly() {
+        return closedCleanly;
+    }
+
+    /** {@return the named roots} */
+    public Roots roots() {
+        checkUsable();
+        return roots;
+    }
+
+    /** {@return the type table} */
+    public TypeTable types() {
+        checkUsable();
+        return types;
+    }
+
+    /** {@return the first offset of the object area} */
+    public long objectAreaOffset() {
+        return objectStart;
+    }
+
+    /** {@return the end (exclusive) of the object area} */
+    public long objectAreaEnd() {
+        return objectEnd;
+    }
+
+    /** {@return the maximum size of the heap, fixed at create (the file's length)} */
+    public long maxByteSize() {
+        return layout.maxByteSize();
+    }
+
+    /** {@return the heap's layout, as recorded in its header} */
+    public HeapLayout layout() {
+        return layout;
+    }
+
+    /**
+     * {@return a snapshot of the header, sizes, mode, roots and types}
+     *
+     * @throws IllegalStateException if closed
+     * @throws HeapCorruptedException if the heap has been found corrupt
+     */
+    public synchronized HeapInfo info() {
+        checkUsable();
+        HeapHeader h = header;
+        return new HeapInfo(path, h.heapId(), FORMAT_VERSION, accessMode, domain.durability(), domain.mechanism(),
+                layout, FileSpace.bytesOnDisk(path), Instant.ofEpochMilli(h.createdMillis()), h.openCount(),
+                h.lastCloseMillis() == 0 ? null : Instant.ofEpochMilli(h.lastCloseMillis()), closedCleanly,
+                h.sequence(), HeaderSelection.copyName(headerCopy), roots.snapshot(), types.all(), List.copyOf(notes));
+    }
+
+    /**
+     * Checks the heap's structures in memory: type table entries and root slots.
+     *
+     * @return the problems found, empty when consistent; if there are any, the heap is failed
+     * @throws IllegalStateException if closed
+     */
+    public List<String> check() {
+        checkUsable();
+        TypeEntryCodec.Decoded typeTable = TypeEntryCodec.decodeTable(
+                view.asSlice(layout.typeTableOffset(), layout.typeTableByteSize()));
+        Roots.Loaded rootTable = Roots.load(view, layout.rootTableOffset(), layout.rootSlotCount(), this::isValidReference);
+        List<String> problems = new ArrayList<>(typeTable.problems());
+        problems.addAll(rootTable.problems());
+        if (typeTable.types().size() != types.all().size()) {
+            problems.add("type table holds " + typeTable.types().size() + " types, " + types.all().size() + " were registered");
+        }
+        if (!rootTable.values().equals(roots.snapshot())) {
+            problems.add("root table differs from the roots this heap published");
+        }
+        if (!problems.isEmpty()) {
+            fail(String.join("; ", problems));
+        }
+        return List.copyOf(problems);
+    }
+
+    /**
+     * Closes the heap: marks it cleanly shut down (read-write only), unmaps it and releases the lock.
+     * Idempotent. Stores that were not persisted are not flushed by close.
+     *
+     * @throws IllegalStateException if another thread is inside a native call on the mapping
+     */
+    @Override
+    public synchronized void close() {
+        Object state = problem;
+        if (state == CLOSED) {
+            return;
+        }
+        try {
+            if (accessMode == AccessMode.READ_WRITE && state == null) {
+                HeapHeader h = header;
+                writeHeader(h.next(h.flags() | FLAG_CLEAN_SHUTDOWN, h.openCount(), h.lastOpenMillis(),
+                        System.currentTimeMillis()));
+            }
+        } finally {
+            problem = CLOSED;
+            mapped.release();
+        }
+    }
+
+    // ---------------------------------------------------------------- raw access
+
+    /** {@return the byte at {@code offset}} @throws IndexOutOfBoundsException outside the object area */
+    public byte getByte(long offset) {
+        return view.get(ValueLayout.JAVA_BYTE, checkAccess(offset, 1));
+    }
+
+    /** {@return the boolean at {@code offset}: any non-zero byte is true} */
+    public boolean getBoolean(long offset) {
+        return getByte(offset) != 0;
+    }
+
+    /** {@return the aligned little-endian short at {@code offset}} */
+    public short getShort(long offset) {
+        return view.get(LE_SHORT, checkAccess(offset, 2));
+    }
+
+    /** {@return the aligned little-endian char at {@code offset}} */
+    public char getChar(long offset) {
+        return (char) getShort(offset);
+    }
+
+    /** {@return the aligned little-endian int at {@code offset}} */
+    public int getInt(long offset) {
+        return view.get(LE_INT, checkAccess(offset, 4));
+    }
+
+    /** {@return the aligned little-endian float at {@code offset}} */
+    public float getFloat(long offset) {
+        return Float.intBitsToFloat(getInt(offset));
+    }
+
+    /** {@return the aligned little-endian long at {@code offset}} */
+    public long getLong(long offset) {
+        return view.get(LE_LONG, checkAccess(offset, 8));
+    }
+
+    /** {@return the aligned little-endian double at {@code offset}} */
+    public double getDouble(long offset) {
+        return Double.longBitsToDouble(getLong(offset));
+    }
+
+    /** {@return the reference at {@code offset}: 0 (null) or an offset from the heap base} */
+    public long getRef(long offset) {
+        return getLong(offset);
+    }
+
+    /** Copies {@code length} bytes from the heap at {@code offset} into {@code target[index...]}. */
+    public void getBytes(long offset, byte[] target, int index, int length) {
+        Objects.checkFromIndexSize(index, length, target.length);
+        MemorySegment.copy(view, ValueLayout.JAVA_BYTE, checkAccess(offset, length), target, index, length);
+    }
+
+    /** Stores a byte. @throws IllegalStateException if the heap is read-only */
+    public void putByte(long offset, byte value) {
+        domain.putByte(checkStore(offset, 1), value);
+    }
+
+    /** Stores a boolean as one byte, 1 or 0. */
+    public void putBoolean(long offset, boolean value) {
+        putByte(offset, value ? (byte) 1 : 0);
+    }
+
+    /** Stores an aligned short. */
+    public void putShort(long offset, short value) {
+        domain.putShort(checkStore(offset, 2), value);
+    }
+
+    /** Stores an aligned char. */
+    public void putChar(long offset, char value) {
+        putShort(offset, (short) value);
+    }
+
+    /** Stores an aligned int. */
+    public void putInt(long offset, int value) {
+        domain.putInt(checkStore(offset, 4), value);
+    }
+
+    /** Stores an aligned float (its raw bits). */
+    public void putFloat(long offset, float value) {
+        putInt(offset, Float.floatToRawIntBits(value));
+    }
+
+    /** Stores an aligned long: a single store, never torn. */
+    public void putLong(long offset, long value) {
+        domain.putLong(checkStore(offset, 8), value);
+    }
+
+    /** Stores an aligned double (its raw bits). */
+    public void putDouble(long offset, double value) {
+        putLong(offset, Double.doubleToRawLongBits(value));
+    }
+
+    /**
+     * Stores a reference.
+     *
+     * @throws IllegalArgumentException if {@code reference} is neither 0 nor an aligned offset in the object area
+     */
+    public void putRef(long offset, long reference) {
+        checkReference(reference);
+        putLong(offset, reference);
+    }
+
+    /** Copies {@code source[index...index+length)} into the heap at {@code offset}. */
+    public void putBytes(long offset, byte[] source, int index, int length) {
+        Objects.checkFromIndexSize(index, length, source.length);
+        domain.putBytes(checkStore(offset, length), source, index, length);
+    }
+
+    /** Sets {@code byteSize} bytes from {@code offset} to {@code value}. */
+    public void fill(long offset, long byteSize, byte value) {
+        domain.fill(checkStore(offset, byteSize), byteSize, value);
+    }
+
+    /** Starts making the range durable; it is durable after the next {@link #drain} of this thread. */
+    public void flush(long offset, long byteSize) {
+        domain.flush(checkStore(offset, byteSize), byteSize);
+    }
+
+    /** Waits until everything this thread flushed is durable. */
+    public void drain() {
+        checkUsable();
+        domain.drain();
+    }
+
+    /** Makes the range durable: {@link #flush} then {@link #drain}. */
+    public void persist(long offset, long byteSize) {
+        domain.persist(checkStore(offset, byteSize), byteSize);
+    }
+
+    /** {@return whether {@code reference} may be stored: 0, or an 8-aligned offset inside the object area} */
+    public boolean isValidReference(long reference) {
+        return reference == 0 || (reference >= objectStart && reference < objectEnd && (reference & 7) == 0);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private long checkAccess(long offset, long byteSize) {
+        if (problem != null) {
+            throwProblem();
+        }
+        if (offset < objectStart || byteSize < 0 || offset > objectEnd - byteSize) {
+            throw new IndexOutOfBoundsException("range [" + offset + ", " + offset + " + " + byteSize
+                    + ") is outside the object area [" + objectStart + ", " + objectEnd + ") of heap " + path);
+        }
+        if (byteSize > 1 && byteSize <= 8 && (offset & (byteSize - 1)) != 0) {
+            throw new IllegalArgumentException("offset " + offset + " is not aligned to " + byteSize + " bytes");
+        }
+        return offset;
+    }
+
+    private long checkStore(long offset, long byteSize) {
+        checkAccess(offset, byteSize);
+        if (!writable) {
+            throw readOnly();
+        }
+        return offset;
+    }
+
+    void checkReference(long reference) {
+        if (!isValidReference(reference)) {
+            throw new IllegalArgumentException("reference " + reference + " is neither null (0) nor an 8-byte aligned"
+                    + " offset in the object area [" + objectStart + ", " + objectEnd + ") of heap " + path);
+        }
+    }
+
+    void checkUsable() {
+        if (problem != null) {
+            throwProblem();
+        }
+    }
+
+    void checkWritable() {
+        checkUsable();
+        if (!writable) {
+            throw readOnly();
+        }
+    }
+
+    private IllegalStateException readOnly() {
+        return new IllegalStateException("heap " + path + " is open " + accessMode + "; it cannot be written");
+    }
+
+    private void throwProblem() {
+        Object state = problem;
+        if (state == CLOSED) {
+            throw new IllegalStateException("heap " + path + " is closed");
+        }
+        if (state instanceof HeapCorruptedException first) {
+            throw new HeapCorruptedException(first);
+        }
+    }
+
+    /** Marks the heap failed (once; the first failure wins) and returns the exception to throw. */
+    synchronized HeapCorruptedException fail(String detail) {
+        if (problem instanceof HeapCorruptedException first) {
+            return new HeapCorruptedException(first);
+        }
+        HeapCorruptedException failure = new HeapCorruptedException(path, detail);
+        problem = failure;
+        LOG.log(System.Logger.Level.ERROR, failure.getMessage());
+        return failure;
+    }
+
+    /**
+     * Writes a header update into the copy that does not hold the current header, and persists it.
+     * The older copy stays intact until the newer one is durable: a crash leaves one valid copy.
+     */
+    private synchronized void writeHeader(HeapHeader next) {
+        int target = 1 - headerCopy;
+        byte[] bytes = next.encode();
+        long at = HEADER_COPY_OFFSETS[target];
+        domain.putBytes(at, bytes, 0, bytes.length);
+        domain.persist(at, bytes.length);
+        header = next;
+        headerCopy = target;
+    }
+}

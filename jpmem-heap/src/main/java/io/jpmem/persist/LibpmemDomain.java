@@ -1,0 +1,36 @@
+package io.jpmem.persist;
+
+import java.lang.foreign.MemorySegment;
+
+/** {@link Durability#POWER} on persistent memory: cache-line flush and store fence through libpmem. */
+final class LibpmemDomain extends MappedDomain {
+
+    private final Libpmem libpmem;
+
+    LibpmemDomain(MemorySegment mapping, Libpmem libpmem) {
+        super(mapping);
+        this.libpmem = libpmem;
+    }
+
+    @Override
+    public Durability durability() {
+        return Durability.POWER;
+    }
+
+    @Override
+    public FlushMechanism mechanism() {
+        return FlushMechanism.LIBPMEM;
+    }
+
+    @Override
+    public void flush(long offset, long byteSize) {
+        // Passing a slice (not a raw address) makes the downcall keep the mapping alive for its
+        // duration and fail with IllegalStateException after close, never touch unmapped memory.
+        libpmem.flush(mapping.asSlice(offset, byteSize));
+    }
+
+    @Override
+    public void drain() {
+        libpmem.drain();
+    }
+}

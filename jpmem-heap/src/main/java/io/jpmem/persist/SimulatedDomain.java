@@ -1,0 +1,192 @@
+package io.jpmem.persist;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.BitSet;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
+
+/**
+ * {@link Durability#SIMULATED}: a recording model of a persistence domain, for tests.
+ *
+ * <p>The mapping plays the part of the CPU caches (what the running program sees). Beside it the
+ * domain keeps a <em>durable image</em>: what the persistent media would hold. Only a
+ * {@link #flush} copies lines into the durable image; a {@link #drain} is recorded as an ordering
+ * point. A word stored since its line was last flushed is <em>unflushed</em>: at a power failure
+ * it may or may not have been evicted to the media, so {@link #crashImage} builds the durable
+ * image plus any chosen subset of the unflushed words.
+ *
+ * <p>Every store, flush and fence is reported, after it happened, to the listener set with
+ * {@link #onEvent}; the power-fail explorer uses that to stop at crash points (a listener may
+ * throw to abandon the operation at that point).
+ *
+ * <p>Thread-safe: every method is synchronized, so events form one total order.
+ */
+public final class SimulatedDomain extends MappedDomain {
+
+    /** The largest mapping a simulated domain accepts (its image lives on the Java heap). */
+    public static final long MAX_BYTE_SIZE = 256L << 20;
+
+    /** One recorded event. */
+    public sealed interface Event permits Store, Flush, Fence {}
+
+    /** A store of {@code byteSize} bytes at {@code offset}. */
+    public record Store(long offset, long byteSize) implements Event {}
+
+    /** A flush of the lines covering {@code [offset, offset + byteSize)}. */
+    public record Flush(long offset, long byteSize) implements Event {}
+
+    /** A drain (store fence). */
+    public record Fence() implements Event {}
+
+    private static final Fence FENCE = new Fence();
+
+    private final byte[] durable;
+    private final BitSet unflushedWords = new BitSet();
+    private Consumer<Event> listener = e -> { };
+    private long storeCount;
+    private long flushCount;
+    private long fenceCount;
+
+    SimulatedDomain(MemorySegment mapping) {
+        super(mapping);
+        if (mapping.byteSize() > MAX_BYTE_SIZE) {
+            throw new IllegalArgumentException("a simulated domain holds at most " + MAX_BYTE_SIZE
+                    + " bytes, not " + mapping.byteSize());
+        }
+        durable = mapping.toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    @Override
+    public Durability durability() {
+        return Durability.SIMULATED;
+    }
+
+    @Override
+    public FlushMechanism mechanism() {
+        return FlushMechanism.SIMULATED;
+    }
+
+    /**
+     * Sets the listener that receives every event after it happened.
+     *
+     * @param listener the listener; it runs while this domain's lock is held
+     */
+    public synchronized void onEvent(Consumer<Event> listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    @Override
+    public synchronized void putByte(long offset, byte value) {
+        super.putByte(offset, value);
+        stored(offset, 1);
+    }
+
+    @Override
+    public synchronized void putShort(long offset, short value) {
+        super.putShort(offset, value);
+        stored(offset, 2);
+    }
+
+    @Override
+    public synchronized void putInt(long offset, int value) {
+        super.putInt(offset, value);
+        stored(offset, 4);
+    }
+
+    @Override
+    public synchronized void putLong(long offset, long value) {
+        super.putLong(offset, value);
+        stored(offset, 8);
+    }
+
+    @Override
+    public synchronized void putBytes(long offset, byte[] source, int sourceIndex, int length) {
+        super.putBytes(offset, source, sourceIndex, length);
+        stored(offset, length);
+    }
+
+    @Override
+    public synchronized void putBytes(long offset, MemorySegment source) {
+        super.putBytes(offset, source);
+        stored(offset, source.byteSize());
+    }
+
+    @Override
+    public synchronized void fill(long offset, long byteSize, byte value) {
+        super.fill(offset, byteSize, value);
+        stored(offset, byteSize);
+    }
+
+    private void stored(long offset, long byteSize) {
+        if (byteSize == 0) {
+            return;
+        }
+        unflushedWords.set(Math.toIntExact(offset >>> 3), Math.toIntExact((offset + byteSize + 7) >>> 3));
+        storeCount++;
+        listener.accept(new Store(offset, byteSize));
+    }
+
+    @Override
+    public synchronized void flush(long offset, long byteSize) {
+        checkRange(offset, byteSize);
+        if (byteSize > 0) {
+            int start = Math.toIntExact(offset & -LINE);
+            int end = Math.toIntExact(Math.min(mapping.byteSize(), (offset + byteSize + LINE - 1) & -LINE));
+            MemorySegment.copy(mapping, ValueLayout.JAVA_BYTE, start, durable, start, end - start);
+            unflushedWords.clear(start >>> 3, end >>> 3);
+        }
+        flushCount++;
+        listener.accept(new Flush(offset, byteSize));
+    }
+
+    @Override
+    public synchronized void drain() {
+        fenceCount++;
+        listener.accept(FENCE);
+    }
+
+    /** {@return a copy of the durable image: only what was flushed} */
+    public synchronized byte[] durableImage() {
+        return durable.clone();
+    }
+
+    /** {@return the offsets of the 8-byte words stored since their line was last flushed, ascending} */
+    public synchronized long[] unflushedWordOffsets() {
+        return unflushedWords.stream().mapToLong(word -> (long) word << 3).toArray();
+    }
+
+    /**
+     * Builds what the media could hold after a power failure now.
+     *
+     * @param evicted chooses, by offset, which unflushed words reached the media anyway
+     * @return the durable image plus the current value of every chosen unflushed word
+     */
+    public synchronized byte[] crashImage(LongPredicate evicted) {
+        byte[] image = durable.clone();
+        for (int word = unflushedWords.nextSetBit(0); word >= 0; word = unflushedWords.nextSetBit(word + 1)) {
+            long offset = (long) word << 3;
+            if (evicted.test(offset)) {
+                int length = (int) Math.min(8, mapping.byteSize() - offset);
+                MemorySegment.copy(mapping, ValueLayout.JAVA_BYTE, offset, image, (int) offset, length);
+            }
+        }
+        return image;
+    }
+
+    /** {@return the number of stores recorded so far} */
+    public synchronized long storeCount() {
+        return storeCount;
+    }
+
+    /** {@return the number of flushes recorded so far} */
+    public synchronized long flushCount() {
+        return flushCount;
+    }
+
+    /** {@return the number of drains (fences) recorded so far} */
+    public synchronized long fenceCount() {
+        return fenceCount;
+    }
+}
