@@ -402,7 +402,7 @@ public final class PersistentHeap implements AutoCloseable {
     /** Copies {@code length} bytes from the heap at {@code offset} into {@code target[index...]}. */
     public void getBytes(long offset, byte[] target, int index, int length) {
         Objects.checkFromIndexSize(index, length, target.length);
-        MemorySegment.copy(view, ValueLayout.JAVA_BYTE, checkAccess(offset, length), target, index, length);
+        MemorySegment.copy(view, ValueLayout.JAVA_BYTE, checkRange(offset, length), target, index, length);
     }
 
     /** Stores a byte. @throws IllegalStateException if the heap is read-only */
@@ -458,17 +458,17 @@ public final class PersistentHeap implements AutoCloseable {
     /** Copies {@code source[index...index+length)} into the heap at {@code offset}. */
     public void putBytes(long offset, byte[] source, int index, int length) {
         Objects.checkFromIndexSize(index, length, source.length);
-        domain.putBytes(checkStore(offset, length), source, index, length);
+        domain.putBytes(checkRangeStore(offset, length), source, index, length);
     }
 
     /** Sets {@code byteSize} bytes from {@code offset} to {@code value}. */
     public void fill(long offset, long byteSize, byte value) {
-        domain.fill(checkStore(offset, byteSize), byteSize, value);
+        domain.fill(checkRangeStore(offset, byteSize), byteSize, value);
     }
 
     /** Starts making the range durable; it is durable after the next {@link #drain} of this thread. */
     public void flush(long offset, long byteSize) {
-        domain.flush(checkStore(offset, byteSize), byteSize);
+        domain.flush(checkRangeStore(offset, byteSize), byteSize);
     }
 
     /** Waits until everything this thread flushed is durable. */
@@ -479,7 +479,7 @@ public final class PersistentHeap implements AutoCloseable {
 
     /** Makes the range durable: {@link #flush} then {@link #drain}. */
     public void persist(long offset, long byteSize) {
-        domain.persist(checkStore(offset, byteSize), byteSize);
+        domain.persist(checkRangeStore(offset, byteSize), byteSize);
     }
 
     /** {@return whether {@code reference} may be stored: 0, or an 8-aligned offset inside the object area} */
@@ -489,7 +489,17 @@ public final class PersistentHeap implements AutoCloseable {
 
     // ---------------------------------------------------------------- internals
 
-    private long checkAccess(long offset, long byteSize) {
+    /** Checks a typed access of {@code byteSize} (1, 2, 4 or 8) bytes: usable, in bounds, aligned. */
+    private long checkAccess(long offset, int byteSize) {
+        checkRange(offset, byteSize);
+        if ((offset & (byteSize - 1)) != 0) {
+            throw new IllegalArgumentException("offset " + offset + " is not aligned to " + byteSize + " bytes");
+        }
+        return offset;
+    }
+
+    /** Checks a byte range: usable and inside the object area. */
+    private long checkRange(long offset, long byteSize) {
         if (problem != null) {
             throwProblem();
         }
@@ -497,14 +507,19 @@ public final class PersistentHeap implements AutoCloseable {
             throw new IndexOutOfBoundsException("range [" + offset + ", " + offset + " + " + byteSize
                     + ") is outside the object area [" + objectStart + ", " + objectEnd + ") of heap " + path);
         }
-        if (byteSize > 1 && byteSize <= 8 && (offset & (byteSize - 1)) != 0) {
-            throw new IllegalArgumentException("offset " + offset + " is not aligned to " + byteSize + " bytes");
+        return offset;
+    }
+
+    private long checkStore(long offset, int byteSize) {
+        checkAccess(offset, byteSize);
+        if (!writable) {
+            throw readOnly();
         }
         return offset;
     }
 
-    private long checkStore(long offset, long byteSize) {
-        checkAccess(offset, byteSize);
+    private long checkRangeStore(long offset, long byteSize) {
+        checkRange(offset, byteSize);
         if (!writable) {
             throw readOnly();
         }

@@ -184,6 +184,11 @@ class PersistentHeapTest {
         assertThrows(IndexOutOfBoundsException.class, () -> heap.persist(end - 64, 128));
         assertThrows(IllegalArgumentException.class, () -> heap.getLong(start + 4), "misaligned");
         assertThrows(IllegalArgumentException.class, () -> heap.putInt(start + 2, 1), "misaligned");
+        heap.putBytes(start + 3, new byte[] {1, 2, 3, 4, 5, 6}, 0, 6); // byte ranges need no alignment
+        byte[] back = new byte[6];
+        heap.getBytes(start + 3, back, 0, 6);
+        assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6}, back);
+        heap.persist(start + 3, 6);
         heap.putLong(end - 8, 77);
         assertEquals(77, heap.getLong(end - 8));
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Child JVMs update roots and raw words and are killed with SIGKILL at random moments. After each
  * kill: {@code jpmem check}'s logic finds the heap consistent without writing it, and a reopen finds
  * every root pointing at a whole record at least as new as the last one the child acknowledged,
- * and every raw word written whole. Kills per run: {@code -Djpmem.kills=N} (default 24).
+ * and every raw word written whole. Kills per run: {@code -Djpmem.kills=N} (default 40).
  */
 class SigkillTest {
 
@@ -28,7 +28,7 @@ class SigkillTest {
 
     @Test
     void rootsAndRawWordsSurviveSigkillAtRandomMoments() throws Exception {
-        int kills = Integer.getInteger("jpmem.kills", 24);
+        int kills = Integer.getInteger("jpmem.kills", 40);
         long seed = Long.getLong("jpmem.seed", System.nanoTime());
         SplittableRandom random = new SplittableRandom(seed);
         Path file = dir.resolve("crash.heap");

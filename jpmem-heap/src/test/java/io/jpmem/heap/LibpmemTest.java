@@ -1,0 +1,48 @@
+package io.jpmem.heap;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jpmem.heap.testing.ChildJvm;
+import io.jpmem.heap.testing.TestHeaps;
+import io.jpmem.persist.Durability;
+import io.jpmem.persist.FlushMechanism;
+import io.jpmem.persist.PersistenceDomain;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * POWER mode picks libpmem on (emulated) persistent memory and msync elsewhere. Needs Debian's
+ * libpmem1, which .ci/run installs. The environment variable that emulates persistent memory must
+ * be set before libpmem loads, hence child JVMs.
+ */
+class LibpmemTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void libpmemIsInstalled() {
+        assertTrue(PersistenceDomain.libpmemAvailable(), "libpmem.so.1 not found: apt-get install libpmem1");
+    }
+
+    @Test
+    void powerModeUsesLibpmemWhereMemoryIsPersistentAndMsyncElsewhere() throws Exception {
+        Path file = dir.resolve("pm.heap");
+        PersistentHeap.create(file, TestHeaps.small(Durability.PROCESS)).close();
+        try (ChildJvm child = ChildJvm.start(HeapChildren.class, Map.of("PMEM_IS_PMEM_FORCE", "1"), "mechanism", file.toString())) {
+            assertEquals(FlushMechanism.LIBPMEM.name(), child.awaitLine(Duration.ofSeconds(60)), child.stderr());
+            assertEquals(0, child.waitFor(Duration.ofSeconds(60)));
+        }
+        try (ChildJvm child = ChildJvm.start(HeapChildren.class, Map.of("PMEM_IS_PMEM_FORCE", "0"), "mechanism", file.toString())) {
+            assertEquals(FlushMechanism.MSYNC.name(), child.awaitLine(Duration.ofSeconds(60)), child.stderr());
+            assertEquals(0, child.waitFor(Duration.ofSeconds(60)));
+        }
+        try (PersistentHeap heap = PersistentHeap.open(file, Durability.PROCESS)) {
+            assertEquals(4242, heap.getLong(heap.objectAreaOffset()), "what the libpmem child persisted is there");
+            assertTrue(heap.wasClosedCleanly());
+        }
+    }
+}
