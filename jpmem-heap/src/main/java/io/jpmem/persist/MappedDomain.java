@@ -73,6 +73,14 @@ abstract sealed class MappedDomain implements PersistenceDomain
         mapping.asSlice(offset, byteSize).fill(value);
     }
 
+    /**
+     * {@return the range {@code [offset, offset + byteSize)} widened to whole units (cache lines or
+     * pages) and clipped to the mapping, as {@code {start, end}}}
+     */
+    final long[] unitRange(long offset, long byteSize, long unit) {
+        return new long[] {offset & -unit, Math.min(mapping.byteSize(), (offset + byteSize + unit - 1) & -unit)};
+    }
+
     /** Checks a flush range, so that every mode rejects the same bad ranges. */
     final void checkRange(long offset, long byteSize) {
         Objects.checkFromIndexSize(offset, byteSize, mapping.byteSize());

@@ -37,9 +37,8 @@ final class MsyncDomain extends MappedDomain {
         if (byteSize == 0) {
             return;
         }
-        long start = offset & -PAGE;
-        long end = Math.min(mapping.byteSize(), (offset + byteSize + PAGE - 1) & -PAGE);
-        pending.get().add(start, end);
+        long[] pages = unitRange(offset, byteSize, PAGE);
+        pending.get().add(pages[0], pages[1]);
     }
 
     @Override

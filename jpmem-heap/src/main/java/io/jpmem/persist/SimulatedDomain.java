@@ -132,8 +132,9 @@ public final class SimulatedDomain extends MappedDomain {
     public synchronized void flush(long offset, long byteSize) {
         checkRange(offset, byteSize);
         if (byteSize > 0) {
-            int start = Math.toIntExact(offset & -LINE);
-            int end = Math.toIntExact(Math.min(mapping.byteSize(), (offset + byteSize + LINE - 1) & -LINE));
+            long[] lines = unitRange(offset, byteSize, LINE);
+            int start = Math.toIntExact(lines[0]);
+            int end = Math.toIntExact(lines[1]);
             MemorySegment.copy(mapping, ValueLayout.JAVA_BYTE, start, durable, start, end - start);
             unflushedWords.clear(start >>> 3, end >>> 3);
         }

@@ -28,9 +28,8 @@ final class SyncMappingDomain extends MappedDomain {
         if (byteSize == 0) {
             return;
         }
-        long start = offset & -LINE;
-        long end = Math.min(mapping.byteSize(), (offset + byteSize + LINE - 1) & -LINE);
-        mapping.asSlice(start, end - start).force();
+        long[] lines = unitRange(offset, byteSize, LINE);
+        mapping.asSlice(lines[0], lines[1] - lines[0]).force();
     }
 
     @Override
