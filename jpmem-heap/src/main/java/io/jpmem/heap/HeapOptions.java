@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param rootSlotCount how many named roots the heap can hold
  * @param logSlotCount how many per-thread transaction log slots
  * @param logSlotByteSize the initial size of each log slot
+ * @param recoveryGc whether opening a heap that was not closed cleanly runs the recovery GC
+ *     (default true); it only reclaims leaks of the application, so crash consistency never
+ *     depends on it
  */
 public record HeapOptions(Durability durability, long maxByteSize, int chunkByteSize, int typeTableByteSize,
-                          int rootSlotCount, int logSlotCount, int logSlotByteSize) {
+                          int rootSlotCount, int logSlotCount, int logSlotByteSize, boolean recoveryGc) {
 
     /** The default maximum size: 64 MiB. */
     public static final long DEFAULT_MAX_BYTE_SIZE = 64L << 20;
@@ -32,37 +35,43 @@ public record HeapOptions(Durability durability, long maxByteSize, int chunkByte
 
     /** {@return POWER durability, 64 MiB maximum, every other size chosen from it} */
     public static HeapOptions defaults() {
-        return new HeapOptions(Durability.POWER, DEFAULT_MAX_BYTE_SIZE, 0, 0, 0, 0, 0);
+        return new HeapOptions(Durability.POWER, DEFAULT_MAX_BYTE_SIZE, 0, 0, 0, 0, 0, true);
     }
 
     /** {@return a copy with this durability} */
     public HeapOptions withDurability(Durability value) {
-        return new HeapOptions(value, maxByteSize, chunkByteSize, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize);
+        return new HeapOptions(value, maxByteSize, chunkByteSize, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize, recoveryGc);
     }
 
     /** {@return a copy with this maximum size} */
     public HeapOptions withMaxByteSize(long value) {
-        return new HeapOptions(durability, value, chunkByteSize, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize);
+        return new HeapOptions(durability, value, chunkByteSize, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize, recoveryGc);
     }
 
     /** {@return a copy with this chunk size} */
     public HeapOptions withChunkByteSize(int value) {
-        return new HeapOptions(durability, maxByteSize, value, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize);
+        return new HeapOptions(durability, maxByteSize, value, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize, recoveryGc);
     }
 
     /** {@return a copy with this type table size} */
     public HeapOptions withTypeTableByteSize(int value) {
-        return new HeapOptions(durability, maxByteSize, chunkByteSize, value, rootSlotCount, logSlotCount, logSlotByteSize);
+        return new HeapOptions(durability, maxByteSize, chunkByteSize, value, rootSlotCount, logSlotCount, logSlotByteSize, recoveryGc);
     }
 
     /** {@return a copy with this many root slots} */
     public HeapOptions withRootSlotCount(int value) {
-        return new HeapOptions(durability, maxByteSize, chunkByteSize, typeTableByteSize, value, logSlotCount, logSlotByteSize);
+        return new HeapOptions(durability, maxByteSize, chunkByteSize, typeTableByteSize, value, logSlotCount, logSlotByteSize, recoveryGc);
     }
 
     /** {@return a copy with this many log slots of this size} */
     public HeapOptions withLogSlots(int count, int byteSize) {
-        return new HeapOptions(durability, maxByteSize, chunkByteSize, typeTableByteSize, rootSlotCount, count, byteSize);
+        return new HeapOptions(durability, maxByteSize, chunkByteSize, typeTableByteSize, rootSlotCount, count, byteSize, recoveryGc);
+    }
+
+    /** {@return a copy with the recovery GC on or off} */
+    public HeapOptions withRecoveryGc(boolean value) {
+        return new HeapOptions(durability, maxByteSize, chunkByteSize, typeTableByteSize, rootSlotCount, logSlotCount,
+                logSlotByteSize, value);
     }
 
     /**

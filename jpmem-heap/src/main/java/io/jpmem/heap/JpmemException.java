@@ -7,7 +7,7 @@ package io.jpmem.heap;
  * offset outside the object area).
  */
 public abstract sealed class JpmemException extends RuntimeException
-        permits HeapOpenException, HeapCorruptedException, SchemaMismatchException {
+        permits HeapOpenException, HeapCorruptedException, SchemaMismatchException, HeapFullException {
 
     JpmemException(String message, Throwable cause) {
         super(message, cause);

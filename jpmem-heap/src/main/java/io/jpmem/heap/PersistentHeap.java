@@ -3,7 +3,10 @@ package io.jpmem.heap;
 import static io.jpmem.heap.internal.HeapFormat.*;
 
 import io.jpmem.heap.HeapOpenException.Reason;
+import io.jpmem.heap.internal.Allocator;
 import io.jpmem.heap.internal.FileSpace;
+import io.jpmem.heap.internal.HeapWalker;
+import io.jpmem.heap.internal.LogSlot;
 import io.jpmem.heap.internal.HeaderSelection;
 import io.jpmem.heap.internal.HeapHeader;
 import io.jpmem.heap.internal.HeapLayout;
@@ -14,10 +17,16 @@ import io.jpmem.persist.PersistenceDomain;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A persistent heap: a memory-mapped file holding typed blocks, named roots and a type table, that
@@ -72,6 +81,11 @@ public final class PersistentHeap implements AutoCloseable {
     private final List<String> notes;
     private final Roots roots;
     private final TypeTable types;
+    private final Allocator allocator;
+    private final BlockingQueue<LogSlot> freeLogSlots;
+    private final ThreadLocal<Transaction.Shared> currentTransaction = new ThreadLocal<>();
+    private final AtomicInteger activeTransactions = new AtomicInteger();
+    private RecoveryReport recoveryReport;
     private HeapHeader header;
     private int headerCopy;
     /** null while usable; {@link #CLOSED}, or the first {@link HeapCorruptedException}. */
@@ -101,10 +115,69 @@ public final class PersistentHeap implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new HeapOpenException(path, Reason.CORRUPT, String.join("; ", problems), null, problems);
         }
+        this.allocator = new Allocator(domain, layout);
+        problems.addAll(allocator.chunkTableProblems());
+        if (!problems.isEmpty()) {
+            throw new HeapOpenException(path, Reason.CORRUPT, String.join("; ", problems), null, problems);
+        }
         long usedTypeBytes = view.get(LE_LONG, layout.typeTableOffset() + TT_USED_BYTES);
         this.types = new TypeTable(this, domain, layout.typeTableOffset(), layout.typeTableByteSize(),
                 typeTable.types(), usedTypeBytes);
         this.roots = new Roots(this, domain, layout.rootTableOffset(), layout.rootSlotCount(), rootTable.slots());
+        this.freeLogSlots = new ArrayBlockingQueue<>(layout.logSlotCount());
+    }
+
+    /**
+     * Recovery (read-write and private-copy opens): finish or roll back what each log slot left,
+     * then, after an unclean shutdown, run the recovery GC unless it is turned off.
+     */
+    private void recover(HeapOptions options) {
+        long start = System.nanoTime();
+        int rolledBack = 0;
+        int replayed = 0;
+        int undo = 0;
+        int redo = 0;
+        if (writable) {
+            for (int i = 0; i < layout.logSlotCount(); i++) {
+                LogSlot slot = new LogSlot(i, domain, layout, allocator);
+                LogSlot.Recovered recovered = slot.recover();
+                if (recovered.wasActive()) {
+                    if (recovered.committed()) {
+                        replayed++;
+                    } else {
+                        rolledBack++;
+                    }
+                    undo += recovered.undone();
+                    redo += recovered.redone();
+                }
+                freeLogSlots.add(slot);
+            }
+        }
+        boolean runGc = writable && !closedCleanly && options.recoveryGc();
+        GcResult gc = runGc ? collect() : new GcResult(0, 0, 0);
+        recoveryReport = new RecoveryReport(closedCleanly, rolledBack, replayed, undo, redo, runGc, gc.live(),
+                gc.reclaimedBlocks(), gc.reclaimedBytes(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private record GcResult(long live, long reclaimedBlocks, long reclaimedBytes) {}
+
+    private GcResult collect() {
+        HeapWalker.Marked marked = HeapWalker.mark(view, allocator, types.all(), roots.snapshot());
+        if (!marked.problems().isEmpty()) {
+            throw fail("the recovery GC found " + String.join("; ", marked.problems()));
+        }
+        List<Long> garbage = new ArrayList<>();
+        allocator.forEachAllocated(ref -> {
+            if (!marked.marked().contains(ref)) {
+                garbage.add(ref);
+            }
+        });
+        long bytes = 0;
+        for (long ref : garbage) {
+            bytes += allocator.occupiedBytes(ref);
+            allocator.freeNow(ref);
+        }
+        return new GcResult(marked.marked().size(), garbage.size(), bytes);
     }
 
     // ---------------------------------------------------------------- opening
@@ -122,7 +195,7 @@ public final class PersistentHeap implements AutoCloseable {
     public static PersistentHeap create(Path path, HeapOptions options) {
         Path absolute = path.toAbsolutePath();
         HeapFiles.create(absolute, options);
-        return open(absolute, AccessMode.READ_WRITE, options.durability());
+        return open(absolute, AccessMode.READ_WRITE, options);
     }
 
     /**
@@ -161,7 +234,16 @@ public final class PersistentHeap implements AutoCloseable {
                 }
             }
         }
-        return open(absolute, AccessMode.READ_WRITE, options.durability());
+        return open(absolute, AccessMode.READ_WRITE, options);
+    }
+
+    /**
+     * Opens an existing heap read-write with the durability and recovery settings of {@code options}.
+     *
+     * @throws HeapOpenException as for {@link #open(Path)}
+     */
+    public static PersistentHeap open(Path path, HeapOptions options) {
+        return open(path, AccessMode.READ_WRITE, options);
     }
 
     /**
@@ -179,18 +261,30 @@ public final class PersistentHeap implements AutoCloseable {
      * @throws HeapOpenException as for {@link #open(Path)}
      */
     public static PersistentHeap open(Path path, AccessMode accessMode, Durability durability) {
+        return open(path, accessMode, HeapOptions.defaults().withDurability(durability));
+    }
+
+    /**
+     * Opens a heap in a given access mode with the durability and recovery settings of {@code options}
+     * (its sizes are used only by create).
+     *
+     * @throws HeapOpenException as for {@link #open(Path)}
+     * @throws HeapCorruptedException if recovery finds the heap corrupt
+     */
+    public static PersistentHeap open(Path path, AccessMode accessMode, HeapOptions options) {
         Objects.requireNonNull(accessMode, "accessMode");
-        Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(options, "options");
         Path absolute = path.toAbsolutePath();
-        HeapFiles.Mapped mapped = HeapFiles.open(absolute, accessMode, durability);
+        HeapFiles.Mapped mapped = HeapFiles.open(absolute, accessMode, options.durability());
         PersistentHeap heap;
         try {
-            heap = new PersistentHeap(absolute, accessMode, durability, mapped);
+            heap = new PersistentHeap(absolute, accessMode, options.durability(), mapped);
             if (heap.writable) {
                 HeapHeader h = heap.header;
                 heap.writeHeader(h.next(h.flags() & ~FLAG_CLEAN_SHUTDOWN, h.openCount() + 1,
                         System.currentTimeMillis(), h.lastCloseMillis()));
             }
+            heap.recover(options);
         } catch (RuntimeException | Error e) {
             mapped.release();
             throw e;
@@ -198,7 +292,8 @@ public final class PersistentHeap implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, () -> "jpmem: opened heap " + absolute + " " + accessMode
                 + ", durability " + heap.domain.durability() + " (" + heap.domain.mechanism().label() + "), max "
                 + layoutSummary(heap.layout) + ", " + (heap.closedCleanly ? "closed cleanly" : "NOT closed cleanly")
-                + " last time, " + heap.roots.size() + " roots, " + heap.types.all().size() + " types");
+                + " last time, " + heap.roots.size() + " roots, " + heap.types.all().size() + " types"
+                + (heap.writable ? "; " + heap.recoveryReport.summary() : ""));
         return heap;
     }
 
@@ -304,7 +399,8 @@ public final class PersistentHeap implements AutoCloseable {
     }
 
     /**
-     * Checks the heap's structures in memory: type table entries and root slots.
+     * Checks the heap's structures in memory: type table entries, root slots, the chunk table,
+     * every allocated block's header, and every reference reachable from the roots.
      *
      * @return the problems found, empty when consistent; if there are any, the heap is failed
      * @throws IllegalStateException if closed
@@ -321,6 +417,23 @@ public final class PersistentHeap implements AutoCloseable {
         }
         if (!rootTable.values().equals(roots.snapshot())) {
             problems.add("root table differs from the roots this heap published");
+        }
+        problems.addAll(allocator.chunkTableProblems());
+        if (problems.isEmpty()) {
+            List<HeapType> known = types.all();
+            allocator.forEachAllocated(ref -> {
+                int typeId = view.get(LE_INT, ref + BH_TYPE_ID);
+                if (typeId < 1 || typeId > known.size()) {
+                    problems.add("allocated block " + ref + " has unknown type id " + typeId);
+                    return;
+                }
+                String headerProblem = HeapWalker.headerProblem(allocator, ref, known.get(typeId - 1).layout(),
+                        Integer.toUnsignedLong(view.get(LE_INT, ref + BH_PAYLOAD_BYTES)));
+                if (headerProblem != null) {
+                    problems.add(headerProblem);
+                }
+            });
+            problems.addAll(HeapWalker.mark(view, allocator, known, roots.snapshot()).problems());
         }
         if (!problems.isEmpty()) {
             fail(String.join("; ", problems));
@@ -340,6 +453,10 @@ public final class PersistentHeap implements AutoCloseable {
         if (state == CLOSED) {
             return;
         }
+        if (activeTransactions.get() > 0) {
+            throw new IllegalStateException("heap " + path + " has " + activeTransactions.get()
+                    + " transaction(s) in progress; end them before closing");
+        }
         try {
             if (accessMode == AccessMode.READ_WRITE && state == null) {
                 HeapHeader h = header;
@@ -350,6 +467,155 @@ public final class PersistentHeap implements AutoCloseable {
             problem = CLOSED;
             mapped.release();
         }
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    /**
+     * Begins a transaction on this thread, or joins the one in progress (flat nesting).
+     *
+     * @return the transaction; commit it, then close it (try-with-resources)
+     * @throws IllegalStateException if the heap is read-only or closed
+     * @throws HeapCorruptedException if the heap has been found corrupt
+     */
+    public Transaction begin() {
+        checkWritable();
+        Transaction.Shared current = currentTransaction.get();
+        if (current != null && !current.ended) {
+            current.depth++;
+            return new Transaction(current, false);
+        }
+        LogSlot slot;
+        try {
+            slot = freeLogSlots.take(); // waits while every slot is in use
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a transaction log slot", e);
+        }
+        slot.begin();
+        Transaction.Shared shared = new Transaction.Shared(this, slot, allocator);
+        shared.depth = 1;
+        currentTransaction.set(shared);
+        activeTransactions.incrementAndGet();
+        return new Transaction(shared, true);
+    }
+
+    /**
+     * Runs {@code body} in a transaction (joining one in progress) and commits it. An exception
+     * from {@code body} rolls the transaction back and is rethrown.
+     *
+     * @throws HeapFullException if an allocation did not fit (the transaction was rolled back)
+     */
+    public void transaction(Consumer<Transaction> body) {
+        try (Transaction tx = begin()) {
+            body.accept(tx);
+            tx.commit();
+        }
+    }
+
+    /**
+     * Like {@link #transaction(Consumer)}, returning what {@code body} returns.
+     */
+    public <T> T transactionResult(Function<Transaction, T> body) {
+        try (Transaction tx = begin()) {
+            T result = body.apply(tx);
+            tx.commit();
+            return result;
+        }
+    }
+
+    /** {@return the transaction in progress on this thread, as a nested level, or null} */
+    Transaction currentTransactionOrNull() {
+        Transaction.Shared current = currentTransaction.get();
+        return current == null || current.ended ? null : new Transaction(current, false);
+    }
+
+    void endTransaction(Transaction.Shared shared) {
+        currentTransaction.remove();
+        activeTransactions.decrementAndGet();
+        freeLogSlots.add(shared.slot);
+    }
+
+    /** {@return what recovery did when this heap was opened} */
+    public RecoveryReport recoveryReport() {
+        return recoveryReport;
+    }
+
+    /**
+     * Runs the recovery GC now: frees every block not reachable from the roots.
+     * Only safe when no thread holds a reference it has not linked yet: {@code jpmem gc} runs it on a
+     * heap it just opened.
+     *
+     * @return what it found and freed
+     * @throws IllegalStateException if a transaction is in progress, or the heap is read-only or closed
+     * @throws HeapCorruptedException if a reachable reference is not an allocated block
+     */
+    public synchronized RecoveryReport collectGarbage() {
+        checkWritable();
+        if (activeTransactions.get() > 0) {
+            throw new IllegalStateException("cannot collect while transactions are in progress");
+        }
+        long start = System.nanoTime();
+        GcResult gc = collect();
+        return new RecoveryReport(closedCleanly, 0, 0, 0, 0, true, gc.live(), gc.reclaimedBlocks(),
+                gc.reclaimedBytes(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** {@return capacity and fragmentation figures (reads every slab's bitmap)} */
+    public AllocationStats allocationStats() {
+        checkUsable();
+        Allocator.Stats s = allocator.stats();
+        return new AllocationStats(s.objectAreaBytes(), s.freeChunkBytes(), s.slabBytes(), s.largeBytes(), s.logBytes(),
+                s.allocatedBlocks(), s.allocatedSlotBytes(), s.freeSlotBytes());
+    }
+
+    /** {@return whether {@code reference} is a published block of this heap} */
+    public boolean isAllocated(long reference) {
+        checkUsable();
+        return allocator.isAllocated(reference);
+    }
+
+    /**
+     * {@return the type id in the header of the block at {@code reference}}
+     *
+     * @throws IllegalArgumentException if it is not an allocated block
+     */
+    public int blockTypeId(long reference) {
+        requireBlock(reference);
+        return view.get(LE_INT, reference + BH_TYPE_ID);
+    }
+
+    /**
+     * {@return the payload size in bytes of the block at {@code reference}}
+     *
+     * @throws IllegalArgumentException if it is not an allocated block
+     */
+    public long blockByteSize(long reference) {
+        requireBlock(reference);
+        return Integer.toUnsignedLong(view.get(LE_INT, reference + BH_PAYLOAD_BYTES));
+    }
+
+    private void requireBlock(long reference) {
+        checkUsable();
+        if (!allocator.isAllocated(reference)) {
+            Transaction.Shared current = currentTransaction.get();
+            if (current == null || !current.newBlocks.containsKey(reference)) {
+                throw new IllegalArgumentException("reference " + reference + " is not an allocated block of heap " + path);
+            }
+        }
+    }
+
+    /** {@return unreachable published blocks: leaks of the application (the recovery GC frees them)} */
+    public long unreachableBlocks() {
+        checkUsable();
+        HeapWalker.Marked marked = HeapWalker.mark(view, allocator, types.all(), roots.snapshot());
+        long[] count = {0};
+        allocator.forEachAllocated(ref -> {
+            if (!marked.marked().contains(ref)) {
+                count[0]++;
+            }
+        });
+        return count[0];
     }
 
     // ---------------------------------------------------------------- raw access
@@ -524,6 +790,14 @@ public final class PersistentHeap implements AutoCloseable {
             throw readOnly();
         }
         return offset;
+    }
+
+    long checkTxStore(long offset, int byteSize) {
+        return checkStore(offset, byteSize);
+    }
+
+    long checkTxRange(long offset, long byteSize) {
+        return checkRangeStore(offset, byteSize);
     }
 
     void checkReference(long reference) {

@@ -30,6 +30,10 @@ import java.util.TreeMap;
  * </ul>
  * A crash at any point leaves each root either as before or as after the call.
  *
+ * <p>Inside a transaction (one in progress on the calling thread), the same stores are logged
+ * instead and become durable with the transaction: they commit or roll back with it. A slot
+ * removed by a transaction in progress is not reused until that transaction ends.
+ *
  * <p>Thread-safe: operations are serialized by this object's lock. Names are 1 to
  * {@value io.jpmem.heap.internal.HeapFormat#ROOT_NAME_MAX_BYTES} bytes of UTF-8.
  */
@@ -42,6 +46,8 @@ public final class Roots {
     private final int slotCount;
     /** name -> slot index; rebuilt at open from the root table (slot count, not heap size). */
     private final Map<String, Integer> slots;
+    /** Slots freed by transactions still in progress: not reusable until they end. */
+    private final java.util.Set<Integer> pendingFree = new java.util.HashSet<>();
 
     Roots(PersistentHeap heap, PersistenceDomain domain, long tableOffset, int slotCount, Map<String, Integer> slots) {
         this.heap = heap;
@@ -70,6 +76,21 @@ public final class Roots {
         }
         int slot = freeSlot();
         long at = slotOffset(slot);
+        Transaction tx = heap.currentTransactionOrNull();
+        if (tx != null) {
+            byte[] image = new byte[ROOT_SLOT_BYTES - RS_NAME];
+            System.arraycopy(utf8, 0, image, 0, utf8.length);
+            tx.putBytesUnlogged(at + RS_NAME, image);           // a free slot: nothing to undo
+            tx.putLongAnywhere(at + RS_VALUE, reference);
+            tx.putLongAnywhere(at + RS_STATE, rootState(utf8)); // rollback restores "free"
+            slots.put(name, slot);
+            tx.onRollback(() -> {
+                synchronized (this) {
+                    slots.remove(name, slot);
+                }
+            });
+            return;
+        }
         domain.putLong(at + RS_VALUE, reference);
         domain.fill(at + RS_NAME, ROOT_NAME_MAX_BYTES, (byte) 0);
         domain.putBytes(at + RS_NAME, utf8, 0, utf8.length);
@@ -111,6 +132,11 @@ public final class Roots {
         }
         verifiedValue(name, slot);
         long at = slotOffset(slot) + RS_VALUE;
+        Transaction tx = heap.currentTransactionOrNull();
+        if (tx != null) {
+            tx.putLongAnywhere(at, reference);
+            return;
+        }
         domain.putLong(at, reference); // the commit point
         domain.persist(at, 8);
     }
@@ -130,6 +156,23 @@ public final class Roots {
         }
         verifiedValue(name, slot);
         long at = slotOffset(slot);
+        Transaction tx = heap.currentTransactionOrNull();
+        if (tx != null) {
+            tx.putLongAnywhere(at + RS_STATE, 0);
+            slots.remove(name);
+            pendingFree.add(slot);
+            tx.onRollback(() -> {
+                synchronized (this) {
+                    slots.put(name, slot);
+                }
+            });
+            tx.onEnd(() -> {
+                synchronized (this) {
+                    pendingFree.remove(slot);
+                }
+            });
+            return true;
+        }
         domain.putLong(at + RS_STATE, 0); // the commit point
         domain.persist(at + RS_STATE, 8);
         slots.remove(name);
@@ -169,7 +212,7 @@ public final class Roots {
 
     private int freeSlot() {
         for (int slot = 0; slot < slotCount; slot++) {
-            if (view.get(LE_LONG, slotOffset(slot) + RS_STATE) == 0) {
+            if (view.get(LE_LONG, slotOffset(slot) + RS_STATE) == 0 && !pendingFree.contains(slot)) {
                 return slot;
             }
         }

@@ -95,8 +95,59 @@ public final class HeapFormat {
     public static final int ROOT_NAME_MAX_BYTES = ROOT_SLOT_BYTES - RS_NAME;
     public static final long ROOT_IN_USE = 0x52L;     // 'R': low byte of an in-use state word
 
-    // Chunk table (contents defined by the allocator, Foundation II).
+    // Chunk table: one 64-byte entry per chunk; its first 8 bytes are the chunk word, the rest zero.
     public static final int CHUNK_ENTRY_BYTES = 64;
+    /** Chunk word kinds (low byte). */
+    public static final int CHUNK_FREE = 0;
+    /** A slab of equal slots: class in bits 8..15; allocation bitmap at the chunk's start. */
+    public static final int CHUNK_SLAB = 1;
+    /** The first chunk of a large block: run length in chunks in bits 32..63. */
+    public static final int CHUNK_LARGE = 2;
+    /** A following chunk of a large block: the head chunk's index in bits 32..63. */
+    public static final int CHUNK_LARGE_TAIL = 3;
+    /** An extension of a transaction log slot. */
+    public static final int CHUNK_LOG = 4;
+
+    public static long chunkWord(int kind, int sizeClass, long high) {
+        return (kind & 0xFF) | ((long) (sizeClass & 0xFF) << 8) | (high << 32);
+    }
+
+    public static int chunkKind(long word) {
+        return (int) (word & 0xFF);
+    }
+
+    public static int chunkClass(long word) {
+        return (int) ((word >>> 8) & 0xFF);
+    }
+
+    public static long chunkHigh(long word) {
+        return word >>> 32;
+    }
+
+    // Blocks: an 8-byte header right before the payload; a reference points at the payload.
+    public static final int BLOCK_HEADER_BYTES = 8;
+    public static final int BH_TYPE_ID = -8;          // u32 type id (type table), relative to the reference
+    public static final int BH_PAYLOAD_BYTES = -4;    // u32 payload size in bytes
+
+    // Transaction log slots and their extensions.
+    public static final int LOG_HEADER_BYTES = 64;
+    public static final int LS_CONTROL = 0;           // u64 epoch << 1 | committed: the commit point
+    public static final int LS_NEXT = 8;              // u64 offset of the next log segment (a CHUNK_LOG chunk), 0 if none
+    public static final int LOG_ENTRY_HEADER_BYTES = 24;
+    public static final int LE_KIND = 0;              // u32 LOG_*
+    public static final int LE_LENGTH = 4;            // u32 data bytes (entry is header + data padded to 8)
+    public static final int LE_TARGET = 8;            // u64 heap offset the entry applies to
+    public static final int LE_CHECKSUM = 16;         // u32 CRC32C of epoch, kind, length, target and data; u32 zero
+    /** Undo: data = the old bytes of [target, target + length). */
+    public static final int LOG_UNDO = 1;
+    /** Redo: the 8-byte word at target |= data (allocation bits). */
+    public static final int LOG_SET_BITS = 2;
+    /** Redo: the 8-byte word at target &= ~data (freed bits). */
+    public static final int LOG_CLEAR_BITS = 3;
+    /** Redo: the 8-byte word at target = data (chunk words of large blocks). */
+    public static final int LOG_PUT_LONG = 4;
+    /** The log continues at the start of the segment named by this segment's {@link #LS_NEXT}. */
+    public static final int LOG_CONTINUE = 5;
 
     // Limits.
     public static final long MIN_HEAP_BYTES = 256L << 10;
