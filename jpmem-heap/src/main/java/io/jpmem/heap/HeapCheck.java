@@ -69,7 +69,18 @@ public final class HeapCheck {
                 }
             }
             notes.addAll(heap.info().notes());
+            RecoveryReport recovery = heap.recoveryReport();
+            if (recovery != null && !recovery.closedCleanly()) {
+                notes.add("recovery would do: " + recovery.summary());
+            }
             List<String> problems = heap.check();
+            if (problems.isEmpty()) {
+                long leaked = heap.unreachableBlocks();
+                if (leaked > 0) {
+                    notes.add("warning: " + leaked + " allocated block(s) unreachable from the roots: leaked by the"
+                            + " application; `jpmem gc` frees them");
+                }
+            }
             return new Report(problems.isEmpty() ? Status.CONSISTENT : Status.INCONSISTENT, problems, notes);
         } catch (HeapOpenException e) {
             return refused(e, notes);

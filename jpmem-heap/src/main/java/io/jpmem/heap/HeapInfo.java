@@ -30,8 +30,10 @@ import java.util.UUID;
  * @param roots root names and references
  * @param types the type table
  * @param notes observations that are not problems (e.g. a header copy torn by a crash)
+ * @param allocation capacity and fragmentation of the object area
  */
 public record HeapInfo(Path path, UUID heapId, int formatVersion, AccessMode accessMode, Durability durability,
                        FlushMechanism mechanism, HeapLayout layout, OptionalLong bytesOnDisk, Instant createdAt,
                        long openCount, Instant lastCloseAt, boolean closedCleanly, long headerSequence,
-                       String headerCopy, Map<String, Long> roots, List<HeapType> types, List<String> notes) {}
+                       String headerCopy, Map<String, Long> roots, List<HeapType> types, List<String> notes,
+                       AllocationStats allocation) {}

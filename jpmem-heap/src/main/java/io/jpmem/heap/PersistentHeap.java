@@ -79,9 +79,10 @@ public final class PersistentHeap implements AutoCloseable {
     private final boolean writable;
     private final boolean closedCleanly;
     private final List<String> notes;
-    private final Roots roots;
     private final TypeTable types;
-    private final Allocator allocator;
+    /** Rebuilt by recovery; final once open returns. */
+    private Roots roots;
+    private Allocator allocator;
     private final BlockingQueue<LogSlot> freeLogSlots;
     private final ThreadLocal<Transaction.Shared> currentTransaction = new ThreadLocal<>();
     private final AtomicInteger activeTransactions = new AtomicInteger();
@@ -109,54 +110,85 @@ public final class PersistentHeap implements AutoCloseable {
 
         TypeEntryCodec.Decoded typeTable = TypeEntryCodec.decodeTable(
                 view.asSlice(layout.typeTableOffset(), layout.typeTableByteSize()));
-        Roots.Loaded rootTable = Roots.load(view, layout.rootTableOffset(), layout.rootSlotCount(), this::isValidReference);
-        List<String> problems = new ArrayList<>(typeTable.problems());
-        problems.addAll(rootTable.problems());
-        if (!problems.isEmpty()) {
-            throw new HeapOpenException(path, Reason.CORRUPT, String.join("; ", problems), null, problems);
-        }
-        this.allocator = new Allocator(domain, layout);
-        problems.addAll(allocator.chunkTableProblems());
-        if (!problems.isEmpty()) {
-            throw new HeapOpenException(path, Reason.CORRUPT, String.join("; ", problems), null, problems);
-        }
         long usedTypeBytes = view.get(LE_LONG, layout.typeTableOffset() + TT_USED_BYTES);
         this.types = new TypeTable(this, domain, layout.typeTableOffset(), layout.typeTableByteSize(),
                 typeTable.types(), usedTypeBytes);
+        this.allocator = new Allocator(domain, layout);
+        Roots.Loaded rootTable = Roots.load(view, layout.rootTableOffset(), layout.rootSlotCount(), this::isValidReference);
         this.roots = new Roots(this, domain, layout.rootTableOffset(), layout.rootSlotCount(), rootTable.slots());
+        List<String> problems = new ArrayList<>(typeTable.problems()); // type registration is never pending
+        if (closedCleanly) {
+            // No transaction can be pending: roots and chunk table must be sound as they are.
+            problems.addAll(rootTable.problems());
+            problems.addAll(allocator.chunkTableProblems());
+        }
+        if (!problems.isEmpty()) {
+            throw new HeapOpenException(path, Reason.CORRUPT, String.join("; ", problems), null, problems);
+        }
+        if (!closedCleanly && accessMode == AccessMode.READ_ONLY) {
+            // Recovery may be pending, and a read-only open cannot run it: report, do not judge.
+            List<String> pending = new ArrayList<>(rootTable.problems());
+            pending.addAll(allocator.chunkTableProblems());
+            if (!pending.isEmpty()) {
+                notes.add("not closed cleanly and not recovered (read-only): " + String.join("; ", pending));
+            }
+        }
         this.freeLogSlots = new ArrayBlockingQueue<>(layout.logSlotCount());
     }
 
+    /** What log recovery found, kept for the report. */
+    private int rolledBack;
+    private int replayed;
+    private int undoEntries;
+    private int redoEntries;
+    private long recoveryStart;
+
     /**
-     * Recovery (read-write and private-copy opens): finish or roll back what each log slot left,
-     * then, after an unclean shutdown, run the recovery GC unless it is turned off.
+     * Log recovery (read-write and private-copy opens of a heap not closed cleanly): finish or roll
+     * back what each log slot left, then check roots and chunk table as recovery left them.
+     *
+     * @throws HeapOpenException if they are corrupt
      */
-    private void recover(HeapOptions options) {
-        long start = System.nanoTime();
-        int rolledBack = 0;
-        int replayed = 0;
-        int undo = 0;
-        int redo = 0;
-        if (writable) {
+    private void recoverLogs() {
+        recoveryStart = System.nanoTime();
+        if (!writable) {
+            return;
+        }
+        if (!closedCleanly) {
             for (int i = 0; i < layout.logSlotCount(); i++) {
-                LogSlot slot = new LogSlot(i, domain, layout, allocator);
-                LogSlot.Recovered recovered = slot.recover();
+                LogSlot.Recovered recovered = new LogSlot(i, domain, layout, allocator).recover();
                 if (recovered.wasActive()) {
                     if (recovered.committed()) {
                         replayed++;
                     } else {
                         rolledBack++;
                     }
-                    undo += recovered.undone();
-                    redo += recovered.redone();
+                    undoEntries += recovered.undone();
+                    redoEntries += recovered.redone();
                 }
-                freeLogSlots.add(slot);
             }
+            // Read roots and allocator words again as recovery left them, and judge them now.
+            allocator = new Allocator(domain, layout);
+            Roots.Loaded rootTable = Roots.load(view, layout.rootTableOffset(), layout.rootSlotCount(),
+                    this::isValidReference);
+            List<String> problems = new ArrayList<>(rootTable.problems());
+            problems.addAll(allocator.chunkTableProblems());
+            if (!problems.isEmpty()) {
+                throw new HeapOpenException(path, Reason.CORRUPT, String.join("; ", problems), null, problems);
+            }
+            roots = new Roots(this, domain, layout.rootTableOffset(), layout.rootSlotCount(), rootTable.slots());
         }
+        for (int i = 0; i < layout.logSlotCount(); i++) {
+            freeLogSlots.add(new LogSlot(i, domain, layout, allocator));
+        }
+    }
+
+    /** After an unclean shutdown, runs the recovery GC unless it is turned off; then builds the report. */
+    private void finishRecovery(HeapOptions options) {
         boolean runGc = writable && !closedCleanly && options.recoveryGc();
         GcResult gc = runGc ? collect() : new GcResult(0, 0, 0);
-        recoveryReport = new RecoveryReport(closedCleanly, rolledBack, replayed, undo, redo, runGc, gc.live(),
-                gc.reclaimedBlocks(), gc.reclaimedBytes(), Duration.ofNanos(System.nanoTime() - start));
+        recoveryReport = new RecoveryReport(closedCleanly, rolledBack, replayed, undoEntries, redoEntries, runGc,
+                gc.live(), gc.reclaimedBlocks(), gc.reclaimedBytes(), Duration.ofNanos(System.nanoTime() - recoveryStart));
     }
 
     private record GcResult(long live, long reclaimedBlocks, long reclaimedBytes) {}
@@ -279,12 +311,13 @@ public final class PersistentHeap implements AutoCloseable {
         PersistentHeap heap;
         try {
             heap = new PersistentHeap(absolute, accessMode, options.durability(), mapped);
+            heap.recoverLogs();
             if (heap.writable) {
                 HeapHeader h = heap.header;
                 heap.writeHeader(h.next(h.flags() & ~FLAG_CLEAN_SHUTDOWN, h.openCount() + 1,
                         System.currentTimeMillis(), h.lastCloseMillis()));
             }
-            heap.recover(options);
+            heap.finishRecovery(options);
         } catch (RuntimeException | Error e) {
             mapped.release();
             throw e;
@@ -395,7 +428,8 @@ public final class PersistentHeap implements AutoCloseable {
         return new HeapInfo(path, h.heapId(), FORMAT_VERSION, accessMode, domain.durability(), domain.mechanism(),
                 layout, FileSpace.bytesOnDisk(path), Instant.ofEpochMilli(h.createdMillis()), h.openCount(),
                 h.lastCloseMillis() == 0 ? null : Instant.ofEpochMilli(h.lastCloseMillis()), closedCleanly,
-                h.sequence(), HeaderSelection.copyName(headerCopy), roots.snapshot(), types.all(), List.copyOf(notes));
+                h.sequence(), HeaderSelection.copyName(headerCopy), roots.snapshot(), types.all(), List.copyOf(notes),
+                allocationStats());
     }
 
     /**
@@ -798,6 +832,18 @@ public final class PersistentHeap implements AutoCloseable {
 
     long checkTxRange(long offset, long byteSize) {
         return checkRangeStore(offset, byteSize);
+    }
+
+    /** Roots must name allocated blocks (or null), so that the recovery GC can trust them. */
+    void checkRootTarget(long reference) {
+        checkReference(reference);
+        if (reference != 0 && !allocator.isAllocated(reference)) {
+            Transaction.Shared current = currentTransaction.get();
+            if (current == null || current.ended || !current.newBlocks.containsKey(reference)) {
+                throw new IllegalArgumentException("reference " + reference + " is not an allocated block of heap " + path
+                        + ": roots hold block references or null");
+            }
+        }
     }
 
     void checkReference(long reference) {

@@ -17,8 +17,9 @@ import java.util.TreeMap;
 
 /**
  * A heap's named roots: the entry points from which everything else in the heap is found
- * (go-pmem's {@code pmem.New/Get}). Each root holds one reference: 0 (null) or an 8-byte aligned
- * offset inside the object area.
+ * (go-pmem's {@code pmem.New/Get}). Each root holds one reference: 0 (null) or an allocated block
+ * (one published, or allocated by the transaction in progress on the calling thread). The
+ * recovery GC keeps exactly what the roots reach.
  *
  * <p>Every change is atomic and durable when the call returns:
  * <ul>
@@ -62,7 +63,7 @@ public final class Roots {
      * Creates a root.
      *
      * @param name 1 to 112 bytes of UTF-8
-     * @param reference 0 or a reference into the object area
+     * @param reference 0 or an allocated block
      * @throws IllegalArgumentException if the name or reference is invalid, or a root of that name exists
      * @throws IllegalStateException if the root table is full, or the heap is read-only or closed
      * @throws HeapCorruptedException if the heap has been found corrupt
@@ -70,7 +71,7 @@ public final class Roots {
     public synchronized void create(String name, long reference) {
         byte[] utf8 = checkName(name);
         heap.checkWritable();
-        heap.checkReference(reference);
+        heap.checkRootTarget(reference);
         if (slots.containsKey(name)) {
             throw new IllegalArgumentException("heap " + heap.path() + " already has a root named \"" + name + "\"");
         }
@@ -78,11 +79,14 @@ public final class Roots {
         long at = slotOffset(slot);
         Transaction tx = heap.currentTransactionOrNull();
         if (tx != null) {
-            byte[] image = new byte[ROOT_SLOT_BYTES - RS_NAME];
-            System.arraycopy(utf8, 0, image, 0, utf8.length);
-            tx.putBytesUnlogged(at + RS_NAME, image);           // a free slot: nothing to undo
-            tx.putLongAnywhere(at + RS_VALUE, reference);
-            tx.putLongAnywhere(at + RS_STATE, rootState(utf8)); // rollback restores "free"
+            // A free slot holds nothing to undo: write value and name unlogged, make them durable,
+            // and only then publish the slot with a logged store of its state word (rollback
+            // restores "free"). No crash image can show the state word without its name and value.
+            domain.putLong(at + RS_VALUE, reference);
+            domain.fill(at + RS_NAME, ROOT_NAME_MAX_BYTES, (byte) 0);
+            domain.putBytes(at + RS_NAME, utf8, 0, utf8.length);
+            domain.persist(at, ROOT_SLOT_BYTES);
+            tx.putLongAnywhere(at + RS_STATE, rootState(utf8));
             slots.put(name, slot);
             tx.onRollback(() -> {
                 synchronized (this) {
@@ -125,7 +129,7 @@ public final class Roots {
      */
     public synchronized void set(String name, long reference) {
         heap.checkWritable();
-        heap.checkReference(reference);
+        heap.checkRootTarget(reference);
         Integer slot = slots.get(name);
         if (slot == null) {
             throw new NoSuchElementException("heap " + heap.path() + " has no root named \"" + name + "\"");

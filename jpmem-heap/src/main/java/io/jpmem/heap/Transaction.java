@@ -267,13 +267,6 @@ public final class Transaction implements AutoCloseable {
         s.domain.putLong(offset, value);
     }
 
-    /** An unlogged store to a location that a logged store of the same transaction will publish. */
-    void putBytesUnlogged(long offset, byte[] source) {
-        checkActive();
-        s.domain.putBytes(offset, source, 0, source.length);
-        dirtyRange(offset, source.length);
-    }
-
     /** Runs {@code action} if the transaction rolls back (volatile bookkeeping of the layers above). */
     void onRollback(Runnable action) {
         checkActive();

@@ -35,9 +35,12 @@ class BadFileTest {
     private Path goodHeap() {
         Path file = dir.resolve("good.heap");
         try (PersistentHeap heap = PersistentHeap.create(file, TestHeaps.small(Durability.PROCESS))) {
-            heap.roots().create("root", heap.objectAreaOffset());
-            heap.putLong(heap.objectAreaOffset(), 1234);
-            heap.persist(heap.objectAreaOffset(), 8);
+            HeapType type = heap.types().register(TypeLayout.ofRecord("test.Value", 8, FieldLayout.of("v", FieldKind.LONG, 0)));
+            heap.transaction(tx -> {
+                long block = tx.allocate(type);
+                tx.putLong(block, 1234);
+                heap.roots().create("root", block);
+            });
         }
         return file;
     }
@@ -130,7 +133,7 @@ class BadFileTest {
         // both broken: refused; restore one by re-flipping
         FilePatch.flipBit(file, HeapFormat.HEADER_COPY_OFFSETS[1] + HeapFormat.H_FLAGS);
         try (PersistentHeap heap = PersistentHeap.open(file, Durability.PROCESS)) {
-            assertEquals(1234, heap.getLong(heap.objectAreaOffset()));
+            assertEquals(1234, heap.getLong(heap.roots().get("root").orElseThrow()));
             assertTrue(heap.info().notes().stream().anyMatch(n -> n.contains("header copy")), heap.info().notes().toString());
         }
     }
@@ -182,7 +185,7 @@ class BadFileTest {
             assertTrue(e.getMessage().contains("another process"), e.getMessage());
             if (holderMode == AccessMode.READ_ONLY) {
                 try (PersistentHeap reader = PersistentHeap.openReadOnly(file)) {
-                    assertEquals(1234, reader.getLong(reader.objectAreaOffset()), "readers share the file");
+                    assertEquals(1234, reader.getLong(reader.roots().get("root").orElseThrow()), "readers share the file");
                 }
             } else {
                 assertEquals(Reason.LOCKED, assertThrows(HeapOpenException.class,
@@ -212,13 +215,14 @@ class BadFileTest {
         Path file = goodHeap();
         FileSnapshot before = FileSnapshot.of(file);
         try (PersistentHeap heap = PersistentHeap.open(file, AccessMode.PRIVATE_COPY, Durability.PROCESS)) {
-            heap.putLong(heap.objectAreaOffset(), 999);
+            long block = heap.roots().get("root").orElseThrow();
+            heap.putLong(block, 999);
             heap.roots().create("private", 0);
-            assertEquals(999, heap.getLong(heap.objectAreaOffset()));
+            assertEquals(999, heap.getLong(block));
         }
         assertEquals(before, FileSnapshot.of(file));
         try (PersistentHeap heap = PersistentHeap.openReadOnly(file)) {
-            assertEquals(1234, heap.getLong(heap.objectAreaOffset()));
+            assertEquals(1234, heap.getLong(heap.roots().get("root").orElseThrow()));
             assertTrue(heap.roots().get("private").isEmpty());
         }
     }
@@ -240,8 +244,13 @@ class BadFileTest {
             assertSame(first, later.getCause());
         }
         heap.close();
-        // close did not mark it clean, and the damage is still there: refused as corrupt
-        HeapOpenException e = assertThrows(HeapOpenException.class, () -> PersistentHeap.openReadOnly(file));
+        // close did not mark it clean, and the damage is still there: refused as corrupt, unchanged
+        FileSnapshot damaged = FileSnapshot.of(file);
+        HeapOpenException e = assertThrows(HeapOpenException.class, () -> PersistentHeap.open(file, Durability.PROCESS));
         assertEquals(Reason.CORRUPT, e.reason());
+        assertEquals(damaged, FileSnapshot.of(file));
+        try (PersistentHeap reader = PersistentHeap.openReadOnly(file)) {
+            assertTrue(reader.info().notes().stream().anyMatch(n -> n.contains("not recovered")), reader.info().notes().toString());
+        }
     }
 }

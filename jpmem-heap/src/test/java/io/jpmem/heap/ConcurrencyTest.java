@@ -39,10 +39,10 @@ class ConcurrencyTest {
                         heap.persist(slot + 8L * (r % 64), 8);
                         String name = "t" + id + "-" + (r % 5);
                         if (heap.roots().get(name).isPresent()) {
-                            heap.roots().set(name, slot);
+                            heap.roots().set(name, 0);
                             heap.roots().remove(name);
                         } else {
-                            heap.roots().create(name, slot);
+                            heap.roots().create(name, 0);
                         }
                     }
                     return null;

@@ -84,19 +84,26 @@ class PersistentHeapTest {
     @EnumSource(Durability.class)
     void rootsSurviveReopen(Durability durability) {
         Path file = dir.resolve("roots.heap");
+        long[] b = new long[4];
         long a;
         try (PersistentHeap heap = PersistentHeap.create(file, TestHeaps.small(durability))) {
-            a = heap.objectAreaOffset();
+            HeapType type = heap.types().register(TypeLayout.ofRecord("T", 8, FieldLayout.of("v", FieldKind.LONG, 0)));
+            heap.transaction(tx -> {
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = tx.allocate(type);
+                }
+            });
+            a = b[0];
             heap.roots().create("alpha", a);
             heap.roots().create("beta", 0);
-            heap.roots().create("gamma", a + 8);
-            heap.roots().set("beta", a + 16);
+            heap.roots().create("gamma", b[1]);
+            heap.roots().set("beta", b[2]);
             assertTrue(heap.roots().remove("gamma"));
             assertFalse(heap.roots().remove("gamma"));
-            heap.roots().create("ünïcødé ☃", a + 24);
+            heap.roots().create("ünïcødé ☃", b[3]);
         }
         try (PersistentHeap heap = track(PersistentHeap.open(file, durability))) {
-            assertEquals(Map.of("alpha", a, "beta", a + 16, "ünïcødé ☃", a + 24), heap.roots().snapshot());
+            assertEquals(Map.of("alpha", a, "beta", b[2], "ünïcødé ☃", b[3]), heap.roots().snapshot());
             assertEquals(OptionalLong.of(a), heap.roots().get("alpha"));
             assertEquals(OptionalLong.empty(), heap.roots().get("gamma"));
         }
@@ -105,8 +112,11 @@ class PersistentHeapTest {
     @Test
     void rootMisuseIsRefusedWithClearErrors() {
         PersistentHeap heap = track(PersistentHeap.create(dir.resolve("r.heap"), TestHeaps.small(Durability.PROCESS)));
-        long a = heap.objectAreaOffset();
+        HeapType type = heap.types().register(TypeLayout.ofRecord("T", 8, FieldLayout.of("v", FieldKind.LONG, 0)));
+        long a = heap.transactionResult(tx -> tx.allocate(type));
         heap.roots().create("x", a);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> heap.roots().create("raw", heap.objectAreaOffset()))
+                .getMessage().contains("not an allocated block"), "roots name blocks, not raw space");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> heap.roots().create("x", a))
                 .getMessage().contains("already has a root named \"x\""));
         assertThrows(IllegalArgumentException.class, () -> heap.roots().create("", a));

@@ -9,26 +9,31 @@ import java.util.SplittableRandom;
 /**
  * The child JVM of {@link SigkillTest}: updates roots and raw words in a loop until it is killed.
  *
- * <p>Each root {@code r<i>} points at one of two 64-byte record regions; an update writes the next
- * record into the other region, persists it, then flips the root (one atomic root update). A record
- * is whole when its check word matches. Raw words are single persisted 8-byte stores of
- * self-checking values. After each root update returns, the child may print {@code ack <i> <seq>}.
+ * <p>Setup is one transaction: 16 record blocks (kept reachable through the array root
+ * {@code records}), a raw word array (root {@code raw}), and roots {@code r0..r7} each pointing at
+ * one of its two records. An update writes the next record into the other block with raw stores,
+ * persists it, then flips the root (one atomic root update outside any transaction). A record is
+ * whole when its check word matches. Raw words are single persisted 8-byte stores of self-checking
+ * values. After each root update returns, the child prints {@code ack <i> <seq>}.
  */
 public final class RootCrashChild {
 
     static final int ROOTS = 8;
     static final int RECORD_BYTES = 64;
     static final int RAW_WORDS = 512;
-    static final int RAW_AREA = 4096;
+    static final TypeLayout RECORD = TypeLayout.ofRecord("test.Record", RECORD_BYTES,
+            FieldLayout.of("seq", FieldKind.LONG, 0), FieldLayout.of("check", FieldKind.LONG, 56));
+    static final TypeLayout REFS = TypeLayout.ofArray("test.Refs", FieldKind.REF);
+    static final TypeLayout LONGS = TypeLayout.ofArray("test.Longs", FieldKind.LONG);
 
     private RootCrashChild() {}
 
     static long region(PersistentHeap heap, int root, int copy) {
-        return heap.objectAreaOffset() + (2L * root + copy) * RECORD_BYTES;
+        return heap.getRef(heap.roots().get("records").orElseThrow() + 8L * (2 * root + copy));
     }
 
     static long rawWord(PersistentHeap heap, int index) {
-        return heap.objectAreaOffset() + RAW_AREA + 8L * index;
+        return heap.roots().get("raw").orElseThrow() + 8L * index;
     }
 
     static long mix(long seq, int j) {
@@ -73,6 +78,33 @@ public final class RootCrashChild {
         return heap.getLong(at + 56) == (check ^ 0x5EED) ? seq : -1;
     }
 
+    static void setUp(PersistentHeap heap) {
+        HeapType record = heap.types().register(RECORD);
+        HeapType refs = heap.types().register(REFS);
+        HeapType longs = heap.types().register(LONGS);
+        heap.transaction(tx -> {
+            long records = tx.allocateArray(refs, 2 * ROOTS);
+            for (int i = 0; i < 2 * ROOTS; i++) {
+                tx.putRef(records + 8L * i, tx.allocate(record));
+            }
+            heap.roots().create("records", records);
+            heap.roots().create("raw", tx.allocateArray(longs, RAW_WORDS));
+            for (int i = 0; i < ROOTS; i++) {
+                long first = heap.getRef(records + 16L * i);
+                tx.putLong(first + 56, 0x5EED ^ checkOfZero());
+                heap.roots().create("r" + i, first);
+            }
+        });
+    }
+
+    private static long checkOfZero() {
+        long check = 0;
+        for (int j = 1; j < 7; j++) {
+            check ^= mix(0, j);
+        }
+        return check;
+    }
+
     /** args: heap path, durability, seed. */
     public static void main(String[] args) {
         Path path = Path.of(args[0]);
@@ -81,15 +113,15 @@ public final class RootCrashChild {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
         PersistentHeap heap = PersistentHeap.openOrCreate(path,
                 HeapOptions.defaults().withDurability(durability).withMaxByteSize(1 << 20));
+        if (heap.roots().get("records").isEmpty()) {
+            setUp(heap);
+            for (int i = 0; i < ROOTS; i++) {
+                writeRecord(heap, region(heap, i, 0), 0);
+            }
+        }
         long seq = 0;
         for (int i = 0; i < ROOTS; i++) {
-            OptionalLong current = heap.roots().get("r" + i);
-            if (current.isEmpty()) {
-                writeRecord(heap, region(heap, i, 0), 0);
-                heap.roots().create("r" + i, region(heap, i, 0));
-            } else {
-                seq = Math.max(seq, readRecord(heap, current.getAsLong()));
-            }
+            seq = Math.max(seq, readRecord(heap, heap.roots().get("r" + i).orElseThrow()));
         }
         out.println("ready");
         out.flush();

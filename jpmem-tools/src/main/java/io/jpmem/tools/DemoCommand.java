@@ -4,6 +4,8 @@ import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapOpenException;
 import io.jpmem.heap.HeapOptions;
+import io.jpmem.heap.HeapType;
+import io.jpmem.heap.Transaction;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.TypeLayout;
 import io.jpmem.persist.Durability;
@@ -23,15 +25,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code jpmem demo}: creates or reopens a heap and shows what survived from the previous run.
  *
- * <p>It keeps a small run log in the object area with the crash-safe pattern the lower layer offers
- * before transactions exist: two record slots, the new record written into the slot the root does
- * not point at and persisted, then the root flipped with one atomic, durable update. Kill it at any
- * moment (or pass {@code --halt}) and the next run finds the previous record or the new one, whole.
+ * <p>It keeps a small run log in one persistent block, found through the root
+ * {@value #ROOT}, and updates it in a failure-atomic transaction: kill it at any moment (or pass
+ * {@code --halt}) and the next run finds the previous record or the new one, whole, never a mix.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Create or reopen a heap and show what survived from the previous run.",
-                "Each run records its number, time and a message; run it twice to see them persist.",
-                "--halt stops the JVM without closing the heap, as a crash would; the next run reports it."})
+                "Each run records its number, time and a message in one transaction; run it twice to see them persist.",
+                "--halt stops the JVM without closing the heap, as a crash would; the next run reports the recovery."})
 final class DemoCommand implements Callable<Integer> {
 
     static final Path DEFAULT_HEAP = Path.of("data", "demo.heap");
@@ -81,14 +82,12 @@ final class DemoCommand implements Callable<Integer> {
                     heap.flushMechanism().label());
             if (existed) {
                 out.println(heap.wasClosedCleanly() ? "The previous run closed it cleanly."
-                        : "The previous run did NOT close it (crash or --halt); everything it persisted is still here:");
+                        : "The previous run did NOT close it (crash or --halt): " + heap.recoveryReport().summary());
             }
-            heap.types().register(RUN_LOG);
-            long slotA = heap.objectAreaOffset();
-            long slotB = slotA + RunLogFormat.BYTES;
+            HeapType type = heap.types().register(RUN_LOG);
             OptionalLong current = heap.roots().get(ROOT);
             long runs = 0;
-            if (current.isPresent() && current.getAsLong() != 0) {
+            if (current.isPresent()) {
                 RunLogFormat previous = RunLogFormat.read(heap, current.getAsLong());
                 runs = previous.runs();
                 out.printf("Survived: run #%d at %s left the message \"%s\"%n", previous.runs(),
@@ -96,14 +95,15 @@ final class DemoCommand implements Callable<Integer> {
             } else {
                 out.println("Nothing survived yet: this is the first run.");
             }
-            long target = current.isPresent() && current.getAsLong() == slotA ? slotB : slotA;
             String text = message != null ? message : "hello from run #" + (runs + 1);
-            new RunLogFormat(runs + 1, System.currentTimeMillis(), text).write(heap, target);
-            if (current.isPresent()) {
-                heap.roots().set(ROOT, target);
-            } else {
-                heap.roots().create(ROOT, target);
-            }
+            RunLogFormat next = new RunLogFormat(runs + 1, System.currentTimeMillis(), text);
+            heap.transaction(tx -> {
+                long log = current.isPresent() ? current.getAsLong() : tx.allocate(type);
+                next.write(tx, log);
+                if (current.isEmpty()) {
+                    heap.roots().create(ROOT, log);
+                }
+            });
             out.printf("Recorded run #%d with the message \"%s\". Run it again to see it survive;%n", runs + 1,
                     RunLogFormat.truncate(text));
             out.printf("inspect with: bin/jpmem info %s%n", heapPath);
@@ -142,13 +142,12 @@ final class DemoCommand implements Callable<Integer> {
             return new RunLogFormat(heap.getLong(at + RUNS), heap.getLong(at + TIME), new String(utf8, StandardCharsets.UTF_8));
         }
 
-        void write(PersistentHeap heap, long at) {
+        void write(Transaction tx, long at) {
             byte[] utf8 = truncate(message).getBytes(StandardCharsets.UTF_8);
-            heap.putLong(at + RUNS, runs);
-            heap.putLong(at + TIME, timeMillis);
-            heap.putInt(at + MESSAGE_LENGTH, utf8.length);
-            heap.putBytes(at + MESSAGE, utf8, 0, utf8.length);
-            heap.persist(at, BYTES);
+            tx.putLong(at + RUNS, runs);
+            tx.putLong(at + TIME, timeMillis);
+            tx.putInt(at + MESSAGE_LENGTH, utf8.length);
+            tx.putBytes(at + MESSAGE, utf8, 0, utf8.length);
         }
     }
 }

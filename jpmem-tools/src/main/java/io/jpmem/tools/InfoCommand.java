@@ -62,6 +62,11 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("               %-12s @ %-10d %d entries%n", "chunk table", layout.chunkTableOffset(), layout.chunkCount());
         out.printf("               %-12s @ %-10d %d chunks of %s%n", "object area", layout.objectAreaOffset(), layout.chunkCount(),
                 PersistentHeap.formatBytes(layout.chunkByteSize()));
+        var allocation = info.allocation();
+        out.printf("allocation     %d blocks in %s of slots; free %s (%s in whole chunks); fragmentation %.1f%%%n",
+                allocation.allocatedBlocks(), PersistentHeap.formatBytes(allocation.allocatedSlotBytes() + allocation.largeBytes()),
+                PersistentHeap.formatBytes(allocation.availableBytes()), PersistentHeap.formatBytes(allocation.freeChunkBytes()),
+                100 * allocation.fragmentation());
         out.printf("roots          %d%n", info.roots().size());
         for (Map.Entry<String, Long> root : info.roots().entrySet()) {
             out.printf("  %-30s -> %s%n", root.getKey(), root.getValue() == 0 ? "null" : "0x" + Long.toHexString(root.getValue()));

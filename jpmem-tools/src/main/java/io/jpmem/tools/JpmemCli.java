@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jpmem", mixinStandardHelpOptions = true, versionProvider = JpmemCli.Version.class,
         description = "Inspect, check and try out jpmem persistent heaps.%n"
-                + "info and check never write to the heap file.",
-        subcommands = {InfoCommand.class, CheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                + "info and check never write to the heap file; gc frees unreachable blocks.",
+        subcommands = {InfoCommand.class, CheckCommand.class, GcCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (check: the heap is consistent)", "1:check: the heap has problems (listed)",
                 "2:the file is not a usable heap, or bad usage"})

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.FieldLayout;
+import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.TypeLayout;
 import io.jpmem.heap.internal.HeapFormat;
@@ -42,10 +43,14 @@ class JpmemCliTest {
     private Path heapWithRootsAndTypes() {
         Path file = dir.resolve("app.heap");
         try (PersistentHeap heap = PersistentHeap.create(file, TestHeaps.small(Durability.PROCESS))) {
-            heap.roots().create("accounts", heap.objectAreaOffset());
-            heap.roots().create("empty", 0);
-            heap.types().register(TypeLayout.ofRecord("com.example.Account", 16,
+            HeapType account = heap.types().register(TypeLayout.ofRecord("com.example.Account", 16,
                     FieldLayout.of("balance", FieldKind.LONG, 0), FieldLayout.of("next", FieldKind.REF, 8)));
+            heap.transaction(tx -> {
+                long first = tx.allocate(account);
+                tx.putRef(first + 8, tx.allocate(account));
+                heap.roots().create("accounts", first);
+                heap.roots().create("empty", 0);
+            });
         }
         return file;
     }
@@ -57,6 +62,7 @@ class JpmemCliTest {
         Run run = run("info", file.toString());
         assertEquals(0, run.exitCode(), run.err());
         for (String expected : new String[] {"format         version 1", "shutdown       clean", "max 1 MiB (1048576 bytes)",
+                "allocation     2 blocks",
                 "on disk", "READ_ONLY", "accounts", "-> null", "com.example.Account", "REF     next", "object area"}) {
             assertTrue(run.out().contains(expected), "missing '" + expected + "' in:\n" + run.out());
         }
@@ -138,17 +144,37 @@ class JpmemCliTest {
         Path file = heapWithRootsAndTypes();
         Path unclean = dir.resolve("unclean.heap");
         try (PersistentHeap heap = PersistentHeap.open(file, Durability.PROCESS)) {
-            heap.putLong(heap.objectAreaOffset(), 5);
-            Files.copy(file, unclean); // a copy taken while open: as a crash would leave it
+            try (var tx = heap.begin()) { // a transaction in flight when the copy is taken
+                tx.putLong(heap.roots().get("accounts").orElseThrow(), 5);
+                Files.copy(file, unclean); // a copy taken while open: as a crash would leave it
+            }
         }
         FileSnapshot before = FileSnapshot.of(unclean);
         Run run = run("check", unclean.toString());
         assertEquals(0, run.exitCode(), run.out());
         assertTrue(run.out().contains("not closed cleanly: recovery simulated"), run.out());
+        assertTrue(run.out().contains("rolled back 1"), run.out());
         assertEquals(before, FileSnapshot.of(unclean));
         Run info = run("info", unclean.toString());
         assertTrue(info.out().contains("NOT clean"), info.out());
         assertEquals(before, FileSnapshot.of(unclean));
+    }
+
+    @Test
+    void gcFreesWhatTheApplicationLeakedAndCheckWarnsAboutIt() throws IOException {
+        Path file = heapWithRootsAndTypes();
+        try (PersistentHeap heap = PersistentHeap.open(file, Durability.PROCESS)) {
+            heap.transaction(tx -> tx.putRef(heap.roots().get("accounts").orElseThrow() + 8, 0)); // unlinked, not freed
+        }
+        Run check = run("check", file.toString());
+        assertEquals(0, check.exitCode(), check.out());
+        assertTrue(check.out().contains("warning: 1 allocated block(s) unreachable"), check.out());
+        Run gc = run("gc", file.toString(), "--durability", "process");
+        assertEquals(0, gc.exitCode(), gc.out());
+        assertTrue(gc.out().contains("1 blocks reachable, 1 unreachable blocks freed (32 B)"), gc.out());
+        check = run("check", file.toString());
+        assertFalse(check.out().contains("warning"), check.out());
+        assertEquals(2, run("gc", dir.resolve("missing.heap").toString()).exitCode());
     }
 
     @Test
@@ -187,7 +213,7 @@ class JpmemCliTest {
     void helpDocumentsEveryCommand() {
         Run run = run("--help");
         assertEquals(0, run.exitCode());
-        for (String command : new String[] {"info", "check", "demo", "Exit codes"}) {
+        for (String command : new String[] {"info", "check", "gc", "demo", "Exit codes"}) {
             assertTrue(run.out().contains(command), run.out());
         }
         assertTrue(run("check", "--help").out().contains("private copy-on-write"));
