@@ -31,6 +31,7 @@ final class LibpmemDomain extends MappedDomain {
 
     @Override
     public void drain() {
+        BarrierHook.reached();
         libpmem.drain();
     }
 }

@@ -43,6 +43,7 @@ final class MsyncDomain extends MappedDomain {
 
     @Override
     public void drain() {
+        BarrierHook.reached();
         storeStoreFence();
         PageRanges ranges = pending.get();
         for (int i = 0; i < ranges.count; i++) {

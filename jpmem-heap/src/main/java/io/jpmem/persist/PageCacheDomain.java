@@ -29,6 +29,7 @@ final class PageCacheDomain extends MappedDomain {
 
     @Override
     public void drain() {
+        BarrierHook.reached();
         storeStoreFence();
     }
 }

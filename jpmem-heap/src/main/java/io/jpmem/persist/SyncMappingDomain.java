@@ -35,6 +35,7 @@ final class SyncMappingDomain extends MappedDomain {
     @Override
     public void drain() {
         // The JDK's writeback is bracketed by store fences already; keep the compiler honest too.
+        BarrierHook.reached();
         storeStoreFence();
     }
 }

@@ -31,17 +31,21 @@ public final class ChildJvm implements AutoCloseable {
         err.setName("child-stderr");
     }
 
-    /** Starts {@code mainClass} with {@code args} in a new JVM of the running JDK. */
+    /** Starts {@code mainClass} with {@code args} in a new JVM of the running JDK; leading {@code -D} args go to the JVM. */
     public static ChildJvm start(Class<?> mainClass, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-Xshare:auto");
         command.add("-XX:TieredStopAtLevel=1");
+        int first = 0;
+        while (first < args.length && args[first].startsWith("-D")) {
+            command.add(args[first++]); // leading -D arguments are JVM options
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());
-        command.addAll(List.of(args));
+        command.addAll(List.of(args).subList(first, args.length));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
         return new ChildJvm(builder.start());
