@@ -70,6 +70,7 @@ public final class Transaction implements AutoCloseable {
         final LongSet logged = new LongSet();
         final LongSet dirtyLines = new LongSet();
         final TreeMap<Long, Long> newBlocks = new TreeMap<>();
+        final TreeMap<Long, Long> snapshots = new TreeMap<>();
         final List<Long> reserved = new ArrayList<>();
         final List<Long> frees = new ArrayList<>();
         final List<Lock> locks = new ArrayList<>();
@@ -260,6 +261,36 @@ public final class Transaction implements AutoCloseable {
         s.domain.fill(offset, byteSize, value);
     }
 
+    /**
+     * Logs the whole range {@code [offset, offset + byteSize)} now, with one undo entry and one
+     * fence, so that later stores inside it in this transaction are not logged one by one (PMDK's
+     * {@code pmemobj_tx_add_range}). Use it before updating several fields of one object.
+     *
+     * <p>Unlike per-store logging, which is field-granular, a rollback restores the whole range:
+     * another transaction must not commit stores inside it while this one is in progress (hold a
+     * lock on the object with {@link #lock}).
+     *
+     * @throws IndexOutOfBoundsException if the range is outside the object area
+     * @throws HeapFullException if the log cannot grow to hold it
+     */
+    public void snapshot(long offset, long byteSize) {
+        s.heap.checkTxRange(offset, byteSize);
+        checkActive();
+        if (byteSize == 0 || isNew(offset, byteSize) || inSnapshot(offset, byteSize)) {
+            return;
+        }
+        logUndo(offset, byteSize);
+        s.snapshots.put(offset, offset + byteSize);
+    }
+
+    private boolean inSnapshot(long offset, long byteSize) {
+        if (s.snapshots.isEmpty()) {
+            return false;
+        }
+        Map.Entry<Long, Long> range = s.snapshots.floorEntry(offset);
+        return range != null && offset + byteSize <= range.getValue();
+    }
+
     /** A logged 8-byte store anywhere in the heap's metadata (root slots). */
     void putLongAnywhere(long offset, long value) {
         checkActive();
@@ -284,7 +315,7 @@ public final class Transaction implements AutoCloseable {
         if (byteSize == 0) {
             return;
         }
-        if (!isNew(offset, byteSize)) {
+        if (!isNew(offset, byteSize) && !inSnapshot(offset, byteSize)) {
             boolean single = byteSize <= 8;
             if (!single || s.logged.add(offset << 4 | byteSize)) {
                 logUndo(offset, byteSize);

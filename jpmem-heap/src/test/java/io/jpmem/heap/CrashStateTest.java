@@ -135,6 +135,11 @@ class CrashStateTest {
             tx.putRef(fresh + 8, heap.getRef(a[0] + 8));
             tx.putRef(a[0] + 8, fresh);
         }));
+        explore("snapshot-then-stores", twoAccounts, heap -> heap.transaction(tx -> {
+            tx.snapshot(a[0], 16);
+            tx.putLong(a[0], 1);
+            tx.putRef(a[0] + 8, 0);
+        }));
         explore("unlink-and-free", twoAccounts, heap -> heap.transaction(tx -> {
             long b = heap.getRef(a[0] + 8);
             tx.putRef(a[0] + 8, 0);

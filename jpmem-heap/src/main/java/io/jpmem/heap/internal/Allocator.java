@@ -29,6 +29,11 @@ import java.util.function.LongConsumer;
  * <h2>Lazy state</h2>
  * Opening reads the chunk table only. A slab's bitmap is read the first time that chunk is needed.
  *
+ * <h2>Thread-local caches</h2>
+ * Each thread keeps, per size class, a magazine of up to {@value #MAGAZINE_SLOTS} slots it
+ * reserved in one go under the class lock, and hands them out without locking. They are volatile
+ * reservations: a thread that stops leaves its magazine unused until the heap is reopened.
+ *
  * <p>Thread-safe. Lock order: a class pool's monitor, then {@link #chunkLock}; a chunk's bitmap
  * words are read-modify-written under the chunk's own monitor.
  */
@@ -183,28 +188,74 @@ public final class Allocator {
         return ref;
     }
 
+    /** Slots a thread reserved in bulk and hands out without a lock: a volatile, per-thread cache. */
+    private static final class Magazine {
+        final long[][] refs;
+        final int[] counts;
+
+        Magazine(int classes) {
+            refs = new long[classes][MAGAZINE_SLOTS];
+            counts = new int[classes];
+        }
+    }
+
+    /** Slots reserved per refill of a thread's cache. */
+    static final int MAGAZINE_SLOTS = 16;
+
+    private final ThreadLocal<Magazine> magazines = ThreadLocal.withInitial(() -> new Magazine(classCount()));
+
+    private int classCount() {
+        return classCount;
+    }
+
     private long reserveSlot(int sizeClass) {
-        synchronized (poolLocks[sizeClass]) {
-            SizeClasses.Slab slab = slabs[sizeClass];
-            Chunk chunk = current[sizeClass];
-            while (chunk == null || chunk.free == 0) {
-                chunk = candidates[sizeClass].poll();
-                if (chunk == null) {
-                    chunk = newSlab(sizeClass);
-                    if (chunk == null) {
-                        return 0;
+        Magazine magazine = magazines.get();
+        if (magazine.counts[sizeClass] == 0) {
+            synchronized (poolLocks[sizeClass]) {
+                long[] refs = magazine.refs[sizeClass];
+                int n = 0;
+                while (n < MAGAZINE_SLOTS) {
+                    long ref = reserveSlotLocked(sizeClass);
+                    if (ref == 0) {
+                        break;
                     }
+                    refs[n++] = ref;
                 }
-                load(chunk);
-                current[sizeClass] = chunk;
+                // hand them out lowest address first
+                for (int i = 0, j = n - 1; i < j; i++, j--) {
+                    long t = refs[i];
+                    refs[i] = refs[j];
+                    refs[j] = t;
+                }
+                magazine.counts[sizeClass] = n;
             }
-            synchronized (chunk) {
-                int slot = findClearBit(chunk.occupied, chunk.hint, slab.slots());
-                chunk.occupied[slot >>> 6] |= 1L << slot;
-                chunk.free--;
-                chunk.hint = slot + 1;
-                return chunkStart(chunk.index) + slab.dataOffset() + (long) slot * slab.slotBytes() + BLOCK_HEADER_BYTES;
+            if (magazine.counts[sizeClass] == 0) {
+                return 0;
             }
+        }
+        return magazine.refs[sizeClass][--magazine.counts[sizeClass]];
+    }
+
+    private long reserveSlotLocked(int sizeClass) {
+        SizeClasses.Slab slab = slabs[sizeClass];
+        Chunk chunk = current[sizeClass];
+        while (chunk == null || chunk.free == 0) {
+            chunk = candidates[sizeClass].poll();
+            if (chunk == null) {
+                chunk = newSlab(sizeClass);
+                if (chunk == null) {
+                    return 0;
+                }
+            }
+            load(chunk);
+            current[sizeClass] = chunk;
+        }
+        synchronized (chunk) {
+            int slot = findClearBit(chunk.occupied, chunk.hint, slab.slots());
+            chunk.occupied[slot >>> 6] |= 1L << slot;
+            chunk.free--;
+            chunk.hint = slot + 1;
+            return chunkStart(chunk.index) + slab.dataOffset() + (long) slot * slab.slotBytes() + BLOCK_HEADER_BYTES;
         }
     }
 
