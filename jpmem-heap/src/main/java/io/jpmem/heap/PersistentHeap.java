@@ -34,15 +34,20 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * try (PersistentHeap heap = PersistentHeap.openOrCreate(Path.of("data/app.heap"), HeapOptions.defaults())) {
- *     long record = heap.objectAreaOffset();          // raw space until the allocator exists
- *     heap.putLong(record, 42);
- *     heap.persist(record, 8);                         // durable from here on
- *     if (heap.roots().get("answer").isEmpty()) heap.roots().create("answer", record);
+ *     HeapType counter = heap.types().register(
+ *             TypeLayout.ofRecord("app.Counter", 8, FieldLayout.of("value", FieldKind.LONG, 0)));
+ *     long c = heap.roots().get("counter").orElseGet(() -> heap.transactionResult(tx -> {
+ *         long block = tx.allocate(counter);
+ *         heap.roots().create("counter", block);
+ *         return block;
+ *     }));
+ *     heap.transaction(tx -> tx.putLong(c, heap.getLong(c) + 1)); // durable and atomic
  * }
  * }</pre>
  *
  * <h2>Durability</h2>
- * A raw store ({@code put*}) is visible at once and durable after {@link #persist} of a range that
+ * A {@link Transaction} is atomic and durable when it commits. A raw store ({@code put*}, not
+ * logged) is visible at once and durable after {@link #persist} of a range that
  * covers it (or {@link #flush} then {@link #drain}). In {@link Durability#PROCESS} mode a persisted
  * store survives the death of the JVM; in {@link Durability#POWER} mode it survives power loss.
  * Root and type table updates are atomic and durable when their call returns. {@link #close} marks
@@ -56,7 +61,8 @@ import java.util.function.Function;
  * store that a crash cannot tear.
  *
  * <h2>Threads and failure</h2>
- * All methods are thread-safe; raw stores have no isolation (see Foundation II's transactions).
+ * All methods are thread-safe; stores have no isolation: concurrent transactions must touch
+ * disjoint data or hold locks ({@link Transaction#lock}).
  * After {@link #close}, every method throws {@link IllegalStateException}. Once the heap has found
  * itself corrupt, every method throws {@link HeapCorruptedException} with the first message, and
  * close leaves the file marked as not cleanly shut down.
