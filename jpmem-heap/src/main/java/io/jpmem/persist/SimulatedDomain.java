@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.BitSet;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 
@@ -19,9 +20,10 @@ import java.util.function.LongPredicate;
  *
  * <p>Every store, flush and fence is reported, after it happened, to the listener set with
  * {@link #onEvent}; the power-fail explorer uses that to stop at crash points (a listener may
- * throw to abandon the operation at that point).
+ * throw to abandon the operation at that point). The listener runs outside the domain's lock, so
+ * it may block (the explorer's two-thread scheduler does).
  *
- * <p>Thread-safe: every method is synchronized, so events form one total order.
+ * <p>Thread-safe: each store, flush and fence and its bookkeeping happen under the domain's lock.
  */
 public final class SimulatedDomain extends MappedDomain {
 
@@ -49,8 +51,29 @@ public final class SimulatedDomain extends MappedDomain {
     private long flushCount;
     private long fenceCount;
 
+    private static final ThreadLocal<BiConsumer<SimulatedDomain, Event>> LISTENER_FOR_NEW_DOMAINS = new ThreadLocal<>();
+
+    /**
+     * Runs {@code action} with {@code listener} installed on every simulated domain the calling
+     * thread creates meanwhile: the way to watch what a heap does while it opens (recovery). The
+     * listener gets the domain with each event.
+     */
+    public static void withListenerForNewDomains(BiConsumer<SimulatedDomain, Event> listener, Runnable action) {
+        BiConsumer<SimulatedDomain, Event> previous = LISTENER_FOR_NEW_DOMAINS.get();
+        LISTENER_FOR_NEW_DOMAINS.set(Objects.requireNonNull(listener, "listener"));
+        try {
+            action.run();
+        } finally {
+            LISTENER_FOR_NEW_DOMAINS.set(previous);
+        }
+    }
+
     SimulatedDomain(MemorySegment mapping) {
         super(mapping);
+        BiConsumer<SimulatedDomain, Event> initial = LISTENER_FOR_NEW_DOMAINS.get();
+        if (initial != null) {
+            listener = event -> initial.accept(this, event);
+        }
         if (mapping.byteSize() > MAX_BYTE_SIZE) {
             throw new IllegalArgumentException("a simulated domain holds at most " + MAX_BYTE_SIZE
                     + " bytes, not " + mapping.byteSize());
@@ -78,58 +101,104 @@ public final class SimulatedDomain extends MappedDomain {
     }
 
     @Override
-    public synchronized void putByte(long offset, byte value) {
-        super.putByte(offset, value);
-        stored(offset, 1);
+    public void putByte(long offset, byte value) {
+        Event event;
+        synchronized (this) {
+            super.putByte(offset, value);
+            event = stored(offset, 1);
+        }
+        fire(event);
     }
 
     @Override
-    public synchronized void putShort(long offset, short value) {
-        super.putShort(offset, value);
-        stored(offset, 2);
+    public void putShort(long offset, short value) {
+        Event event;
+        synchronized (this) {
+            super.putShort(offset, value);
+            event = stored(offset, 2);
+        }
+        fire(event);
     }
 
     @Override
-    public synchronized void putInt(long offset, int value) {
-        super.putInt(offset, value);
-        stored(offset, 4);
+    public void putInt(long offset, int value) {
+        Event event;
+        synchronized (this) {
+            super.putInt(offset, value);
+            event = stored(offset, 4);
+        }
+        fire(event);
     }
 
     @Override
-    public synchronized void putLong(long offset, long value) {
-        super.putLong(offset, value);
-        stored(offset, 8);
+    public void putLong(long offset, long value) {
+        Event event;
+        synchronized (this) {
+            super.putLong(offset, value);
+            event = stored(offset, 8);
+        }
+        fire(event);
     }
 
     @Override
-    public synchronized void putBytes(long offset, byte[] source, int sourceIndex, int length) {
-        super.putBytes(offset, source, sourceIndex, length);
-        stored(offset, length);
+    public void putBytes(long offset, byte[] source, int sourceIndex, int length) {
+        Event event;
+        synchronized (this) {
+            super.putBytes(offset, source, sourceIndex, length);
+            event = stored(offset, length);
+        }
+        fire(event);
     }
 
     @Override
-    public synchronized void putBytes(long offset, MemorySegment source) {
-        super.putBytes(offset, source);
-        stored(offset, source.byteSize());
+    public void putBytes(long offset, MemorySegment source) {
+        Event event;
+        synchronized (this) {
+            super.putBytes(offset, source);
+            event = stored(offset, source.byteSize());
+        }
+        fire(event);
     }
 
     @Override
-    public synchronized void fill(long offset, long byteSize, byte value) {
-        super.fill(offset, byteSize, value);
-        stored(offset, byteSize);
+    public void fill(long offset, long byteSize, byte value) {
+        Event event;
+        synchronized (this) {
+            super.fill(offset, byteSize, value);
+            event = stored(offset, byteSize);
+        }
+        fire(event);
     }
 
-    private void stored(long offset, long byteSize) {
+    private Event stored(long offset, long byteSize) {
         if (byteSize == 0) {
-            return;
+            return null;
         }
         unflushedWords.set(Math.toIntExact(offset >>> 3), Math.toIntExact((offset + byteSize + 7) >>> 3));
         storeCount++;
-        listener.accept(new Store(offset, byteSize));
+        return new Store(offset, byteSize);
+    }
+
+    /** Tells the listener, outside this domain's lock, so that a listener may block (a scheduler). */
+    private void fire(Event event) {
+        if (event != null) {
+            Consumer<Event> current;
+            synchronized (this) {
+                current = listener;
+            }
+            current.accept(event);
+        }
     }
 
     @Override
-    public synchronized void flush(long offset, long byteSize) {
+    public void flush(long offset, long byteSize) {
+        synchronized (this) {
+            flushLocked(offset, byteSize);
+        }
+        fire(new Flush(offset, byteSize));
+    }
+
+    private void flushLocked(long offset, long byteSize) {
         checkRange(offset, byteSize);
         if (byteSize > 0) {
             long[] lines = unitRange(offset, byteSize, LINE);
@@ -139,13 +208,14 @@ public final class SimulatedDomain extends MappedDomain {
             unflushedWords.clear(start >>> 3, end >>> 3);
         }
         flushCount++;
-        listener.accept(new Flush(offset, byteSize));
     }
 
     @Override
-    public synchronized void drain() {
-        fenceCount++;
-        listener.accept(FENCE);
+    public void drain() {
+        synchronized (this) {
+            fenceCount++;
+        }
+        fire(FENCE);
     }
 
     /** {@return a copy of the durable image: only what was flushed} */

@@ -1,4 +1,4 @@
-package io.jpmem.heap.testing;
+package io.jpmem.explorer;
 
 import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.FieldLayout;
@@ -20,6 +20,7 @@ public final class HeapDump {
 
     private HeapDump() {}
 
+    /** {@return the canonical dump of {@code heap}} */
     public static String of(PersistentHeap heap) {
         StringBuilder out = new StringBuilder();
         Map<Long, Integer> ids = new HashMap<>();
