@@ -3,6 +3,8 @@ package io.jpmem.persist;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -12,11 +14,11 @@ import java.util.function.LongPredicate;
  * {@link Durability#SIMULATED}: a recording model of a persistence domain, for tests.
  *
  * <p>The mapping plays the part of the CPU caches (what the running program sees). Beside it the
- * domain keeps a <em>durable image</em>: what the persistent media would hold. Only a
- * {@link #flush} copies lines into the durable image; a {@link #drain} is recorded as an ordering
- * point. A word stored since its line was last flushed is <em>unflushed</em>: at a power failure
- * it may or may not have been evicted to the media, so {@link #crashImage} builds the durable
- * image plus any chosen subset of the unflushed words.
+ * domain keeps a <em>durable image</em>: what the persistent media would hold. A {@link #flush}
+ * takes the lines as they are; the flushing thread's next {@link #drain} (a fence) makes them
+ * durable. Until then they may or may not reach the media; so may every word stored since its line
+ * was last flushed (it may have been evicted). {@link #crashImage} builds the durable image plus any
+ * chosen subset of these candidate words.
  *
  * <p>Every store, flush and fence is reported, after it happened, to the listener set with
  * {@link #onEvent}; the power-fail explorer uses that to stop at crash points (a listener may
@@ -46,6 +48,8 @@ public final class SimulatedDomain extends MappedDomain {
 
     private final byte[] durable;
     private final BitSet unflushedWords = new BitSet();
+    /** Per thread: lines flushed and not yet fenced, with their content when flushed. */
+    private final Map<Thread, Map<Integer, byte[]>> pendingLines = new HashMap<>();
     private Consumer<Event> listener = e -> { };
     private long storeCount;
     private long flushCount;
@@ -202,10 +206,12 @@ public final class SimulatedDomain extends MappedDomain {
         checkRange(offset, byteSize);
         if (byteSize > 0) {
             long[] lines = unitRange(offset, byteSize, LINE);
-            int start = Math.toIntExact(lines[0]);
-            int end = Math.toIntExact(lines[1]);
-            MemorySegment.copy(mapping, ValueLayout.JAVA_BYTE, start, durable, start, end - start);
-            unflushedWords.clear(start >>> 3, end >>> 3);
+            Map<Integer, byte[]> pending = pendingLines.computeIfAbsent(Thread.currentThread(), t -> new HashMap<>());
+            for (long line = lines[0]; line < lines[1]; line += LINE) {
+                int length = (int) Math.min(LINE, mapping.byteSize() - line);
+                pending.put((int) line, mapping.asSlice(line, length).toArray(ValueLayout.JAVA_BYTE));
+            }
+            unflushedWords.clear(Math.toIntExact(lines[0] >>> 3), Math.toIntExact(lines[1] >>> 3));
         }
         flushCount++;
     }
@@ -213,34 +219,66 @@ public final class SimulatedDomain extends MappedDomain {
     @Override
     public void drain() {
         synchronized (this) {
+            // The fence completes this thread's flushes: their lines, as flushed, are durable now.
+            Map<Integer, byte[]> pending = pendingLines.remove(Thread.currentThread());
+            if (pending != null) {
+                pending.forEach((line, bytes) -> System.arraycopy(bytes, 0, durable, line, bytes.length));
+            }
             fenceCount++;
         }
         fire(FENCE);
     }
 
-    /** {@return a copy of the durable image: only what was flushed} */
+    /** {@return a copy of the durable image: only what was flushed and fenced} */
     public synchronized byte[] durableImage() {
         return durable.clone();
     }
 
-    /** {@return the offsets of the 8-byte words stored since their line was last flushed, ascending} */
+    /**
+     * {@return the offsets of the 8-byte words that may or may not be on the media after a crash now,
+     * ascending} Words stored since their line was last flushed, and words of lines flushed but not
+     * yet fenced.
+     */
     public synchronized long[] unflushedWordOffsets() {
-        return unflushedWords.stream().mapToLong(word -> (long) word << 3).toArray();
+        BitSet words = candidateWords();
+        return words.stream().mapToLong(word -> (long) word << 3).toArray();
+    }
+
+    private BitSet candidateWords() {
+        BitSet words = (BitSet) unflushedWords.clone();
+        for (Map<Integer, byte[]> pending : pendingLines.values()) {
+            pending.forEach((line, bytes) -> words.set(line >>> 3, (line + bytes.length + 7) >>> 3));
+        }
+        return words;
     }
 
     /**
      * Builds what the media could hold after a power failure now.
      *
-     * @param evicted chooses, by offset, which unflushed words reached the media anyway
-     * @return the durable image plus the current value of every chosen unflushed word
+     * @param evicted chooses, by offset, which candidate words reached the media anyway: a word
+     *     stored since its last flush brings its current value; a word of a line flushed but not yet
+     *     fenced brings the value it had when flushed
+     * @return the durable image plus the chosen words
      */
     public synchronized byte[] crashImage(LongPredicate evicted) {
         byte[] image = durable.clone();
-        for (int word = unflushedWords.nextSetBit(0); word >= 0; word = unflushedWords.nextSetBit(word + 1)) {
+        BitSet words = candidateWords();
+        for (int word = words.nextSetBit(0); word >= 0; word = words.nextSetBit(word + 1)) {
             long offset = (long) word << 3;
-            if (evicted.test(offset)) {
-                int length = (int) Math.min(8, mapping.byteSize() - offset);
+            if (!evicted.test(offset)) {
+                continue;
+            }
+            int length = (int) Math.min(8, mapping.byteSize() - offset);
+            if (unflushedWords.get(word)) {
                 MemorySegment.copy(mapping, ValueLayout.JAVA_BYTE, offset, image, (int) offset, length);
+            } else {
+                int line = (int) (offset & -LINE);
+                for (Map<Integer, byte[]> pending : pendingLines.values()) {
+                    byte[] bytes = pending.get(line);
+                    if (bytes != null) {
+                        System.arraycopy(bytes, (int) (offset - line), image, (int) offset, length);
+                    }
+                }
             }
         }
         return image;

@@ -87,6 +87,11 @@ class PersistenceDomainTest {
             assertEquals(0, MemorySegment.ofArray(domain.durableImage()).get(LE_LONG.withByteAlignment(1), 0),
                     "nothing flushed yet");
             domain.flush(0, 8);
+            assertEquals(0, MemorySegment.ofArray(domain.durableImage()).get(LE_LONG.withByteAlignment(1), 0),
+                    "flushed but not fenced: not durable yet");
+            assertEquals(9, domain.unflushedWordOffsets().length, "the flushed line's 8 words may or may not be on the media");
+            assertEquals(11, MemorySegment.ofArray(domain.crashImage(offset -> offset == 0))
+                    .get(LE_LONG.withByteAlignment(1), 0), "a flushed word may reach the media before the fence");
             domain.drain();
             assertArrayEquals(new long[] {128}, domain.unflushedWordOffsets());
             MemorySegment durable = MemorySegment.ofArray(domain.durableImage());
