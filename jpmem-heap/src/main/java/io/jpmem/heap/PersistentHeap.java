@@ -440,7 +440,8 @@ public final class PersistentHeap implements AutoCloseable {
 
     /**
      * Checks the heap's structures in memory: type table entries, root slots, the chunk table,
-     * every allocated block's header, and every reference reachable from the roots.
+     * every allocated block's header, and every reference reachable from the roots. Meant for a
+     * quiescent heap (no transaction in progress); it reads every slab bitmap and walks the graph.
      *
      * @return the problems found, empty when consistent; if there are any, the heap is failed
      * @throws IllegalStateException if closed

@@ -73,6 +73,7 @@ public final class Transaction implements AutoCloseable {
         final TreeMap<Long, Long> snapshots = new TreeMap<>();
         final List<Long> reserved = new ArrayList<>();
         final List<Long> frees = new ArrayList<>();
+        final LongSet freed = new LongSet();
         final List<Lock> locks = new ArrayList<>();
         final List<Runnable> rollbackActions = new ArrayList<>();
         final List<Runnable> endActions = new ArrayList<>();
@@ -186,7 +187,7 @@ public final class Transaction implements AutoCloseable {
         if (!newHere && !s.allocator.isAllocated(ref)) {
             throw new IllegalArgumentException("reference " + ref + " is not an allocated block of heap " + s.heap.path());
         }
-        if (s.frees.contains(ref)) {
+        if (!s.freed.add(ref)) {
             throw new IllegalArgumentException("block " + ref + " is already freed in this transaction");
         }
         s.frees.add(ref);

@@ -5,7 +5,6 @@ import static io.jpmem.heap.internal.HeapFormat.*;
 import io.jpmem.persist.PersistenceDomain;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.function.LongConsumer;
 
 /**
@@ -624,10 +623,5 @@ public final class Allocator {
             }
         }
         return new Stats(layout.objectAreaEnd() - layout.objectAreaOffset(), free, slab, large, log, blocks, slotBytes, freeSlots);
-    }
-
-    @Override
-    public String toString() {
-        return "Allocator" + Arrays.toString(new int[] {chunks.length, classCount});
     }
 }
