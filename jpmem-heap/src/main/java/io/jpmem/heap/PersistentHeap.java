@@ -537,6 +537,7 @@ public final class PersistentHeap implements AutoCloseable {
         Transaction.Shared shared = new Transaction.Shared(this, slot, allocator);
         shared.depth = 1;
         currentTransaction.set(shared);
+        TRANSACTIONS_ON_THREAD.get().add(shared);
         activeTransactions.incrementAndGet();
         return new Transaction(shared, true);
     }
@@ -565,6 +566,30 @@ public final class PersistentHeap implements AutoCloseable {
         }
     }
 
+    /** Transactions in progress on this thread, on any heap (a thread may hold one per heap). */
+    private static final ThreadLocal<List<Transaction.Shared>> TRANSACTIONS_ON_THREAD =
+            ThreadLocal.withInitial(ArrayList::new);
+
+    /**
+     * {@return the transaction in progress on this thread on this heap, as a nested level, if any}
+     * Stores through it join that transaction.
+     */
+    public java.util.Optional<Transaction> currentTransaction() {
+        return java.util.Optional.ofNullable(currentTransactionOrNull());
+    }
+
+    /**
+     * {@return the heaps with a transaction in progress on the calling thread} Layers above use it to
+     * decide where {@code new} of a persistent class allocates.
+     */
+    public static List<PersistentHeap> heapsInTransactionOnThisThread() {
+        List<PersistentHeap> heaps = new ArrayList<>();
+        for (Transaction.Shared shared : TRANSACTIONS_ON_THREAD.get()) {
+            heaps.add(shared.heap);
+        }
+        return heaps;
+    }
+
     /** {@return the transaction in progress on this thread, as a nested level, or null} */
     Transaction currentTransactionOrNull() {
         Transaction.Shared current = currentTransaction.get();
@@ -573,6 +598,7 @@ public final class PersistentHeap implements AutoCloseable {
 
     void endTransaction(Transaction.Shared shared) {
         currentTransaction.remove();
+        TRANSACTIONS_ON_THREAD.get().remove(shared);
         activeTransactions.decrementAndGet();
         freeLogSlots.add(shared.slot);
     }

@@ -1,0 +1,325 @@
+package io.jpmem.enhancer;
+
+import static java.lang.classfile.ClassFile.ACC_FINAL;
+import static java.lang.classfile.ClassFile.ACC_PRIVATE;
+import static java.lang.classfile.ClassFile.ACC_PUBLIC;
+import static java.lang.classfile.ClassFile.ACC_STATIC;
+import static java.lang.classfile.ClassFile.ACC_SYNTHETIC;
+import static java.lang.classfile.ClassFile.ACC_TRANSIENT;
+
+import io.jpmem.heap.FieldKind;
+import java.lang.classfile.Annotation;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.ClassTransform;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.CodeElement;
+import java.lang.classfile.CodeTransform;
+import java.lang.classfile.FieldModel;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.MethodTransform;
+import java.lang.classfile.Opcode;
+import java.lang.classfile.attribute.RuntimeVisibleAnnotationsAttribute;
+import java.lang.classfile.instruction.FieldInstruction;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.classfile.instruction.NewObjectInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The {@code @Persistent} enhancer, on the JDK's {@code java.lang.classfile}.
+ *
+ * <p>For a class annotated {@code @Persistent}: its instance fields (not static, not transient, not
+ * synthetic) are laid out in a persistent block and deleted from the class; the class implements
+ * {@code PersistentObject} with two synthetic fields (the block reference and its object space);
+ * each constructor that calls {@code Object.<init>} allocates the block right after that call; a
+ * constructor {@code (Wrap, ObjectSpace, long)} wraps an existing block without running user code;
+ * and {@code $jpmem$layout()} records the layout for the heap's type table.
+ *
+ * <p>In every class it processes, {@code getfield} and {@code putfield} of those fields become
+ * calls to {@code io.jpmem.objects.Barriers}: a load from the block, or a barriered store. Because
+ * the original fields are deleted, code that was not enhanced fails with {@link NoSuchFieldError}
+ * instead of writing into a dead Java field. An enhanced class is never enhanced twice.
+ *
+ * <p>This first version supports primitive fields and references to other {@code @Persistent}
+ * classes, in classes that extend {@code Object}. Anything else fails with an
+ * {@link EnhancementException} naming the class and field.
+ */
+public final class Enhancer {
+
+    static final ClassDesc PERSISTENT = ClassDesc.of("io.jpmem.objects.Persistent");
+    static final ClassDesc PERSISTENT_OBJECT = ClassDesc.of("io.jpmem.objects.PersistentObject");
+    static final ClassDesc OBJECT_SPACE = ClassDesc.of("io.jpmem.objects.ObjectSpace");
+    static final ClassDesc WRAP = ClassDesc.of("io.jpmem.objects.Wrap");
+    static final ClassDesc BARRIERS = ClassDesc.of("io.jpmem.objects.Barriers");
+    static final String REF_FIELD = "$jpmem$ref";
+    static final String SPACE_FIELD = "$jpmem$space";
+
+    /** One field moved into the block. */
+    record Slot(String name, ClassDesc type, FieldKind kind, int offset) {}
+
+    /** The block layout of a persistent class. */
+    record Layout(int byteSize, Map<String, Slot> slots) {
+
+        String encoded() {
+            StringBuilder out = new StringBuilder().append(byteSize);
+            slots.values().forEach(s -> out.append(';').append(s.name()).append(':').append(s.kind()).append(':').append(s.offset()));
+            return out.toString();
+        }
+    }
+
+    private final Function<String, Optional<byte[]>> classBytes;
+    private final ClassFile classFile;
+    private final Map<String, Optional<Layout>> layouts = new ConcurrentHashMap<>();
+
+    /**
+     * @param classBytes finds the bytes of a class by internal name (for the owners of field accesses)
+     * @param loader resolves the class hierarchy for stack maps
+     */
+    public Enhancer(Function<String, Optional<byte[]>> classBytes, ClassLoader loader) {
+        this.classBytes = classBytes;
+        this.classFile = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
+                ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofResourceParsing(loader))));
+    }
+
+    /**
+     * Enhances one class.
+     *
+     * @return the new bytes, or empty if the class needs no change (already enhanced, or it neither
+     *     is persistent nor touches a persistent field)
+     * @throws EnhancementException if the class is persistent and cannot be enhanced
+     */
+    public Optional<byte[]> enhance(byte[] bytes) {
+        ClassModel model = classFile.parse(bytes);
+        if (model.interfaces().stream().anyMatch(i -> i.asSymbol().equals(PERSISTENT_OBJECT))) {
+            return Optional.empty(); // already enhanced
+        }
+        Optional<Layout> own = isPersistent(model) ? Optional.of(layout(model)) : Optional.empty();
+        if (own.isEmpty() && !touchesPersistentFields(model)) {
+            return Optional.empty();
+        }
+        if (own.isPresent()) {
+            layouts.put(model.thisClass().asInternalName(), own);
+        }
+        ClassDesc self = model.thisClass().asSymbol();
+        CodeTransform rewrite = (builder, element) -> rewrite(builder, element);
+        ClassTransform transform = ClassTransform.transformingMethodBodies(rewrite);
+        if (own.isPresent()) {
+            Layout layout = own.get();
+            transform = ClassTransform.dropping(e -> e instanceof FieldModel f && layout.slots().containsKey(f.fieldName().stringValue())
+                            && (f.flags().flagsMask() & ACC_STATIC) == 0)
+                    .andThen(ClassTransform.transformingMethods(m -> m.methodName().equalsString("<init>"),
+                            MethodTransform.transformingCode(CodeTransform.ofStateful(Enhancer::allocateAfterSuper))))
+                    .andThen(transform)
+                    .andThen(ClassTransform.endHandler(builder -> addMembers(builder, self, layout)));
+        }
+        if (own.isPresent()) {
+            ClassTransform addInterface = (builder, element) -> {
+                if (element instanceof java.lang.classfile.Interfaces interfaces) {
+                    List<java.lang.classfile.constantpool.ClassEntry> all = new ArrayList<>(interfaces.interfaces());
+                    all.add(builder.constantPool().classEntry(PERSISTENT_OBJECT));
+                    builder.withInterfaces(all);
+                } else {
+                    builder.with(element);
+                }
+            };
+            transform = transform.andThen(addInterface);
+        }
+        ClassTransform withInterface = transform;
+        return Optional.of(classFile.transformClass(model, withInterface));
+    }
+
+    private static boolean isPersistent(ClassModel model) {
+        return model.findAttribute(java.lang.classfile.Attributes.runtimeVisibleAnnotations())
+                .map(RuntimeVisibleAnnotationsAttribute::annotations).orElse(List.of()).stream()
+                .map(Annotation::classSymbol).anyMatch(PERSISTENT::equals);
+    }
+
+    private boolean touchesPersistentFields(ClassModel model) {
+        for (MethodModel method : model.methods()) {
+            if (method.code().isEmpty()) {
+                continue;
+            }
+            for (CodeElement element : method.code().get()) {
+                if (element instanceof FieldInstruction fi && (fi.opcode() == Opcode.GETFIELD || fi.opcode() == Opcode.PUTFIELD)
+                        && slotOf(fi).isPresent()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private Optional<Slot> slotOf(FieldInstruction fi) {
+        return layoutOf(fi.owner().asInternalName()).map(l -> l.slots().get(fi.name().stringValue()));
+    }
+
+    private Optional<Layout> layoutOf(String internalName) {
+        Optional<Layout> known = layouts.get(internalName);
+        if (known != null) {
+            return known;
+        }
+        Optional<Layout> found = classBytes.apply(internalName).map(classFile::parse)
+                .filter(Enhancer::isPersistent).map(this::layout);
+        layouts.put(internalName, found);
+        return found;
+    }
+
+    private boolean isPersistentClass(ClassDesc type) {
+        if (!type.isClassOrInterface()) {
+            return false;
+        }
+        String internal = type.descriptorString().substring(1, type.descriptorString().length() - 1);
+        return classBytes.apply(internal).map(classFile::parse).map(Enhancer::isPersistent).orElse(false);
+    }
+
+    /** Lays out the instance fields: largest first (natural alignment without padding), then by declaration. */
+    private Layout layout(ClassModel model) {
+        String className = model.thisClass().asInternalName().replace('/', '.');
+        String superName = model.superclass().map(c -> c.asInternalName()).orElse("java/lang/Object");
+        if (!superName.equals("java/lang/Object")) {
+            throw new EnhancementException(className + ": a @Persistent class must extend Object in this version"
+                    + " (it extends " + superName.replace('/', '.') + ")");
+        }
+        List<Slot> slots = new ArrayList<>();
+        for (FieldModel field : model.fields()) {
+            int flags = field.flags().flagsMask();
+            if ((flags & (ACC_STATIC | ACC_TRANSIENT | ACC_SYNTHETIC)) != 0) {
+                continue;
+            }
+            ClassDesc type = field.fieldTypeSymbol();
+            FieldKind kind = kindOf(type);
+            if (kind == null) {
+                throw new EnhancementException(className + "." + field.fieldName().stringValue() + ": field type "
+                        + type.displayName() + " is not supported in a @Persistent class (supported: primitives and"
+                        + " references to @Persistent classes; make it transient to keep it volatile)");
+            }
+            slots.add(new Slot(field.fieldName().stringValue(), type, kind, 0));
+        }
+        List<Slot> ordered = new ArrayList<>(slots);
+        ordered.sort(Comparator.comparingInt((Slot s) -> -s.kind().byteSize()));
+        Map<String, Slot> placed = new LinkedHashMap<>();
+        int offset = 0;
+        for (Slot slot : ordered) {
+            placed.put(slot.name(), new Slot(slot.name(), slot.type(), slot.kind(), offset));
+            offset += slot.kind().byteSize();
+        }
+        return new Layout((offset + 7) & -8, placed);
+    }
+
+    private FieldKind kindOf(ClassDesc type) {
+        return switch (type.descriptorString()) {
+            case "Z" -> FieldKind.BOOLEAN;
+            case "B" -> FieldKind.BYTE;
+            case "C" -> FieldKind.CHAR;
+            case "S" -> FieldKind.SHORT;
+            case "I" -> FieldKind.INT;
+            case "F" -> FieldKind.FLOAT;
+            case "J" -> FieldKind.LONG;
+            case "D" -> FieldKind.DOUBLE;
+            default -> isPersistentClass(type) ? FieldKind.REF : null;
+        };
+    }
+
+    // ------------------------------------------------------------------ code
+
+    private void rewrite(CodeBuilder builder, CodeElement element) {
+        if (element instanceof FieldInstruction fi && (fi.opcode() == Opcode.GETFIELD || fi.opcode() == Opcode.PUTFIELD)) {
+            Optional<Slot> slot = slotOf(fi);
+            if (slot.isPresent()) {
+                emit(builder, fi.opcode() == Opcode.GETFIELD, slot.get());
+                return;
+            }
+        }
+        builder.with(element);
+    }
+
+    private static void emit(CodeBuilder b, boolean load, Slot slot) {
+        String suffix = switch (slot.kind()) {
+            case BOOLEAN -> "Boolean";
+            case BYTE -> "Byte";
+            case CHAR -> "Char";
+            case SHORT -> "Short";
+            case INT -> "Int";
+            case FLOAT -> "Float";
+            case LONG -> "Long";
+            case DOUBLE -> "Double";
+            case REF -> "Ref";
+        };
+        ClassDesc value = slot.kind() == FieldKind.REF ? ConstantDescs.CD_Object : slot.type();
+        b.loadConstant(slot.offset());
+        if (load) {
+            if (slot.kind() == FieldKind.REF) {
+                b.loadConstant(slot.type());
+                b.invokestatic(BARRIERS, "getRef", MethodTypeDesc.of(ConstantDescs.CD_Object, ConstantDescs.CD_Object,
+                        ConstantDescs.CD_int, ConstantDescs.CD_Class));
+                b.checkcast(slot.type());
+            } else {
+                b.invokestatic(BARRIERS, "get" + suffix, MethodTypeDesc.of(value, ConstantDescs.CD_Object, ConstantDescs.CD_int));
+            }
+        } else if (slot.kind() == FieldKind.REF) {
+            b.loadConstant(slot.name());
+            b.invokestatic(BARRIERS, "putRef", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object,
+                    ConstantDescs.CD_Object, ConstantDescs.CD_int, ConstantDescs.CD_String));
+        } else {
+            b.invokestatic(BARRIERS, "put" + suffix, MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, value,
+                    ConstantDescs.CD_int));
+        }
+    }
+
+    /** In a constructor: after the {@code Object.<init>} call on {@code this}, allocate the block. */
+    private static CodeTransform allocateAfterSuper() {
+        return new CodeTransform() {
+            int pendingNewObjects;
+            boolean allocated;
+
+            @Override
+            public void accept(CodeBuilder builder, CodeElement element) {
+                builder.with(element);
+                if (element instanceof NewObjectInstruction n && n.className().asSymbol().equals(ConstantDescs.CD_Object)) {
+                    pendingNewObjects++;
+                } else if (!allocated && element instanceof InvokeInstruction call && call.opcode() == Opcode.INVOKESPECIAL
+                        && call.name().equalsString("<init>") && call.owner().asSymbol().equals(ConstantDescs.CD_Object)) {
+                    if (pendingNewObjects > 0) {
+                        pendingNewObjects--;
+                    } else {
+                        allocated = true;
+                        builder.aload(0);
+                        builder.invokestatic(BARRIERS, "allocate", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object));
+                    }
+                }
+            }
+        };
+    }
+
+    private static void addMembers(java.lang.classfile.ClassBuilder builder, ClassDesc self, Layout layout) {
+        builder.withField(REF_FIELD, ConstantDescs.CD_long, ACC_PRIVATE | ACC_TRANSIENT | ACC_SYNTHETIC);
+        builder.withField(SPACE_FIELD, OBJECT_SPACE, ACC_PRIVATE | ACC_TRANSIENT | ACC_SYNTHETIC);
+        builder.withMethodBody("$jpmemRef", MethodTypeDesc.of(ConstantDescs.CD_long), ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
+                b -> b.aload(0).getfield(self, REF_FIELD, ConstantDescs.CD_long).lreturn());
+        builder.withMethodBody("$jpmemSpace", MethodTypeDesc.of(OBJECT_SPACE), ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
+                b -> b.aload(0).getfield(self, SPACE_FIELD, OBJECT_SPACE).areturn());
+        builder.withMethodBody("$jpmemBind", MethodTypeDesc.of(ConstantDescs.CD_void, OBJECT_SPACE, ConstantDescs.CD_long),
+                ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
+                b -> b.aload(0).aload(1).putfield(self, SPACE_FIELD, OBJECT_SPACE)
+                        .aload(0).lload(2).putfield(self, REF_FIELD, ConstantDescs.CD_long).return_());
+        builder.withMethodBody("<init>", MethodTypeDesc.of(ConstantDescs.CD_void, WRAP, OBJECT_SPACE, ConstantDescs.CD_long),
+                ACC_PUBLIC | ACC_SYNTHETIC,
+                b -> b.aload(0).invokespecial(ConstantDescs.CD_Object, "<init>", ConstantDescs.MTD_void)
+                        .aload(0).aload(2).lload(3)
+                        .invokevirtual(self, "$jpmemBind", MethodTypeDesc.of(ConstantDescs.CD_void, OBJECT_SPACE, ConstantDescs.CD_long))
+                        .return_());
+        builder.withMethodBody("$jpmem$layout", MethodTypeDesc.of(ConstantDescs.CD_String), ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC,
+                b -> b.loadConstant(layout.encoded()).areturn());
+    }
+}

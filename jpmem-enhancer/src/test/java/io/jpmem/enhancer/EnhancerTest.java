@@ -1,0 +1,115 @@
+package io.jpmem.enhancer;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jpmem.heap.HeapOptions;
+import io.jpmem.heap.PersistentHeap;
+import io.jpmem.persist.Durability;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The enhancer on sample classes, loaded through an enhancing class loader (as the agent does). */
+class EnhancerTest {
+
+    @TempDir
+    Path dir;
+
+    private static Object call(ClassLoader loader, String method, Object... args) throws Exception {
+        Class<?> program = loader.loadClass("io.jpmem.enhancer.sample.Program");
+        for (Method m : program.getMethods()) {
+            if (m.getName().equals(method)) {
+                try {
+                    return m.invoke(null, args);
+                } catch (InvocationTargetException e) {
+                    if (e.getCause() instanceof Exception cause) {
+                        throw cause;
+                    }
+                    throw e;
+                }
+            }
+        }
+        throw new NoSuchMethodException(method);
+    }
+
+    private PersistentHeap heap(Path file) {
+        return PersistentHeap.openOrCreate(file, HeapOptions.defaults().withDurability(Durability.PROCESS).withMaxByteSize(4 << 20));
+    }
+
+    @Test
+    void persistentObjectsSurviveReopenWithTheirFieldsAndIdentity() throws Exception {
+        Path file = dir.resolve("list.heap");
+        try (PersistentHeap heap = heap(file)) {
+            assertEquals(3L, call(new EnhancingClassLoader("io.jpmem.enhancer.sample."), "addNodes", heap, 3));
+            assertEquals(List.of(), heap.check());
+        }
+        try (PersistentHeap heap = heap(file)) {
+            ClassLoader loader = new EnhancingClassLoader("io.jpmem.enhancer.sample.");
+            String description = (String) call(loader, "describe", heap);
+            assertEquals("nodes=3 [1/1/0.5/b/false/-1/1/0.25/0, 2/1/1.0/c/true/-2/2/0.5/0, 3/1/1.5/d/false/-3/3/0.75/0]",
+                    description, "fields, initializers and transient fields (reset to 0 in wrapped handles)");
+            assertEquals(true, call(loader, "identityHolds", heap), "== on handles of the same block");
+            assertEquals(5L, call(loader, "addNodes", heap, 2));
+            assertTrue(((String) call(loader, "describe", heap)).startsWith("nodes=5 "));
+            assertEquals(0, heap.unreachableBlocks());
+            assertEquals(List.of(), heap.check());
+        }
+    }
+
+    @Test
+    void storingAnObjectOfAnotherHeapIsAClearErrorAndRollsBack() throws Exception {
+        try (PersistentHeap heap = heap(dir.resolve("a.heap")); PersistentHeap other = heap(dir.resolve("b.heap"))) {
+            ClassLoader loader = new EnhancingClassLoader("io.jpmem.enhancer.sample.");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> call(loader, "storeForeign", heap, other));
+            assertTrue(e.getMessage().startsWith("io.jpmem.enhancer.sample.Node.next: the object lives in another heap"),
+                    e.getMessage());
+            assertEquals(0, heap.allocationStats().allocatedBlocks(), "the transaction, and its new Node, rolled back");
+        }
+    }
+
+    @Test
+    void unsupportedFieldTypesFailEnhancementNamingClassAndField() {
+        byte[] bytes = EnhancingClassLoader.bytesOf("io/jpmem/enhancer/sample/Unsupported").orElseThrow();
+        EnhancementException e = assertThrows(EnhancementException.class,
+                () -> new EnhancingClassLoader("x").enhancer.enhance(bytes));
+        assertTrue(e.getMessage().startsWith("io.jpmem.enhancer.sample.Unsupported.names: field type List"), e.getMessage());
+    }
+
+    @Test
+    void enhancedClassesLoseTheirFieldsAndAreNotEnhancedTwice() throws Exception {
+        EnhancingClassLoader loader = new EnhancingClassLoader("io.jpmem.enhancer.sample.");
+        Class<?> node = loader.loadClass("io.jpmem.enhancer.sample.Node");
+        assertThrows(NoSuchFieldException.class, () -> node.getDeclaredField("id"), "the Java field is gone");
+        assertNotNull(node.getDeclaredField("notPersisted"), "transient fields stay");
+        assertNotNull(node.getDeclaredField("created"), "static fields stay");
+        byte[] once = loader.enhancer.enhance(EnhancingClassLoader.bytesOf("io/jpmem/enhancer/sample/Node").orElseThrow()).orElseThrow();
+        assertTrue(loader.enhancer.enhance(once).isEmpty(), "already enhanced");
+        byte[] untouched = EnhancingClassLoader.bytesOf("io/jpmem/enhancer/EnhancerTest").orElseThrow();
+        assertTrue(loader.enhancer.enhance(untouched).isEmpty(), "a class that touches no persistent field is left alone");
+    }
+
+    @Test
+    void newOutsideATransactionNeedsADefaultHeap() throws Exception {
+        try (PersistentHeap heap = heap(dir.resolve("default.heap"))) {
+            ClassLoader loader = new EnhancingClassLoader("io.jpmem.enhancer.sample.");
+            Class<?> node = loader.loadClass("io.jpmem.enhancer.sample.Node");
+            InvocationTargetException e = assertThrows(InvocationTargetException.class,
+                    () -> node.getConstructor(long.class).newInstance(1L));
+            assertInstanceOf(IllegalStateException.class, e.getCause());
+            assertTrue(e.getCause().getMessage().contains("no default heap"), e.getCause().getMessage());
+            io.jpmem.objects.ObjectSpace.setDefault(heap);
+            try {
+                Object created = node.getConstructor(long.class).newInstance(5L);
+                assertEquals(5L, node.getMethod("id").invoke(created));
+                assertTrue(heap.isAllocated(((io.jpmem.objects.PersistentObject) created).$jpmemRef()),
+                        "allocated in its own transaction");
+            } finally {
+                io.jpmem.objects.ObjectSpace.setDefault(null);
+            }
+        }
+    }
+}

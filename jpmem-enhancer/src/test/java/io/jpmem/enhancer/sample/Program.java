@@ -1,0 +1,77 @@
+package io.jpmem.enhancer.sample;
+
+import io.jpmem.heap.PersistentHeap;
+import io.jpmem.objects.ObjectSpace;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Ordinary (not persistent) code using persistent classes, as an application would. Run through an enhancing loader. */
+public final class Program {
+
+    private Program() {}
+
+    /** Adds {@code n} nodes, each in its own transaction; returns the list's count. */
+    public static long addNodes(PersistentHeap heap, int n) {
+        ObjectSpace space = ObjectSpace.of(heap);
+        LinkedList list = heap.transactionResult(tx -> {
+            LinkedList existing = space.root("list", LinkedList.class);
+            if (existing == null) {
+                existing = new LinkedList();
+                space.setRoot("list", existing);
+            }
+            return existing;
+        });
+        for (int i = 0; i < n; i++) {
+            long id = list.count + 1;
+            heap.transaction(tx -> {
+                Node node = new Node(id);
+                node.weight = id / 2.0;
+                node.letter = (char) ('a' + id % 26);
+                node.flag = id % 2 == 0;
+                node.small = (short) -id;
+                node.tiny = (byte) id;
+                node.ratio = id / 4f;
+                list.add(node);
+            });
+        }
+        return list.count;
+    }
+
+    /** {@return a description of the list, walking it from head and checking tail and count} */
+    public static String describe(PersistentHeap heap) {
+        LinkedList list = ObjectSpace.of(heap).root("list", LinkedList.class);
+        if (list == null) {
+            return "empty";
+        }
+        List<String> ids = new ArrayList<>();
+        Node last = null;
+        for (Node n = list.head; n != null; n = n.next) {
+            ids.add(n.id + "/" + n.hits + "/" + n.weight + "/" + n.letter + "/" + n.flag + "/" + n.small + "/" + n.tiny
+                    + "/" + n.ratio + "/" + n.notPersisted);
+            last = n;
+        }
+        if (last != list.tail) {
+            throw new IllegalStateException("tail is not the last node");
+        }
+        if (ids.size() != list.count) {
+            throw new IllegalStateException("count " + list.count + " but " + ids.size() + " nodes");
+        }
+        return "nodes=" + list.count + " " + ids;
+    }
+
+    /** {@return whether two reads of the same field give the same Java object} */
+    public static boolean identityHolds(PersistentHeap heap) {
+        LinkedList list = ObjectSpace.of(heap).root("list", LinkedList.class);
+        return list.head == list.head && list == ObjectSpace.of(heap).root("list", LinkedList.class)
+                && (list.count != 1 || list.head == list.tail);
+    }
+
+    /** Stores an object of another heap into a persistent field: must fail naming the class and field. */
+    public static void storeForeign(PersistentHeap heap, PersistentHeap other) {
+        Node foreign = other.transactionResult(tx -> new Node(7));
+        heap.transaction(tx -> {
+            Node node = new Node(99);
+            node.next = foreign;
+        });
+    }
+}

@@ -1,0 +1,185 @@
+package io.jpmem.objects;
+
+import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
+import io.jpmem.heap.HeapType;
+import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.TypeLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The persistent objects of one heap: canonical handles (at most one live handle per block, so
+ * {@code ==} and {@code synchronized} behave as for ordinary objects), the type of each enhanced
+ * class, and named roots as objects.
+ *
+ * <p>Where {@code new} allocates: in the heap of the transaction in progress on the calling thread;
+ * outside a transaction, in the {@linkplain #setDefault default space}; with neither, or with
+ * transactions on two heaps at once, {@code new} throws {@link IllegalStateException}.
+ */
+public final class ObjectSpace {
+
+    private static final Map<PersistentHeap, ObjectSpace> SPACES = new WeakHashMap<>();
+    private static volatile ObjectSpace defaultSpace;
+
+    private final PersistentHeap heap;
+    private final ConcurrentHashMap<Long, WeakReference<Object>> handles = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Class<?>, HeapType> types = new ConcurrentHashMap<>();
+
+    private ObjectSpace(PersistentHeap heap) {
+        this.heap = heap;
+    }
+
+    /** {@return the object space of {@code heap}} */
+    public static synchronized ObjectSpace of(PersistentHeap heap) {
+        return SPACES.computeIfAbsent(Objects.requireNonNull(heap, "heap"), ObjectSpace::new);
+    }
+
+    /** Makes {@code heap} the one {@code new} allocates in outside transactions; null to clear. */
+    public static void setDefault(PersistentHeap heap) {
+        defaultSpace = heap == null ? null : of(heap);
+    }
+
+    /** {@return the heap} */
+    public PersistentHeap heap() {
+        return heap;
+    }
+
+    /**
+     * {@return the object a root names, or null} The root must name a block of a persistent class.
+     *
+     * @throws ClassCastException if it is not a {@code type}
+     */
+    public <T> T root(String name, Class<T> type) {
+        long ref = heap.roots().get(name).orElse(0);
+        return type.cast(handle(ref, type));
+    }
+
+    /** Creates or updates a root naming a persistent object (or null). Joins the thread's transaction. */
+    public void setRoot(String name, Object value) {
+        long ref = refOf(value, "root \"" + name + "\"");
+        if (heap.roots().get(name).isPresent()) {
+            heap.roots().set(name, ref);
+        } else {
+            heap.roots().create(name, ref);
+        }
+    }
+
+    long refOf(Object value, String where) {
+        if (value == null) {
+            return 0;
+        }
+        if (!(value instanceof PersistentObject object)) {
+            throw new IllegalArgumentException(where + ": " + value.getClass().getName()
+                    + " is not a @Persistent class (was it enhanced?); only persistent objects can be stored");
+        }
+        if (object.$jpmemSpace() != this) {
+            throw new IllegalArgumentException(where + ": the object lives in another heap ("
+                    + object.$jpmemSpace().heap.path() + ")");
+        }
+        return object.$jpmemRef();
+    }
+
+    /** The space where {@code new} allocates now. */
+    static ObjectSpace forAllocation(Class<?> type) {
+        List<PersistentHeap> inTransaction = PersistentHeap.heapsInTransactionOnThisThread();
+        if (inTransaction.size() == 1) {
+            return of(inTransaction.get(0));
+        }
+        if (inTransaction.size() > 1) {
+            throw new IllegalStateException("new " + type.getName() + ": this thread has transactions on "
+                    + inTransaction.size() + " heaps; which one to allocate in is ambiguous");
+        }
+        ObjectSpace space = defaultSpace;
+        if (space == null) {
+            throw new IllegalStateException("new " + type.getName() + " outside a transaction and with no default heap:"
+                    + " begin a transaction on a heap, or call ObjectSpace.setDefault(heap)");
+        }
+        return space;
+    }
+
+    /** {@return the recorded type of an enhanced class, registered on first use} */
+    HeapType typeOf(Class<?> type) {
+        HeapType known = types.get(type);
+        if (known != null) {
+            return known;
+        }
+        HeapType registered = heap.types().register(layoutOf(type));
+        types.put(type, registered);
+        return registered;
+    }
+
+    /** Parses the layout the enhancer recorded in {@code $jpmem$layout()}: "size;name:KIND:offset;...". */
+    static TypeLayout layoutOf(Class<?> type) {
+        try {
+            MethodHandle layout = MethodHandles.publicLookup().findStatic(type, "$jpmem$layout", MethodType.methodType(String.class));
+            String[] parts = ((String) layout.invoke()).split(";");
+            List<FieldLayout> fields = new ArrayList<>();
+            for (int i = 1; i < parts.length; i++) {
+                String[] field = parts[i].split(":");
+                fields.add(FieldLayout.of(field[0], FieldKind.valueOf(field[1]), Integer.parseInt(field[2])));
+            }
+            return new TypeLayout(type.getName(), TypeLayout.Shape.RECORD, null, Integer.parseInt(parts[0]), fields);
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            throw new IllegalStateException(type.getName() + " is not an enhanced @Persistent class", e);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot read the layout of " + type.getName(), t);
+        }
+    }
+
+    /** {@return the canonical handle of the block at {@code ref}, or null for 0} */
+    Object handle(long ref, Class<?> expected) {
+        if (ref == 0) {
+            return null;
+        }
+        WeakReference<Object> existing = handles.get(ref);
+        Object handle = existing == null ? null : existing.get();
+        if (handle != null) {
+            return handle;
+        }
+        synchronized (handles) {
+            existing = handles.get(ref);
+            handle = existing == null ? null : existing.get();
+            if (handle == null) {
+                handle = wrap(ref, expected);
+                handles.put(ref, new WeakReference<>(handle));
+            }
+            return handle;
+        }
+    }
+
+    void registerNew(Object handle, long ref) {
+        handles.put(ref, new WeakReference<>(handle));
+    }
+
+    private Object wrap(long ref, Class<?> expected) {
+        HeapType type = heap.types().get(heap.blockTypeId(ref));
+        try {
+            Class<?> actual = Class.forName(type.layout().className(), false,
+                    expected.getClassLoader() == null ? ClassLoader.getSystemClassLoader() : expected.getClassLoader());
+            HeapType current = typeOf(actual); // same fingerprint, or SchemaMismatchException
+            if (current.id() != type.id()) {
+                throw new IllegalStateException("block " + ref + " has type " + type.id() + ", class " + actual.getName()
+                        + " is type " + current.id());
+            }
+            MethodHandle constructor = MethodHandles.publicLookup().findConstructor(actual,
+                    MethodType.methodType(void.class, Wrap.class, ObjectSpace.class, long.class));
+            return constructor.invoke((Wrap) null, this, ref);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("block " + ref + " is a " + type.layout().className()
+                    + ", which is not on the class path", e);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot wrap block " + ref + " as " + type.layout().className(), t);
+        }
+    }
+}
