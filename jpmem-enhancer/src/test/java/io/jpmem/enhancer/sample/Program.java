@@ -59,6 +59,17 @@ public final class Program {
         return "nodes=" + list.count + " " + ids;
     }
 
+    /** Updates every node's fields in one transaction: enhanced stores, logged by the barrier. */
+    public static void touchAll(PersistentHeap heap) {
+        LinkedList list = ObjectSpace.of(heap).root("list", LinkedList.class);
+        heap.transaction(tx -> {
+            for (Node n = list.head; n != null; n = n.next) {
+                n.hits++;
+                n.weight = -n.weight;
+            }
+        });
+    }
+
     /** {@return whether two reads of the same field give the same Java object} */
     public static boolean identityHolds(PersistentHeap heap) {
         LinkedList list = ObjectSpace.of(heap).root("list", LinkedList.class);

@@ -31,7 +31,7 @@ public final class ChildJvm implements AutoCloseable {
         err.setName("child-stderr");
     }
 
-    /** Starts {@code mainClass} with {@code args} in a new JVM of the running JDK; leading {@code -D} args go to the JVM. */
+    /** Starts {@code mainClass} with {@code args} in a new JVM of the running JDK; leading {@code -D} and {@code -javaagent:} args go to the JVM. */
     public static ChildJvm start(Class<?> mainClass, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -39,8 +39,8 @@ public final class ChildJvm implements AutoCloseable {
         command.add("-Xshare:auto");
         command.add("-XX:TieredStopAtLevel=1");
         int first = 0;
-        while (first < args.length && args[first].startsWith("-D")) {
-            command.add(args[first++]); // leading -D arguments are JVM options
+        while (first < args.length && (args[first].startsWith("-D") || args[first].startsWith("-javaagent:"))) {
+            command.add(args[first++]); // leading -D and -javaagent: arguments are JVM options
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
