@@ -1,0 +1,80 @@
+package io.jpmem.enhancer;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Build-time enhancement of a directory of classes, in place: what the Maven goal
+ * {@code jpmem:enhance} runs (in a JDK 25 process, since Maven itself may run on an older JDK).
+ *
+ * <p>{@code EnhanceMain CLASSES_DIR CLASSPATH}: every {@code .class} file under the directory is
+ * enhanced if it needs to be (already enhanced ones are left alone). Exit code 0 when done, 1 with
+ * the reason when a class cannot be enhanced, 2 on bad usage.
+ */
+public final class EnhanceMain {
+
+    private EnhanceMain() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: EnhanceMain CLASSES_DIR CLASSPATH");
+            System.exit(2);
+        }
+        Path classes = Path.of(args[0]);
+        List<URL> urls = new ArrayList<>();
+        urls.add(classes.toUri().toURL());
+        for (String entry : args[1].split(File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                urls.add(toUrl(entry));
+            }
+        }
+        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), EnhanceMain.class.getClassLoader())) {
+            Enhancer enhancer = new Enhancer(name -> bytesOf(loader, name), loader);
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(classes)) {
+                files = walk.filter(p -> p.toString().endsWith(".class")).sorted().toList();
+            }
+            int changed = 0;
+            for (Path file : files) {
+                try {
+                    Optional<byte[]> enhanced = enhancer.enhance(Files.readAllBytes(file));
+                    if (enhanced.isPresent()) {
+                        Files.write(file, enhanced.get());
+                        changed++;
+                    }
+                } catch (EnhancementException e) {
+                    System.err.println("jpmem enhance: " + e.getMessage());
+                    System.exit(1);
+                }
+            }
+            System.out.println("jpmem enhance: " + changed + " of " + files.size() + " classes enhanced in " + classes);
+        }
+    }
+
+    private static URL toUrl(String entry) {
+        try {
+            return Path.of(entry).toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException(entry, e);
+        }
+    }
+
+    private static Optional<byte[]> bytesOf(ClassLoader loader, String internalName) {
+        try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
