@@ -51,8 +51,9 @@ import java.util.function.Function;
  * the original fields are deleted, code that was not enhanced fails with {@link NoSuchFieldError}
  * instead of writing into a dead Java field. An enhanced class is never enhanced twice.
  *
- * <p>This first version supports primitive fields and references to other {@code @Persistent}
- * classes, in classes that extend {@code Object}. Anything else fails with an
+ * <p>This first version supports primitive fields, references to other {@code @Persistent} classes,
+ * and {@code String} and boxed-primitive fields (held as immutable persistent copies; replacing or
+ * clearing one frees the old copy at commit), in classes that extend {@code Object}. Anything else fails with an
  * {@link EnhancementException} naming the class and field.
  */
 public final class Enhancer {
@@ -65,8 +66,20 @@ public final class Enhancer {
     static final String REF_FIELD = "$jpmem$ref";
     static final String SPACE_FIELD = "$jpmem$space";
 
+    /** How a reference slot's value is held. */
+    enum Holding { OBJECT, STRING, BOXED }
+
     /** One field moved into the block. */
-    record Slot(String name, ClassDesc type, FieldKind kind, int offset) {}
+    record Slot(String name, ClassDesc type, FieldKind kind, int offset, Holding holding) {}
+
+    private static final java.util.Set<String> BOXES = java.util.Set.of("Ljava/lang/Long;", "Ljava/lang/Integer;",
+            "Ljava/lang/Short;", "Ljava/lang/Byte;", "Ljava/lang/Character;", "Ljava/lang/Boolean;",
+            "Ljava/lang/Float;", "Ljava/lang/Double;");
+
+    private static Holding holdingOf(ClassDesc type) {
+        String descriptor = type.descriptorString();
+        return descriptor.equals("Ljava/lang/String;") ? Holding.STRING : BOXES.contains(descriptor) ? Holding.BOXED : Holding.OBJECT;
+    }
 
     /** The block layout of a persistent class. */
     record Layout(int byteSize, Map<String, Slot> slots) {
@@ -201,17 +214,17 @@ public final class Enhancer {
             FieldKind kind = kindOf(type);
             if (kind == null) {
                 throw new EnhancementException(className + "." + field.fieldName().stringValue() + ": field type "
-                        + type.displayName() + " is not supported in a @Persistent class (supported: primitives and"
-                        + " references to @Persistent classes; make it transient to keep it volatile)");
+                        + type.displayName() + " is not supported in a @Persistent class (supported: primitives, String, boxed"
+                        + " primitives and references to @Persistent classes; make it transient to keep it volatile)");
             }
-            slots.add(new Slot(field.fieldName().stringValue(), type, kind, 0));
+            slots.add(new Slot(field.fieldName().stringValue(), type, kind, 0, holdingOf(type)));
         }
         List<Slot> ordered = new ArrayList<>(slots);
         ordered.sort(Comparator.comparingInt((Slot s) -> -s.kind().byteSize()));
         Map<String, Slot> placed = new LinkedHashMap<>();
         int offset = 0;
         for (Slot slot : ordered) {
-            placed.put(slot.name(), new Slot(slot.name(), slot.type(), slot.kind(), offset));
+            placed.put(slot.name(), new Slot(slot.name(), slot.type(), slot.kind(), offset, slot.holding()));
             offset += slot.kind().byteSize();
         }
         return new Layout((offset + 7) & -8, placed);
@@ -227,7 +240,7 @@ public final class Enhancer {
             case "F" -> FieldKind.FLOAT;
             case "J" -> FieldKind.LONG;
             case "D" -> FieldKind.DOUBLE;
-            default -> isPersistentClass(type) ? FieldKind.REF : null;
+            default -> holdingOf(type) != Holding.OBJECT || isPersistentClass(type) ? FieldKind.REF : null;
         };
     }
 
@@ -258,6 +271,30 @@ public final class Enhancer {
         };
         ClassDesc value = slot.kind() == FieldKind.REF ? ConstantDescs.CD_Object : slot.type();
         b.loadConstant(slot.offset());
+        if (slot.holding() == Holding.STRING) {
+            if (load) {
+                b.invokestatic(BARRIERS, "getString", MethodTypeDesc.of(ConstantDescs.CD_String, ConstantDescs.CD_Object,
+                        ConstantDescs.CD_int));
+            } else {
+                b.loadConstant(slot.name());
+                b.invokestatic(BARRIERS, "putString", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object,
+                        ConstantDescs.CD_String, ConstantDescs.CD_int, ConstantDescs.CD_String));
+            }
+            return;
+        }
+        if (slot.holding() == Holding.BOXED) {
+            if (load) {
+                b.loadConstant(slot.type());
+                b.invokestatic(BARRIERS, "getBoxed", MethodTypeDesc.of(ConstantDescs.CD_Object, ConstantDescs.CD_Object,
+                        ConstantDescs.CD_int, ConstantDescs.CD_Class));
+                b.checkcast(slot.type());
+            } else {
+                b.loadConstant(slot.name());
+                b.invokestatic(BARRIERS, "putBoxed", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object,
+                        ConstantDescs.CD_Object, ConstantDescs.CD_int, ConstantDescs.CD_String));
+            }
+            return;
+        }
         if (load) {
             if (slot.kind() == FieldKind.REF) {
                 b.loadConstant(slot.type());

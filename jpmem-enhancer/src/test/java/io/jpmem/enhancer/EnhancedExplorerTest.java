@@ -41,7 +41,11 @@ class EnhancedExplorerTest {
                 Scenario.of("enhanced-new-and-link", heap -> call(loader, "addNodes", heap, 2),
                         heap -> call(loader, "addNodes", heap, 1)),
                 Scenario.of("enhanced-field-stores", heap -> call(loader, "addNodes", heap, 3),
-                        heap -> call(loader, "touchAll", heap)))) {
+                        heap -> call(loader, "touchAll", heap)),
+                Scenario.of("enhanced-string-replacement", heap -> {
+                    call(loader, "addNodes", heap, 2);
+                    call(loader, "renameAll", heap, "old");
+                }, heap -> call(loader, "renameAll", heap, "new")))) {
             Explorer.Report report = explorer.explore(scenario);
             assertEquals(List.of(), report.violations(), scenario.name());
             assertTrue(report.crashStates() > 10, scenario.name() + ": " + report.crashStates());

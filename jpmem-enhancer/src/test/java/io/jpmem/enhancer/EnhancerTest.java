@@ -60,6 +60,31 @@ class EnhancerTest {
     }
 
     @Test
+    void stringAndBoxedFieldsAreImmutableCopiesFreedWhenReplaced() throws Exception {
+        Path file = dir.resolve("names.heap");
+        long blocksAfterFirstNaming;
+        try (PersistentHeap heap = heap(file)) {
+            ClassLoader loader = new EnhancingClassLoader("io.jpmem.enhancer.sample.");
+            call(loader, "addNodes", heap, 3);
+            call(loader, "renameAll", heap, "a");
+            blocksAfterFirstNaming = heap.allocationStats().allocatedBlocks();
+            for (int i = 0; i < 5; i++) {
+                call(loader, "renameAll", heap, "b" + i);
+            }
+            assertEquals(blocksAfterFirstNaming, heap.allocationStats().allocatedBlocks(), "old copies are freed");
+        }
+        try (PersistentHeap heap = heap(file)) {
+            ClassLoader loader = new EnhancingClassLoader("io.jpmem.enhancer.sample.");
+            assertEquals("b4-1-é=1000 b4-2-é=2000 b4-3-é=3000", call(loader, "names", heap));
+            call(loader, "clearNames", heap);
+            assertEquals("null=null null=null null=null", call(loader, "names", heap));
+            assertEquals(blocksAfterFirstNaming - 6, heap.allocationStats().allocatedBlocks(), "cleared copies are freed");
+            assertEquals(0, heap.unreachableBlocks());
+            assertEquals(List.of(), heap.check());
+        }
+    }
+
+    @Test
     void storingAnObjectOfAnotherHeapIsAClearErrorAndRollsBack() throws Exception {
         try (PersistentHeap heap = heap(dir.resolve("a.heap")); PersistentHeap other = heap(dir.resolve("b.heap"))) {
             ClassLoader loader = new EnhancingClassLoader("io.jpmem.enhancer.sample.");
@@ -77,6 +102,7 @@ class EnhancerTest {
         EnhancementException e = assertThrows(EnhancementException.class,
                 () -> new EnhancingClassLoader("x").enhancer.enhance(bytes));
         assertTrue(e.getMessage().startsWith("io.jpmem.enhancer.sample.Unsupported.names: field type List"), e.getMessage());
+        assertTrue(e.getMessage().contains("make it transient"), e.getMessage());
     }
 
     @Test

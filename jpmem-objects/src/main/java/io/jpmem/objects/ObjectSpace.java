@@ -106,6 +106,20 @@ public final class ObjectSpace {
         return space;
     }
 
+    /** {@return the type of the immutable copies of a String or boxed value class, registered on first use} */
+    HeapType valueType(Class<?> valueClass) {
+        HeapType known = types.get(valueClass);
+        if (known != null) {
+            return known;
+        }
+        TypeLayout layout = valueClass == String.class
+                ? TypeLayout.ofArray("java.lang.String", FieldKind.BYTE)
+                : TypeLayout.ofRecord(valueClass.getName(), 8, FieldLayout.of("value", FieldKind.LONG, 0));
+        HeapType registered = heap.types().register(layout);
+        types.put(valueClass, registered);
+        return registered;
+    }
+
     /** {@return the recorded type of an enhanced class, registered on first use} */
     HeapType typeOf(Class<?> type) {
         HeapType known = types.get(type);

@@ -14,6 +14,8 @@ public class Node {
     short small;
     byte tiny;
     float ratio;
+    String name;
+    Long boxed;
     transient int notPersisted = 7;
     static int created;
 

@@ -70,6 +70,36 @@ public final class Program {
         });
     }
 
+    /** Names every node (String field, replaced: the old copy is freed) and sets its boxed field. */
+    public static void renameAll(PersistentHeap heap, String prefix) {
+        LinkedList list = ObjectSpace.of(heap).root("list", LinkedList.class);
+        heap.transaction(tx -> {
+            for (Node n = list.head; n != null; n = n.next) {
+                n.name = prefix + "-" + n.id + "-é";
+                n.boxed = n.id * 1000;
+            }
+        });
+    }
+
+    /** Clears names outside a transaction (each store is its own transaction). */
+    public static void clearNames(PersistentHeap heap) {
+        LinkedList list = ObjectSpace.of(heap).root("list", LinkedList.class);
+        for (Node n = list.head; n != null; n = n.next) {
+            n.name = null;
+            n.boxed = null;
+        }
+    }
+
+    /** {@return the names and boxed values, in list order} */
+    public static String names(PersistentHeap heap) {
+        LinkedList list = ObjectSpace.of(heap).root("list", LinkedList.class);
+        StringBuilder out = new StringBuilder();
+        for (Node n = list.head; n != null; n = n.next) {
+            out.append(n.name).append('=').append(n.boxed).append(' ');
+        }
+        return out.toString().trim();
+    }
+
     /** {@return whether two reads of the same field give the same Java object} */
     public static boolean identityHolds(PersistentHeap heap) {
         LinkedList list = ObjectSpace.of(heap).root("list", LinkedList.class);
