@@ -106,69 +106,44 @@ public final class SimulatedDomain extends MappedDomain {
 
     @Override
     public void putByte(long offset, byte value) {
-        Event event;
-        synchronized (this) {
-            super.putByte(offset, value);
-            event = stored(offset, 1);
-        }
-        fire(event);
+        recordStore(offset, 1, () -> super.putByte(offset, value));
     }
 
     @Override
     public void putShort(long offset, short value) {
-        Event event;
-        synchronized (this) {
-            super.putShort(offset, value);
-            event = stored(offset, 2);
-        }
-        fire(event);
+        recordStore(offset, 2, () -> super.putShort(offset, value));
     }
 
     @Override
     public void putInt(long offset, int value) {
-        Event event;
-        synchronized (this) {
-            super.putInt(offset, value);
-            event = stored(offset, 4);
-        }
-        fire(event);
+        recordStore(offset, 4, () -> super.putInt(offset, value));
     }
 
     @Override
     public void putLong(long offset, long value) {
-        Event event;
-        synchronized (this) {
-            super.putLong(offset, value);
-            event = stored(offset, 8);
-        }
-        fire(event);
+        recordStore(offset, 8, () -> super.putLong(offset, value));
     }
 
     @Override
     public void putBytes(long offset, byte[] source, int sourceIndex, int length) {
-        Event event;
-        synchronized (this) {
-            super.putBytes(offset, source, sourceIndex, length);
-            event = stored(offset, length);
-        }
-        fire(event);
+        recordStore(offset, length, () -> super.putBytes(offset, source, sourceIndex, length));
     }
 
     @Override
     public void putBytes(long offset, MemorySegment source) {
-        Event event;
-        synchronized (this) {
-            super.putBytes(offset, source);
-            event = stored(offset, source.byteSize());
-        }
-        fire(event);
+        recordStore(offset, source.byteSize(), () -> super.putBytes(offset, source));
     }
 
     @Override
     public void fill(long offset, long byteSize, byte value) {
+        recordStore(offset, byteSize, () -> super.fill(offset, byteSize, value));
+    }
+
+    /** Performs a store and its bookkeeping under the lock, then tells the listener outside it. */
+    private void recordStore(long offset, long byteSize, Runnable store) {
         Event event;
         synchronized (this) {
-            super.fill(offset, byteSize, value);
+            store.run();
             event = stored(offset, byteSize);
         }
         fire(event);
