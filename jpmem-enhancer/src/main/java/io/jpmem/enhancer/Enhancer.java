@@ -193,6 +193,9 @@ public final class Enhancer {
             return false;
         }
         String internal = type.descriptorString().substring(1, type.descriptorString().length() - 1);
+        if (internal.equals("io/jpmem/objects/PersistentLongArray") || internal.equals("io/jpmem/objects/PersistentRefArray")) {
+            return true; // the library's persistent arrays
+        }
         return classBytes.apply(internal).map(classFile::parse).map(Enhancer::isPersistent).orElse(false);
     }
 
@@ -215,7 +218,8 @@ public final class Enhancer {
             if (kind == null) {
                 throw new EnhancementException(className + "." + field.fieldName().stringValue() + ": field type "
                         + type.displayName() + " is not supported in a @Persistent class (supported: primitives, String, boxed"
-                        + " primitives and references to @Persistent classes; make it transient to keep it volatile)");
+                        + " primitives, references to @Persistent classes and persistent arrays; make it transient"
+                        + " to keep it volatile)");
             }
             slots.add(new Slot(field.fieldName().stringValue(), type, kind, 0, holdingOf(type)));
         }

@@ -22,6 +22,8 @@ class EnhancerTest {
         Class<?> program = loader.loadClass("io.jpmem.enhancer.sample.Program");
         for (Method m : program.getMethods()) {
             if (m.getName().equals(method)) {
+                ClassLoader previous = Thread.currentThread().getContextClassLoader();
+                Thread.currentThread().setContextClassLoader(loader); // as the agent's application loader would be
                 try {
                     return m.invoke(null, args);
                 } catch (InvocationTargetException e) {
@@ -29,6 +31,8 @@ class EnhancerTest {
                         throw cause;
                     }
                     throw e;
+                } finally {
+                    Thread.currentThread().setContextClassLoader(previous);
                 }
             }
         }
@@ -81,6 +85,28 @@ class EnhancerTest {
             assertEquals(blocksAfterFirstNaming - 6, heap.allocationStats().allocatedBlocks(), "cleared copies are freed");
             assertEquals(0, heap.unreachableBlocks());
             assertEquals(List.of(), heap.check());
+        }
+    }
+
+    @Test
+    void persistentArraysInFieldsSurviveReopen() throws Exception {
+        Path file = dir.resolve("arrays.heap");
+        try (PersistentHeap heap = heap(file)) {
+            call(new EnhancingClassLoader("io.jpmem.enhancer.sample."), "makeArrays", heap, 4);
+        }
+        try (PersistentHeap heap = heap(file)) {
+            assertEquals("0:100 10:101 20:102 30:103 true", call(new EnhancingClassLoader("io.jpmem.enhancer.sample."),
+                    "readArrays", heap));
+            assertEquals(0, heap.unreachableBlocks());
+            assertEquals(List.of(), heap.check());
+        }
+    }
+
+    @Test
+    void theReflectiveFactoryAllocatesWithoutRunningConstructors() throws Exception {
+        try (PersistentHeap heap = heap(dir.resolve("pnew.heap"))) {
+            assertEquals("0/0/null", call(new EnhancingClassLoader("io.jpmem.enhancer.sample."), "pnew", heap),
+                    "zeroed: neither the constructor nor the field initializer (hits = 1) ran");
         }
     }
 

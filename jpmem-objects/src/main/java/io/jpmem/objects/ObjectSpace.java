@@ -33,6 +33,8 @@ public final class ObjectSpace {
     private final PersistentHeap heap;
     private final ConcurrentHashMap<Long, WeakReference<Object>> handles = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Class<?>, HeapType> types = new ConcurrentHashMap<>();
+    /** Classes seen in this process by name, so a handle is made with the class the program uses. */
+    private final ConcurrentHashMap<String, Class<?>> classesByName = new ConcurrentHashMap<>();
 
     private ObjectSpace(PersistentHeap heap) {
         this.heap = heap;
@@ -128,11 +130,32 @@ public final class ObjectSpace {
         }
         HeapType registered = heap.types().register(layoutOf(type));
         types.put(type, registered);
+        classesByName.put(type.getName(), type);
         return registered;
+    }
+
+    /**
+     * Allocates a zeroed instance of an enhanced class without running any of its constructors: the
+     * {@code pnew}-style factory for reflective use. Allocates in the transaction in progress on this
+     * thread on this heap, or in a transaction of its own.
+     *
+     * @throws IllegalArgumentException if {@code type} is not an enhanced {@code @Persistent} class
+     */
+    public <T> T allocate(Class<T> type) {
+        if (!PersistentObject.class.isAssignableFrom(type) || PersistentArray.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException(type.getName() + " is not an enhanced @Persistent class");
+        }
+        HeapType heapType = typeOf(type);
+        long ref = heap.currentTransaction().map(tx -> tx.allocate(heapType))
+                .orElseGet(() -> heap.transactionResult(tx -> tx.allocate(heapType)));
+        return type.cast(handle(ref, type));
     }
 
     /** Parses the layout the enhancer recorded in {@code $jpmem$layout()}: "size;name:KIND:offset;...". */
     static TypeLayout layoutOf(Class<?> type) {
+        if (PersistentArray.class.isAssignableFrom(type)) {
+            return PersistentArray.layoutOf(type);
+        }
         try {
             MethodHandle layout = MethodHandles.publicLookup().findStatic(type, "$jpmem$layout", MethodType.methodType(String.class));
             String[] parts = ((String) layout.invoke()).split(";");
@@ -177,8 +200,13 @@ public final class ObjectSpace {
     private Object wrap(long ref, Class<?> expected) {
         HeapType type = heap.types().get(heap.blockTypeId(ref));
         try {
-            Class<?> actual = Class.forName(type.layout().className(), false,
-                    expected.getClassLoader() == null ? ClassLoader.getSystemClassLoader() : expected.getClassLoader());
+            Class<?> actual = classesByName.get(type.layout().className());
+            if (actual == null) {
+                ClassLoader loader = expected.getClassLoader() != null ? expected.getClassLoader()
+                        : Thread.currentThread().getContextClassLoader() != null ? Thread.currentThread().getContextClassLoader()
+                        : ClassLoader.getSystemClassLoader();
+                actual = Class.forName(type.layout().className(), false, loader);
+            }
             HeapType current = typeOf(actual); // same fingerprint, or SchemaMismatchException
             if (current.id() != type.id()) {
                 throw new IllegalStateException("block " + ref + " has type " + type.id() + ", class " + actual.getName()

@@ -100,6 +100,37 @@ public final class Program {
         return out.toString().trim();
     }
 
+    /** Creates a holder of two arrays under root "holder". */
+    public static void makeArrays(PersistentHeap heap, int length) {
+        ObjectSpace space = ObjectSpace.of(heap);
+        heap.transaction(tx -> {
+            Holder holder = new Holder();
+            holder.numbers = new io.jpmem.objects.PersistentLongArray(length);
+            holder.nodes = new io.jpmem.objects.PersistentRefArray<>(length);
+            for (int i = 0; i < length; i++) {
+                holder.numbers.set(i, i * 10L);
+                holder.nodes.set(i, new Node(100 + i));
+            }
+            space.setRoot("holder", holder);
+        });
+    }
+
+    /** {@return the arrays' contents, and whether element handles are canonical} */
+    public static String readArrays(PersistentHeap heap) {
+        Holder holder = ObjectSpace.of(heap).root("holder", Holder.class);
+        StringBuilder out = new StringBuilder();
+        for (long i = 0; i < holder.numbers.length(); i++) {
+            out.append(holder.numbers.get(i)).append(':').append(holder.nodes.get(i).id).append(' ');
+        }
+        return out.append(holder.nodes.get(0) == holder.nodes.get(0)).toString();
+    }
+
+    /** The reflective factory: a zeroed Node whose constructor did not run. */
+    public static String pnew(PersistentHeap heap) {
+        Node node = heap.transactionResult(tx -> ObjectSpace.of(heap).allocate(Node.class));
+        return node.id + "/" + node.hits + "/" + node.name;
+    }
+
     /** {@return whether two reads of the same field give the same Java object} */
     public static boolean identityHolds(PersistentHeap heap) {
         LinkedList list = ObjectSpace.of(heap).root("list", LinkedList.class);

@@ -1,0 +1,93 @@
+package io.jpmem.objects;
+
+import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.HeapType;
+import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+
+/**
+ * The base of the persistent arrays: a fixed-length block of one element kind, with a handle that
+ * can be stored in fields of {@code @Persistent} classes like any persistent object. Element stores
+ * are undo-logged inside a transaction and durable at once outside one; {@link #copyOf}-style bulk
+ * operations are the collections' business (issue 6).
+ */
+public abstract sealed class PersistentArray implements PersistentObject permits PersistentLongArray, PersistentRefArray {
+
+    private ObjectSpace space;
+    private long ref;
+
+    PersistentArray() {}
+
+    PersistentArray(Wrap wrap, ObjectSpace space, long ref) {
+        $jpmemBind(space, ref);
+    }
+
+    /** Allocates the block for {@code length} elements in the heap {@code new} would use. */
+    final void allocate(long length, FieldKind kind) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length " + length);
+        }
+        ObjectSpace target = ObjectSpace.forAllocation(getClass());
+        HeapType type = target.typeOf(getClass());
+        PersistentHeap heap = target.heap();
+        ToLongFunction<Transaction> allocation = tx -> tx.allocateArray(type, length);
+        Optional<Transaction> tx = heap.currentTransaction();
+        long block = tx.isPresent() ? allocation.applyAsLong(tx.get()) : heap.transactionResult(allocation::applyAsLong);
+        $jpmemBind(target, block);
+        target.registerNew(this, block);
+        Objects.requireNonNull(kind);
+    }
+
+    @Override
+    public final long $jpmemRef() {
+        return ref;
+    }
+
+    @Override
+    public final ObjectSpace $jpmemSpace() {
+        return space;
+    }
+
+    @Override
+    public final void $jpmemBind(ObjectSpace space, long ref) {
+        this.space = space;
+        this.ref = ref;
+    }
+
+    /** {@return the number of elements} */
+    public abstract long length();
+
+    final PersistentHeap heap() {
+        return space.heap();
+    }
+
+    final long elementOffset(long index, int elementBytes) {
+        long length = length();
+        Objects.checkIndex(index, length);
+        return ref + index * elementBytes;
+    }
+
+    final void store(long at, long value, int bytes) {
+        Optional<Transaction> tx = heap().currentTransaction();
+        if (tx.isPresent()) {
+            tx.get().putLong(at, value);
+        } else {
+            heap().putLong(at, value);
+            heap().persist(at, bytes);
+        }
+    }
+
+    static TypeLayout layoutOf(Class<?> type) {
+        if (type == PersistentLongArray.class) {
+            return TypeLayout.ofArray(type.getName(), FieldKind.LONG);
+        }
+        if (type == PersistentRefArray.class) {
+            return TypeLayout.ofArray(type.getName(), FieldKind.REF);
+        }
+        throw new IllegalArgumentException(type.getName());
+    }
+}

@@ -1,0 +1,32 @@
+package io.jpmem.objects;
+
+import io.jpmem.heap.FieldKind;
+
+/** A persistent array of longs. {@code new PersistentLongArray(n)} allocates like {@code new} of a @Persistent class. */
+public final class PersistentLongArray extends PersistentArray {
+
+    /** Allocates {@code length} zeroed elements. */
+    public PersistentLongArray(long length) {
+        allocate(length, FieldKind.LONG);
+    }
+
+    /** The wrapping constructor the runtime uses for existing blocks. */
+    public PersistentLongArray(Wrap wrap, ObjectSpace space, long ref) {
+        super(wrap, space, ref);
+    }
+
+    @Override
+    public long length() {
+        return heap().blockByteSize($jpmemRef()) / 8;
+    }
+
+    /** {@return element {@code index}} @throws IndexOutOfBoundsException outside [0, length) */
+    public long get(long index) {
+        return heap().getLong(elementOffset(index, 8));
+    }
+
+    /** Sets element {@code index}: logged in a transaction, durable at once outside one. */
+    public void set(long index, long value) {
+        store(elementOffset(index, 8), value, 8);
+    }
+}
