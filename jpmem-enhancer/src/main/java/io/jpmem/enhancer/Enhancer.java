@@ -51,9 +51,10 @@ import java.util.function.Function;
  * the original fields are deleted, code that was not enhanced fails with {@link NoSuchFieldError}
  * instead of writing into a dead Java field. An enhanced class is never enhanced twice.
  *
- * <p>This first version supports primitive fields, references to other {@code @Persistent} classes,
- * and {@code String} and boxed-primitive fields (held as immutable persistent copies; replacing or
- * clearing one frees the old copy at commit), in classes that extend {@code Object}. Anything else fails with an
+ * <p>Supported: primitive fields, references to other {@code @Persistent} classes and persistent
+ * arrays, and {@code String} and boxed-primitive fields (held as immutable persistent copies;
+ * replacing or clearing one frees the old copy at commit), in classes that extend {@code Object} or
+ * another {@code @Persistent} class (a subclass's block holds its superclasses' fields first). Anything else fails with an
  * {@link EnhancementException} naming the class and field.
  */
 public final class Enhancer {
@@ -65,6 +66,7 @@ public final class Enhancer {
     static final ClassDesc BARRIERS = ClassDesc.of("io.jpmem.objects.Barriers");
     static final String REF_FIELD = "$jpmem$ref";
     static final String SPACE_FIELD = "$jpmem$space";
+    static final String LAYOUT_METHOD = "$jpmem$layout";
 
     /** How a reference slot's value is held. */
     enum Holding { OBJECT, STRING, BOXED }
@@ -81,8 +83,13 @@ public final class Enhancer {
         return descriptor.equals("Ljava/lang/String;") ? Holding.STRING : BOXES.contains(descriptor) ? Holding.BOXED : Holding.OBJECT;
     }
 
-    /** The block layout of a persistent class. */
-    record Layout(int byteSize, Map<String, Slot> slots) {
+    /**
+     * The block layout of a persistent class: the fields of its persistent superclasses first, then
+     * its own.
+     *
+     * @param superclass the persistent superclass, or null for the first persistent class of the hierarchy
+     */
+    record Layout(int byteSize, Map<String, Slot> slots, ClassDesc superclass) {
 
         String encoded() {
             StringBuilder out = new StringBuilder().append(byteSize);
@@ -114,7 +121,7 @@ public final class Enhancer {
      */
     public Optional<byte[]> enhance(byte[] bytes) {
         ClassModel model = classFile.parse(bytes);
-        if (model.interfaces().stream().anyMatch(i -> i.asSymbol().equals(PERSISTENT_OBJECT))) {
+        if (model.methods().stream().anyMatch(m -> m.methodName().equalsString(LAYOUT_METHOD))) {
             return Optional.empty(); // already enhanced
         }
         Optional<Layout> own = isPersistent(model) ? Optional.of(layout(model)) : Optional.empty();
@@ -136,7 +143,7 @@ public final class Enhancer {
                     .andThen(transform)
                     .andThen(ClassTransform.endHandler(builder -> addMembers(builder, self, layout)));
         }
-        if (own.isPresent()) {
+        if (own.isPresent() && own.get().superclass() == null) {
             ClassTransform addInterface = (builder, element) -> {
                 if (element instanceof java.lang.classfile.Interfaces interfaces) {
                     List<java.lang.classfile.constantpool.ClassEntry> all = new ArrayList<>(interfaces.interfaces());
@@ -203,9 +210,16 @@ public final class Enhancer {
     private Layout layout(ClassModel model) {
         String className = model.thisClass().asInternalName().replace('/', '.');
         String superName = model.superclass().map(c -> c.asInternalName()).orElse("java/lang/Object");
+        Map<String, Slot> placed = new LinkedHashMap<>();
+        int offset = 0;
+        ClassDesc persistentSuper = null;
         if (!superName.equals("java/lang/Object")) {
-            throw new EnhancementException(className + ": a @Persistent class must extend Object in this version"
-                    + " (it extends " + superName.replace('/', '.') + ")");
+            Layout inherited = layoutOf(superName).orElseThrow(() -> new EnhancementException(className
+                    + ": a @Persistent class must extend Object or another @Persistent class (it extends "
+                    + superName.replace('/', '.') + ")"));
+            placed.putAll(inherited.slots());
+            offset = inherited.byteSize();
+            persistentSuper = ClassDesc.ofInternalName(superName);
         }
         List<Slot> slots = new ArrayList<>();
         for (FieldModel field : model.fields()) {
@@ -213,25 +227,28 @@ public final class Enhancer {
             if ((flags & (ACC_STATIC | ACC_TRANSIENT | ACC_SYNTHETIC)) != 0) {
                 continue;
             }
+            String name = field.fieldName().stringValue();
             ClassDesc type = field.fieldTypeSymbol();
             FieldKind kind = kindOf(type);
             if (kind == null) {
-                throw new EnhancementException(className + "." + field.fieldName().stringValue() + ": field type "
+                throw new EnhancementException(className + "." + name + ": field type "
                         + type.displayName() + " is not supported in a @Persistent class (supported: primitives, String, boxed"
                         + " primitives, references to @Persistent classes and persistent arrays; make it transient"
                         + " to keep it volatile)");
             }
-            slots.add(new Slot(field.fieldName().stringValue(), type, kind, 0, holdingOf(type)));
+            if (placed.containsKey(name)) {
+                throw new EnhancementException(className + "." + name + ": hides a persistent field of a superclass;"
+                        + " rename it");
+            }
+            slots.add(new Slot(name, type, kind, 0, holdingOf(type)));
         }
         List<Slot> ordered = new ArrayList<>(slots);
         ordered.sort(Comparator.comparingInt((Slot s) -> -s.kind().byteSize()));
-        Map<String, Slot> placed = new LinkedHashMap<>();
-        int offset = 0;
         for (Slot slot : ordered) {
             placed.put(slot.name(), new Slot(slot.name(), slot.type(), slot.kind(), offset, slot.holding()));
-            offset += slot.kind().byteSize();
+            offset += slot.kind().byteSize(); // starts 8-aligned, largest first: every field naturally aligned
         }
-        return new Layout((offset + 7) & -8, placed);
+        return new Layout((offset + 7) & -8, placed, persistentSuper);
     }
 
     private FieldKind kindOf(ClassDesc type) {
@@ -344,6 +361,15 @@ public final class Enhancer {
     }
 
     private static void addMembers(java.lang.classfile.ClassBuilder builder, ClassDesc self, Layout layout) {
+        MethodTypeDesc wrapping = MethodTypeDesc.of(ConstantDescs.CD_void, WRAP, OBJECT_SPACE, ConstantDescs.CD_long);
+        if (layout.superclass() != null) {
+            // A persistent subclass: the first persistent class holds the handle state; wrap through it.
+            builder.withMethodBody("<init>", wrapping, ACC_PUBLIC | ACC_SYNTHETIC,
+                    b -> b.aload(0).aload(1).aload(2).lload(3).invokespecial(layout.superclass(), "<init>", wrapping).return_());
+            builder.withMethodBody(LAYOUT_METHOD, MethodTypeDesc.of(ConstantDescs.CD_String), ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC,
+                    b -> b.loadConstant(layout.encoded()).areturn());
+            return;
+        }
         builder.withField(REF_FIELD, ConstantDescs.CD_long, ACC_PRIVATE | ACC_TRANSIENT | ACC_SYNTHETIC);
         builder.withField(SPACE_FIELD, OBJECT_SPACE, ACC_PRIVATE | ACC_TRANSIENT | ACC_SYNTHETIC);
         builder.withMethodBody("$jpmemRef", MethodTypeDesc.of(ConstantDescs.CD_long), ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
@@ -354,13 +380,12 @@ public final class Enhancer {
                 ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
                 b -> b.aload(0).aload(1).putfield(self, SPACE_FIELD, OBJECT_SPACE)
                         .aload(0).lload(2).putfield(self, REF_FIELD, ConstantDescs.CD_long).return_());
-        builder.withMethodBody("<init>", MethodTypeDesc.of(ConstantDescs.CD_void, WRAP, OBJECT_SPACE, ConstantDescs.CD_long),
-                ACC_PUBLIC | ACC_SYNTHETIC,
+        builder.withMethodBody("<init>", wrapping, ACC_PUBLIC | ACC_SYNTHETIC,
                 b -> b.aload(0).invokespecial(ConstantDescs.CD_Object, "<init>", ConstantDescs.MTD_void)
                         .aload(0).aload(2).lload(3)
                         .invokevirtual(self, "$jpmemBind", MethodTypeDesc.of(ConstantDescs.CD_void, OBJECT_SPACE, ConstantDescs.CD_long))
                         .return_());
-        builder.withMethodBody("$jpmem$layout", MethodTypeDesc.of(ConstantDescs.CD_String), ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC,
+        builder.withMethodBody(LAYOUT_METHOD, MethodTypeDesc.of(ConstantDescs.CD_String), ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC,
                 b -> b.loadConstant(layout.encoded()).areturn());
     }
 }

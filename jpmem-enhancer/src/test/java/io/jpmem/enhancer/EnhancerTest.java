@@ -103,6 +103,22 @@ class EnhancerTest {
     }
 
     @Test
+    void persistentSubclassesKeepTheirSuperclassFieldsAndRuntimeClass() throws Exception {
+        Path file = dir.resolve("dog.heap");
+        try (PersistentHeap heap = heap(file)) {
+            call(new EnhancingClassLoader("io.jpmem.enhancer.sample."), "makeDog", heap);
+        }
+        try (PersistentHeap heap = heap(file)) {
+            assertEquals("Dog:rex/3/3/tweety/2", call(new EnhancingClassLoader("io.jpmem.enhancer.sample."), "readDog", heap),
+                    "the root, read as an Animal, comes back as a Dog with every field");
+            assertEquals(List.of(), heap.check());
+        }
+        EnhancingClassLoader loader = new EnhancingClassLoader("io.jpmem.enhancer.sample.");
+        byte[] dog = loader.enhancer.enhance(EnhancingClassLoader.bytesOf("io/jpmem/enhancer/sample/Dog").orElseThrow()).orElseThrow();
+        assertTrue(loader.enhancer.enhance(dog).isEmpty(), "a subclass is not enhanced twice either");
+    }
+
+    @Test
     void theReflectiveFactoryAllocatesWithoutRunningConstructors() throws Exception {
         try (PersistentHeap heap = heap(dir.resolve("pnew.heap"))) {
             assertEquals("0/0/null", call(new EnhancingClassLoader("io.jpmem.enhancer.sample."), "pnew", heap),

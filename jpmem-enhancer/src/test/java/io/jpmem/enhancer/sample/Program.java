@@ -131,6 +131,22 @@ public final class Program {
         return node.id + "/" + node.hits + "/" + node.name;
     }
 
+    /** Stores a Dog (a persistent subclass) whose friend is an Animal, under root "dog". */
+    public static void makeDog(PersistentHeap heap) {
+        heap.transaction(tx -> {
+            Dog dog = new Dog("rex", 3);
+            dog.friend = new Animal("tweety", 2);
+            dog.legs = 3; // an inherited field, written through the subclass
+            ObjectSpace.of(heap).setRoot("dog", dog);
+        });
+    }
+
+    /** {@return the dog's description and the runtime class of its friend, read back} */
+    public static String readDog(PersistentHeap heap) {
+        Animal animal = ObjectSpace.of(heap).root("dog", Animal.class);
+        return animal.getClass().getSimpleName() + ":" + animal.describe();
+    }
+
     /** {@return whether two reads of the same field give the same Java object} */
     public static boolean identityHolds(PersistentHeap heap) {
         LinkedList list = ObjectSpace.of(heap).root("list", LinkedList.class);
