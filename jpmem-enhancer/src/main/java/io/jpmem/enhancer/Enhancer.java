@@ -130,6 +130,7 @@ public final class Enhancer {
         }
         if (own.isPresent()) {
             layouts.put(model.thisClass().asInternalName(), own);
+            refuseStoresBeforeSuper(model, own.get());
         }
         ClassDesc self = model.thisClass().asSymbol();
         CodeTransform rewrite = (builder, element) -> rewrite(builder, element);
@@ -163,6 +164,47 @@ public final class Enhancer {
         return model.findAttribute(java.lang.classfile.Attributes.runtimeVisibleAnnotations())
                 .map(RuntimeVisibleAnnotationsAttribute::annotations).orElse(List.of()).stream()
                 .map(Annotation::classSymbol).anyMatch(PERSISTENT::equals);
+    }
+
+    /**
+     * Refuses what this version cannot enhance in constructors: a store to a persistent field before
+     * the superclass constructor has run (JDK 25's flexible constructor bodies, and the outer
+     * reference of a non-static inner class), since the block does not exist yet.
+     */
+    private void refuseStoresBeforeSuper(ClassModel model, Layout layout) {
+        String className = model.thisClass().asInternalName().replace('/', '.');
+        for (FieldModel field : model.fields()) {
+            if ((field.flags().flagsMask() & ACC_SYNTHETIC) != 0 && field.fieldName().stringValue().startsWith("this$")) {
+                throw new EnhancementException(className + ": a non-static inner class cannot be @Persistent yet"
+                        + " (its outer reference is stored before super()); make it a static nested class");
+            }
+        }
+        ClassDesc superclass = model.superclass().map(c -> c.asSymbol()).orElse(ConstantDescs.CD_Object);
+        for (MethodModel method : model.methods()) {
+            if (!method.methodName().equalsString("<init>") || method.code().isEmpty()) {
+                continue;
+            }
+            int pendingNew = 0;
+            for (CodeElement element : method.code().get()) {
+                if (element instanceof NewObjectInstruction n && n.className().asSymbol().equals(superclass)) {
+                    pendingNew++;
+                } else if (element instanceof InvokeInstruction call && call.opcode() == Opcode.INVOKESPECIAL
+                        && call.name().equalsString("<init>")
+                        && (call.owner().asSymbol().equals(superclass) || call.owner().asSymbol().equals(model.thisClass().asSymbol()))) {
+                    if (pendingNew > 0 && call.owner().asSymbol().equals(superclass)) {
+                        pendingNew--;
+                    } else {
+                        break; // super(...) or this(...): the block exists from here on
+                    }
+                } else if (element instanceof FieldInstruction fi && fi.opcode() == Opcode.PUTFIELD
+                        && fi.owner().asSymbol().equals(model.thisClass().asSymbol())
+                        && layout.slots().containsKey(fi.name().stringValue())) {
+                    throw new EnhancementException(className + "." + fi.name().stringValue()
+                            + ": stored before super() in a constructor; this version needs persistent fields to be"
+                            + " stored after super()");
+                }
+            }
+        }
     }
 
     private boolean touchesPersistentFields(ClassModel model) {

@@ -148,6 +148,20 @@ class EnhancerTest {
     }
 
     @Test
+    void shapesThisVersionCannotEnhanceAreRefusedWithTheirReason() {
+        Enhancer enhancer = new EnhancingClassLoader("x").enhancer;
+        EnhancementException inner = assertThrows(EnhancementException.class,
+                () -> enhancer.enhance(EnhancingClassLoader.bytesOf("io/jpmem/enhancer/sample/Outer$Inner").orElseThrow()));
+        assertTrue(inner.getMessage().contains("Outer$Inner: a non-static inner class cannot be @Persistent yet"),
+                inner.getMessage());
+        EnhancementException early = assertThrows(EnhancementException.class,
+                () -> enhancer.enhance(EnhancingClassLoader.bytesOf("io/jpmem/enhancer/sample/Outer$EarlyStore").orElseThrow()));
+        assertTrue(early.getMessage().contains("Outer$EarlyStore.value: stored before super()"), early.getMessage());
+        assertTrue(enhancer.enhance(EnhancingClassLoader.bytesOf("io/jpmem/enhancer/sample/Outer$Nested").orElseThrow())
+                .isPresent(), "a static nested class is fine");
+    }
+
+    @Test
     void enhancedClassesLoseTheirFieldsAndAreNotEnhancedTwice() throws Exception {
         EnhancingClassLoader loader = new EnhancingClassLoader("io.jpmem.enhancer.sample.");
         Class<?> node = loader.loadClass("io.jpmem.enhancer.sample.Node");
