@@ -543,11 +543,6 @@ public final class Transaction implements AutoCloseable {
         }
     }
 
-    /** {@return whether this is the outermost level} */
-    boolean outermost() {
-        return outermost;
-    }
-
     private static final java.lang.foreign.ValueLayout.OfLong LE_LONG_UNALIGNED_ARRAY =
             java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 }

@@ -27,7 +27,7 @@ public abstract sealed class PersistentArray implements PersistentObject permits
     }
 
     /** Allocates the block for {@code length} elements in the heap {@code new} would use. */
-    final void allocate(long length, FieldKind kind) {
+    final void allocate(long length) {
         if (length < 0) {
             throw new IllegalArgumentException("negative length " + length);
         }
@@ -39,7 +39,6 @@ public abstract sealed class PersistentArray implements PersistentObject permits
         long block = tx.isPresent() ? allocation.applyAsLong(tx.get()) : heap.transactionResult(allocation::applyAsLong);
         $jpmemBind(target, block);
         target.registerNew(this, block);
-        Objects.requireNonNull(kind);
     }
 
     @Override

@@ -1,13 +1,11 @@
 package io.jpmem.objects;
 
-import io.jpmem.heap.FieldKind;
-
 /** A persistent array of longs. {@code new PersistentLongArray(n)} allocates like {@code new} of a @Persistent class. */
 public final class PersistentLongArray extends PersistentArray {
 
     /** Allocates {@code length} zeroed elements. */
     public PersistentLongArray(long length) {
-        allocate(length, FieldKind.LONG);
+        allocate(length);
     }
 
     /** The wrapping constructor the runtime uses for existing blocks. */

@@ -1,7 +1,5 @@
 package io.jpmem.objects;
 
-import io.jpmem.heap.FieldKind;
-
 /**
  * A persistent array of references to persistent objects of type {@code T}.
  *
@@ -11,7 +9,7 @@ public final class PersistentRefArray<T> extends PersistentArray {
 
     /** Allocates {@code length} null elements. */
     public PersistentRefArray(long length) {
-        allocate(length, FieldKind.REF);
+        allocate(length);
     }
 
     /** The wrapping constructor the runtime uses for existing blocks. */
