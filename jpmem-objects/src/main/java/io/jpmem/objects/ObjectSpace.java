@@ -8,7 +8,6 @@ import io.jpmem.heap.TypeLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,7 @@ public final class ObjectSpace {
     private static volatile ObjectSpace defaultSpace;
 
     private final PersistentHeap heap;
-    private final ConcurrentHashMap<Long, WeakReference<Object>> handles = new ConcurrentHashMap<>();
+    private final HandleTable handles = new HandleTable();
     private final ConcurrentHashMap<Class<?>, HeapType> types = new ConcurrentHashMap<>();
     /** Classes seen in this process by name, so a handle is made with the class the program uses. */
     private final ConcurrentHashMap<String, Class<?>> classesByName = new ConcurrentHashMap<>();
@@ -177,24 +176,12 @@ public final class ObjectSpace {
         if (ref == 0) {
             return null;
         }
-        WeakReference<Object> existing = handles.get(ref);
-        Object handle = existing == null ? null : existing.get();
-        if (handle != null) {
-            return handle;
-        }
-        synchronized (handles) {
-            existing = handles.get(ref);
-            handle = existing == null ? null : existing.get();
-            if (handle == null) {
-                handle = wrap(ref, expected);
-                handles.put(ref, new WeakReference<>(handle));
-            }
-            return handle;
-        }
+        Object handle = handles.get(ref);
+        return handle != null ? handle : handles.getOrCreate(ref, r -> wrap(r, expected));
     }
 
     void registerNew(Object handle, long ref) {
-        handles.put(ref, new WeakReference<>(handle));
+        handles.put(ref, handle);
     }
 
     private Object wrap(long ref, Class<?> expected) {
