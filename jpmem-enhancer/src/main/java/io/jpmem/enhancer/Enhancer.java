@@ -67,6 +67,9 @@ public final class Enhancer {
     static final String REF_FIELD = "$jpmem$ref";
     static final String SPACE_FIELD = "$jpmem$space";
     static final String LAYOUT_METHOD = "$jpmem$layout";
+    static final String ACCESSOR_PREFIX = "$jpmem$get$";
+    static final ClassDesc RECORD = ClassDesc.of("java.lang.Record");
+    static final ClassDesc OBJECT_METHODS = ClassDesc.of("java.lang.runtime.ObjectMethods");
 
     /** How a reference slot's value is held. */
     enum Holding { OBJECT, STRING, BOXED }
@@ -135,14 +138,17 @@ public final class Enhancer {
         ClassDesc self = model.thisClass().asSymbol();
         CodeTransform rewrite = (builder, element) -> rewrite(builder, element);
         ClassTransform transform = ClassTransform.transformingMethodBodies(rewrite);
+        ClassDesc rootSuper = model.superclass().map(c -> c.asSymbol()).orElse(ConstantDescs.CD_Object);
         if (own.isPresent()) {
             Layout layout = own.get();
             transform = ClassTransform.dropping(e -> e instanceof FieldModel f && layout.slots().containsKey(f.fieldName().stringValue())
                             && (f.flags().flagsMask() & ACC_STATIC) == 0)
                     .andThen(ClassTransform.transformingMethods(m -> m.methodName().equalsString("<init>"),
-                            MethodTransform.transformingCode(CodeTransform.ofStateful(Enhancer::allocateAfterSuper))))
+                            MethodTransform.transformingCode(layout.superclass() != null
+                                    ? (b, e) -> b.with(e) // a persistent superclass's constructor allocates
+                                    : CodeTransform.ofStateful(() -> allocateAfterSuper(rootSuper)))))
                     .andThen(transform)
-                    .andThen(ClassTransform.endHandler(builder -> addMembers(builder, self, layout)));
+                    .andThen(ClassTransform.endHandler(builder -> addMembers(builder, self, layout, rootSuper)));
         }
         if (own.isPresent() && own.get().superclass() == null) {
             ClassTransform addInterface = (builder, element) -> {
@@ -255,9 +261,9 @@ public final class Enhancer {
         Map<String, Slot> placed = new LinkedHashMap<>();
         int offset = 0;
         ClassDesc persistentSuper = null;
-        if (!superName.equals("java/lang/Object")) {
+        if (!superName.equals("java/lang/Object") && !superName.equals("java/lang/Record")) {
             Layout inherited = layoutOf(superName).orElseThrow(() -> new EnhancementException(className
-                    + ": a @Persistent class must extend Object or another @Persistent class (it extends "
+                    + ": a @Persistent class must extend Object or another @Persistent class, or be a record (it extends "
                     + superName.replace('/', '.') + ")"));
             placed.putAll(inherited.slots());
             offset = inherited.byteSize();
@@ -310,6 +316,34 @@ public final class Enhancer {
     // ------------------------------------------------------------------ code
 
     private void rewrite(CodeBuilder builder, CodeElement element) {
+        if (element instanceof java.lang.classfile.instruction.InvokeDynamicInstruction indy
+                && indy.bootstrapMethod().owner().equals(OBJECT_METHODS)) {
+            // A record's equals/hashCode/toString: its bootstrap gets field getters, whose fields the
+            // enhancer deleted; hand it the static accessors that read the block instead.
+            List<java.lang.constant.ConstantDesc> args = new ArrayList<>();
+            boolean changed = false;
+            for (java.lang.constant.ConstantDesc arg : indy.bootstrapArgs()) {
+                if (arg instanceof java.lang.constant.DirectMethodHandleDesc getter
+                        && getter.kind() == java.lang.constant.DirectMethodHandleDesc.Kind.GETTER) {
+                    Optional<Slot> slot = layoutOf(getter.owner().descriptorString()
+                            .substring(1, getter.owner().descriptorString().length() - 1))
+                            .map(l -> l.slots().get(getter.methodName()));
+                    if (slot.isPresent()) {
+                        args.add(java.lang.constant.MethodHandleDesc.ofMethod(java.lang.constant.DirectMethodHandleDesc.Kind.STATIC,
+                                getter.owner(), ACCESSOR_PREFIX + getter.methodName(),
+                                MethodTypeDesc.of(slot.get().type(), getter.owner())));
+                        changed = true;
+                        continue;
+                    }
+                }
+                args.add(arg);
+            }
+            if (changed) {
+                builder.invokedynamic(java.lang.constant.DynamicCallSiteDesc.of(indy.bootstrapMethod(), indy.name().stringValue(),
+                        indy.typeSymbol(), args.toArray(java.lang.constant.ConstantDesc[]::new)));
+                return;
+            }
+        }
         if (element instanceof FieldInstruction fi && (fi.opcode() == Opcode.GETFIELD || fi.opcode() == Opcode.PUTFIELD)) {
             Optional<Slot> slot = slotOf(fi);
             if (slot.isPresent()) {
@@ -378,7 +412,7 @@ public final class Enhancer {
     }
 
     /** In a constructor: after the {@code Object.<init>} call on {@code this}, allocate the block. */
-    private static CodeTransform allocateAfterSuper() {
+    private static CodeTransform allocateAfterSuper(ClassDesc rootSuper) {
         return new CodeTransform() {
             int pendingNewObjects;
             boolean allocated;
@@ -386,10 +420,10 @@ public final class Enhancer {
             @Override
             public void accept(CodeBuilder builder, CodeElement element) {
                 builder.with(element);
-                if (element instanceof NewObjectInstruction n && n.className().asSymbol().equals(ConstantDescs.CD_Object)) {
+                if (element instanceof NewObjectInstruction n && n.className().asSymbol().equals(rootSuper)) {
                     pendingNewObjects++;
                 } else if (!allocated && element instanceof InvokeInstruction call && call.opcode() == Opcode.INVOKESPECIAL
-                        && call.name().equalsString("<init>") && call.owner().asSymbol().equals(ConstantDescs.CD_Object)) {
+                        && call.name().equalsString("<init>") && call.owner().asSymbol().equals(rootSuper)) {
                     if (pendingNewObjects > 0) {
                         pendingNewObjects--;
                     } else {
@@ -402,7 +436,18 @@ public final class Enhancer {
         };
     }
 
-    private static void addMembers(java.lang.classfile.ClassBuilder builder, ClassDesc self, Layout layout) {
+    private static void addMembers(java.lang.classfile.ClassBuilder builder, ClassDesc self, Layout layout, ClassDesc rootSuper) {
+        if (rootSuper.equals(RECORD)) {
+            // Static accessors for the record's equals/hashCode/toString bootstrap (see rewrite).
+            for (Slot slot : layout.slots().values()) {
+                builder.withMethodBody(ACCESSOR_PREFIX + slot.name(), MethodTypeDesc.of(slot.type(), self),
+                        ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC, b -> {
+                            b.aload(0);
+                            emit(b, true, slot);
+                            b.return_(java.lang.classfile.TypeKind.from(slot.type()));
+                        });
+            }
+        }
         MethodTypeDesc wrapping = MethodTypeDesc.of(ConstantDescs.CD_void, WRAP, OBJECT_SPACE, ConstantDescs.CD_long);
         if (layout.superclass() != null) {
             // A persistent subclass: the first persistent class holds the handle state; wrap through it.
@@ -423,7 +468,7 @@ public final class Enhancer {
                 b -> b.aload(0).aload(1).putfield(self, SPACE_FIELD, OBJECT_SPACE)
                         .aload(0).lload(2).putfield(self, REF_FIELD, ConstantDescs.CD_long).return_());
         builder.withMethodBody("<init>", wrapping, ACC_PUBLIC | ACC_SYNTHETIC,
-                b -> b.aload(0).invokespecial(ConstantDescs.CD_Object, "<init>", ConstantDescs.MTD_void)
+                b -> b.aload(0).invokespecial(rootSuper, "<init>", ConstantDescs.MTD_void)
                         .aload(0).aload(2).lload(3)
                         .invokevirtual(self, "$jpmemBind", MethodTypeDesc.of(ConstantDescs.CD_void, OBJECT_SPACE, ConstantDescs.CD_long))
                         .return_());

@@ -119,6 +119,19 @@ class EnhancerTest {
     }
 
     @Test
+    void recordsKeepTheirComponentsAndTheirEqualsHashCodeAndToString() throws Exception {
+        Path file = dir.resolve("point.heap");
+        try (PersistentHeap heap = heap(file)) {
+            call(new EnhancingClassLoader("io.jpmem.enhancer.sample."), "makePoint", heap);
+        }
+        try (PersistentHeap heap = heap(file)) {
+            assertEquals("Point[x=3, y=-4, label=p] x=3 equals=true hash=true",
+                    call(new EnhancingClassLoader("io.jpmem.enhancer.sample."), "readPoint", heap));
+            assertEquals(List.of(), heap.check());
+        }
+    }
+
+    @Test
     void theReflectiveFactoryAllocatesWithoutRunningConstructors() throws Exception {
         try (PersistentHeap heap = heap(dir.resolve("pnew.heap"))) {
             assertEquals("0/0/null", call(new EnhancingClassLoader("io.jpmem.enhancer.sample."), "pnew", heap),

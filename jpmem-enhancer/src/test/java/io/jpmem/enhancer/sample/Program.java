@@ -147,6 +147,18 @@ public final class Program {
         return animal.getClass().getSimpleName() + ":" + animal.describe();
     }
 
+    /** Stores a record under root "point". */
+    public static void makePoint(PersistentHeap heap) {
+        heap.transaction(tx -> ObjectSpace.of(heap).setRoot("point", new Point(3, -4, "p")));
+    }
+
+    /** {@return the record read back: toString, an accessor, equals and hashCode against a fresh equal record} */
+    public static String readPoint(PersistentHeap heap) {
+        Point point = ObjectSpace.of(heap).root("point", Point.class);
+        Point twin = heap.transactionResult(tx -> new Point(3, -4, "p"));
+        return point + " x=" + point.x() + " equals=" + point.equals(twin) + " hash=" + (point.hashCode() == twin.hashCode());
+    }
+
     /** {@return whether two reads of the same field give the same Java object} */
     public static boolean identityHolds(PersistentHeap heap) {
         LinkedList list = ObjectSpace.of(heap).root("list", LinkedList.class);
