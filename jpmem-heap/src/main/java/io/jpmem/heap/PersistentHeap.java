@@ -571,8 +571,9 @@ public final class PersistentHeap implements AutoCloseable {
             ThreadLocal.withInitial(ArrayList::new);
 
     /**
-     * {@return the transaction in progress on this thread on this heap, as a nested level, if any}
-     * Stores through it join that transaction.
+     * {@return the transaction in progress on this thread on this heap, if any, as a view that joins
+     * it} Stores and allocations through it belong to that transaction; {@code commit} and
+     * {@code close} on the view do nothing: the level that began the transaction decides.
      */
     public java.util.Optional<Transaction> currentTransaction() {
         return java.util.Optional.ofNullable(currentTransactionOrNull());
@@ -593,7 +594,13 @@ public final class PersistentHeap implements AutoCloseable {
     /** {@return the transaction in progress on this thread, as a nested level, or null} */
     Transaction currentTransactionOrNull() {
         Transaction.Shared current = currentTransaction.get();
-        return current == null || current.ended ? null : new Transaction(current, false);
+        if (current == null || current.ended) {
+            return null;
+        }
+        if (current.joined == null) {
+            current.joined = new Transaction(current, false); // never committed or closed by its users
+        }
+        return current.joined;
     }
 
     void endTransaction(Transaction.Shared shared) {

@@ -77,6 +77,8 @@ public final class Transaction implements AutoCloseable {
         final List<Lock> locks = new ArrayList<>();
         final List<Runnable> rollbackActions = new ArrayList<>();
         final List<Runnable> endActions = new ArrayList<>();
+        /** A nested-level view handed to layers that join this transaction (roots, enhanced stores); made once. */
+        Transaction joined;
         int depth;
         boolean ended;
         boolean rolledBack;
@@ -392,6 +394,9 @@ public final class Transaction implements AutoCloseable {
      */
     public void commit() {
         checkActive();
+        if (this == s.joined) {
+            return; // the view from PersistentHeap.currentTransaction(): its owner's level decides
+        }
         finished = true;
         if (!outermost) {
             s.depth--;
@@ -412,7 +417,7 @@ public final class Transaction implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (finished) {
+        if (finished || this == s.joined) {
             return;
         }
         checkOwner();

@@ -234,9 +234,13 @@ public final class LogSlot {
         return view.asSlice(entry.dataOffset(), entry.length());
     }
 
-    private static int checksum(long epoch, int kind, int length, long target, MemorySegment data) {
-        CRC32C crc = new CRC32C();
-        ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+    /** Reused for every entry: a slot is used by one thread at a time, and every logged store checksums. */
+    private final CRC32C crc = new CRC32C();
+    private final ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+
+    private int checksum(long epoch, int kind, int length, long target, MemorySegment data) {
+        crc.reset();
+        header.clear();
         header.putLong(epoch).putInt(kind).putInt(length).putLong(target).flip();
         crc.update(header);
         if (data.byteSize() > 0) {
