@@ -165,98 +165,49 @@ public final class Barriers {
 
     public static String getString(Object self, int offset) {
         PersistentObject o = bound(self);
-        PersistentHeap heap = heap(o);
-        long copy = heap.getRef(o.$jpmemRef() + offset);
-        if (copy == 0) {
-            return null;
-        }
-        byte[] utf8 = new byte[(int) heap.blockByteSize(copy)];
-        heap.getBytes(copy, utf8, 0, utf8.length);
-        return new String(utf8, java.nio.charset.StandardCharsets.UTF_8);
+        long copy = heap(o).getRef(o.$jpmemRef() + offset);
+        return copy == 0 ? null : (String) o.$jpmemSpace().copies().read(copy, String.class);
     }
 
     public static void putString(Object self, String value, int offset, String field) {
-        PersistentObject o = bound(self);
-        HeapType type = o.$jpmemSpace().valueType(String.class);
-        replaceCopy(o, offset, value == null ? null : tx -> {
-            byte[] utf8 = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            long copy = tx.allocateArray(type, utf8.length);
-            tx.putBytes(copy, utf8, 0, utf8.length);
-            return copy;
-        });
+        putCopy(self, value, offset, field);
     }
 
     public static Object getBoxed(Object self, int offset, Class<?> boxClass) {
         PersistentObject o = bound(self);
-        PersistentHeap heap = heap(o);
-        long copy = heap.getRef(o.$jpmemRef() + offset);
-        if (copy == 0) {
-            return null;
-        }
-        long bits = heap.getLong(copy);
-        if (boxClass == Long.class) {
-            return bits;
-        } else if (boxClass == Integer.class) {
-            return (int) bits;
-        } else if (boxClass == Short.class) {
-            return (short) bits;
-        } else if (boxClass == Byte.class) {
-            return (byte) bits;
-        } else if (boxClass == Character.class) {
-            return (char) bits;
-        } else if (boxClass == Boolean.class) {
-            return bits != 0;
-        } else if (boxClass == Float.class) {
-            return Float.intBitsToFloat((int) bits);
-        } else if (boxClass == Double.class) {
-            return Double.longBitsToDouble(bits);
-        }
-        throw new IllegalArgumentException("not a boxed primitive class: " + boxClass.getName());
+        long copy = heap(o).getRef(o.$jpmemRef() + offset);
+        return copy == 0 ? null : ValueCopies.box(heap(o).getLong(copy), boxClass);
     }
 
     public static void putBoxed(Object self, Object value, int offset, String field) {
-        PersistentObject o = bound(self);
-        if (value == null) {
-            replaceCopy(o, offset, null);
-            return;
-        }
-        long bits = switch (value) {
-            case Long v -> v;
-            case Integer v -> v;
-            case Short v -> v;
-            case Byte v -> v;
-            case Character v -> v;
-            case Boolean v -> v ? 1 : 0;
-            case Float v -> Float.floatToRawIntBits(v);
-            case Double v -> Double.doubleToRawLongBits(v);
-            default -> throw new IllegalArgumentException(self.getClass().getName() + "." + field + ": "
+        if (value != null && !ValueCopies.isValueClass(value.getClass())) {
+            throw new IllegalArgumentException(self.getClass().getName() + "." + field + ": "
                     + value.getClass().getName() + " is not a boxed primitive");
-        };
-        HeapType type = o.$jpmemSpace().valueType(value.getClass());
-        replaceCopy(o, offset, tx -> {
-            long copy = tx.allocate(type);
-            tx.putLong(copy, bits);
-            return copy;
-        });
+        }
+        putCopy(self, value, offset, field);
     }
 
-    /** Points a field at a new copy (or null) and frees the old copy, atomically, in the thread's transaction or one of its own. */
-    private static void replaceCopy(PersistentObject o, int offset, java.util.function.ToLongFunction<Transaction> copy) {
-        PersistentHeap heap = heap(o);
-        long at = o.$jpmemRef() + offset;
-        java.util.function.Consumer<Transaction> body = tx -> {
-            long old = heap.getRef(at);
-            tx.putRef(at, copy == null ? 0 : copy.applyAsLong(tx));
-            if (old != 0) {
-                tx.free(old);
-            }
-        };
-        Optional<Transaction> tx = tx(o);
-        if (tx.isPresent()) {
-            body.accept(tx.get());
-        } else {
-            heap.transaction(body);
-        }
+    private static void putCopy(Object self, Object value, int offset, String field) {
+        PersistentObject o = bound(self);
+        o.$jpmemSpace().replaceSlot(o.$jpmemRef() + offset, value, self.getClass().getName() + "." + field);
+    }
+
+    // ---- fields of a dynamic type (a type variable, Object, an interface): a persistent object or a value copy
+
+    public static Object getAny(Object self, int offset) {
+        PersistentObject o = bound(self);
+        return o.$jpmemSpace().load(heap(o).getRef(o.$jpmemRef() + offset));
+    }
+
+    /**
+     * Stores a persistent object by reference or a value (String, byte[], boxed primitive) by copy;
+     * a value copy the field held before is freed at commit.
+     *
+     * @throws IllegalArgumentException naming the class and field if {@code value} is neither
+     */
+    public static void putAny(Object self, Object value, int offset, String field) {
+        PersistentObject o = bound(self);
+        o.$jpmemSpace().replaceSlot(o.$jpmemRef() + offset, value, self.getClass().getName() + "." + field);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -34,9 +35,11 @@ public final class ObjectSpace {
     private final ConcurrentHashMap<Class<?>, HeapType> types = new ConcurrentHashMap<>();
     /** Classes seen in this process by name, so a handle is made with the class the program uses. */
     private final ConcurrentHashMap<String, Class<?>> classesByName = new ConcurrentHashMap<>();
+    private final ValueCopies copies;
 
     private ObjectSpace(PersistentHeap heap) {
         this.heap = heap;
+        this.copies = new ValueCopies(heap);
     }
 
     /** {@return the object space of {@code heap}} */
@@ -107,18 +110,90 @@ public final class ObjectSpace {
         return space;
     }
 
-    /** {@return the type of the immutable copies of a String or boxed value class, registered on first use} */
-    HeapType valueType(Class<?> valueClass) {
-        HeapType known = types.get(valueClass);
-        if (known != null) {
-            return known;
+    ValueCopies copies() {
+        return copies;
+    }
+
+    // ---- reference slots of any type: persistent objects by reference, values by copy
+
+    /**
+     * {@return what a reference slot holding {@code ref} reads as} The canonical handle of a
+     * persistent object; a new {@code String}, {@code byte[]} or boxed primitive equal to a value
+     * copy; null for 0. This is how fields of a type variable, {@code Object} or an interface type,
+     * and the persistent collections, read their slots.
+     */
+    public Object load(long ref) {
+        if (ref == 0) {
+            return null;
         }
-        TypeLayout layout = valueClass == String.class
-                ? TypeLayout.ofArray("java.lang.String", FieldKind.BYTE)
-                : TypeLayout.ofRecord(valueClass.getName(), 8, FieldLayout.of("value", FieldKind.LONG, 0));
-        HeapType registered = heap.types().register(layout);
-        types.put(valueClass, registered);
-        return registered;
+        Class<?> valueClass = copies.valueClassAt(ref);
+        return valueClass != null ? copies.read(ref, valueClass) : handle(ref, Object.class);
+    }
+
+    /**
+     * {@return the reference to write into a slot for {@code value}} A persistent object of this
+     * space is stored by reference; a {@code String}, {@code byte[]} or boxed primitive is copied into
+     * a new immutable block allocated in {@code tx}, owned by the slot it is written to (free it with
+     * {@link #release} when the slot is overwritten); null is 0.
+     *
+     * @param where names the slot in the error message, e.g. "Order.customer"
+     * @throws IllegalArgumentException if {@code value} is neither a persistent object of this heap
+     *     nor a value class
+     */
+    public long store(Transaction tx, Object value, String where) {
+        if (value == null) {
+            return 0;
+        }
+        if (ValueCopies.isValueClass(value.getClass())) {
+            return copies.copy(tx, value);
+        }
+        return refOf(value, where);
+    }
+
+    /**
+     * Frees the block at {@code ref} in {@code tx} if it is a value copy (which belongs to the slot
+     * that held it); a persistent object, or 0, is left alone.
+     */
+    public void release(Transaction tx, long ref) {
+        if (ref != 0 && copies.valueClassAt(ref) != null) {
+            tx.free(ref);
+        }
+    }
+
+    /**
+     * Points the reference slot at {@code at} to {@code value} (see {@link #store}) and frees the value
+     * copy it held before, in the thread's transaction on this heap or atomically in one of its own.
+     * A value that can be stored neither way is refused before anything is written.
+     */
+    void replaceSlot(long at, Object value, String where) {
+        if (value != null && !ValueCopies.isValueClass(value.getClass())) {
+            refOf(value, where);
+        }
+        java.util.function.Consumer<Transaction> body = tx -> {
+            long old = heap.getRef(at);
+            tx.putRef(at, store(tx, value, where));
+            release(tx, old);
+        };
+        java.util.Optional<Transaction> tx = heap.currentTransaction();
+        if (tx.isPresent()) {
+            body.accept(tx.get());
+        } else {
+            heap.transaction(body);
+        }
+    }
+
+    /** {@return whether the block at {@code ref} is a value copy rather than a persistent object} */
+    public boolean isValueCopy(long ref) {
+        return ref != 0 && copies.valueClassAt(ref) != null;
+    }
+
+    /**
+     * {@return the block reference of a persistent object of this space, or 0 for null}
+     *
+     * @throws IllegalArgumentException if {@code value} is not a persistent object of this heap
+     */
+    public long refOf(Object value) {
+        return refOf(value, "value");
     }
 
     /** {@return the recorded type of an enhanced class, registered on first use} */

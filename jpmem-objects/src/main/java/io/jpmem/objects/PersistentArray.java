@@ -15,7 +15,9 @@ import java.util.function.ToLongFunction;
  * are undo-logged inside a transaction and durable at once outside one; {@link #copyOf}-style bulk
  * operations are the collections' business (issue 6).
  */
-public abstract sealed class PersistentArray implements PersistentObject permits PersistentLongArray, PersistentRefArray {
+public abstract sealed class PersistentArray implements PersistentObject permits PersistentBooleanArray,
+        PersistentByteArray, PersistentShortArray, PersistentCharArray, PersistentIntArray, PersistentFloatArray,
+        PersistentLongArray, PersistentDoubleArray, PersistentRefArray {
 
     private ObjectSpace space;
     private long ref;
@@ -70,23 +72,39 @@ public abstract sealed class PersistentArray implements PersistentObject permits
         return ref + index * elementBytes;
     }
 
-    final void store(long at, long value, int bytes) {
+    /** Stores the low {@code bytes} bytes of {@code bits}: undo-logged in a transaction, durable at once outside one. */
+    final void store(long at, long bits, int bytes) {
         Optional<Transaction> tx = heap().currentTransaction();
         if (tx.isPresent()) {
-            tx.get().putLong(at, value);
+            switch (bytes) {
+                case 1 -> tx.get().putByte(at, (byte) bits);
+                case 2 -> tx.get().putShort(at, (short) bits);
+                case 4 -> tx.get().putInt(at, (int) bits);
+                default -> tx.get().putLong(at, bits);
+            }
         } else {
-            heap().putLong(at, value);
+            switch (bytes) {
+                case 1 -> heap().putByte(at, (byte) bits);
+                case 2 -> heap().putShort(at, (short) bits);
+                case 4 -> heap().putInt(at, (int) bits);
+                default -> heap().putLong(at, bits);
+            }
             heap().persist(at, bytes);
         }
     }
 
+    private static final java.util.Map<Class<?>, FieldKind> ELEMENT_KINDS = java.util.Map.of(
+            PersistentBooleanArray.class, FieldKind.BOOLEAN, PersistentByteArray.class, FieldKind.BYTE,
+            PersistentShortArray.class, FieldKind.SHORT, PersistentCharArray.class, FieldKind.CHAR,
+            PersistentIntArray.class, FieldKind.INT, PersistentFloatArray.class, FieldKind.FLOAT,
+            PersistentLongArray.class, FieldKind.LONG, PersistentDoubleArray.class, FieldKind.DOUBLE,
+            PersistentRefArray.class, FieldKind.REF);
+
     static TypeLayout layoutOf(Class<?> type) {
-        if (type == PersistentLongArray.class) {
-            return TypeLayout.ofArray(type.getName(), FieldKind.LONG);
+        FieldKind kind = ELEMENT_KINDS.get(type);
+        if (kind == null) {
+            throw new IllegalArgumentException(type.getName() + " is not a persistent array class");
         }
-        if (type == PersistentRefArray.class) {
-            return TypeLayout.ofArray(type.getName(), FieldKind.REF);
-        }
-        throw new IllegalArgumentException(type.getName());
+        return TypeLayout.ofArray(type.getName(), kind);
     }
 }

@@ -1,9 +1,12 @@
 package io.jpmem.objects;
 
-/** A persistent array of longs. {@code new PersistentLongArray(n)} allocates like {@code new} of a @Persistent class. */
+/**
+ * A persistent array of {@code long}s. {@code new PersistentLongArray(n)} allocates like {@code new} of a
+ * {@code @Persistent} class; the handle can be stored in persistent fields.
+ */
 public final class PersistentLongArray extends PersistentArray {
 
-    /** Allocates {@code length} zeroed elements. */
+    /** Allocates {@code length} zeroed elements in the heap {@code new} would use. */
     public PersistentLongArray(long length) {
         allocate(length);
     }
@@ -23,7 +26,11 @@ public final class PersistentLongArray extends PersistentArray {
         return heap().getLong(elementOffset(index, 8));
     }
 
-    /** Sets element {@code index}: logged in a transaction, durable at once outside one. */
+    /**
+     * Sets element {@code index}: undo-logged in a transaction, durable before it returns outside one.
+     *
+     * @throws IndexOutOfBoundsException outside [0, length)
+     */
     public void set(long index, long value) {
         store(elementOffset(index, 8), value, 8);
     }

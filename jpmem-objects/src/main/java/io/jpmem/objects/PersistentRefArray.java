@@ -1,9 +1,10 @@
 package io.jpmem.objects;
 
 /**
- * A persistent array of references to persistent objects of type {@code T}.
+ * A persistent array of references: to persistent objects, or to immutable copies of values
+ * (String, byte[], boxed primitives) owned by their element.
  *
- * @param <T> the element type: a @Persistent class (or a persistent array)
+ * @param <T> the element type: a @Persistent class, a persistent array, an interface they implement, or a value class
  */
 public final class PersistentRefArray<T> extends PersistentArray {
 
@@ -22,19 +23,23 @@ public final class PersistentRefArray<T> extends PersistentArray {
         return heap().blockByteSize($jpmemRef()) / 8;
     }
 
-    /** {@return element {@code index}, as the canonical handle of its block} */
+    /**
+     * {@return element {@code index}} A persistent object as its canonical handle; a value (String,
+     * byte[], boxed primitive) as a new Java object equal to the stored copy.
+     */
     @SuppressWarnings("unchecked")
     public T get(long index) {
-        return (T) $jpmemSpace().handle(heap().getRef(elementOffset(index, 8)), Object.class);
+        return (T) $jpmemSpace().load(heap().getRef(elementOffset(index, 8)));
     }
 
     /**
-     * Sets element {@code index}.
+     * Sets element {@code index}: a persistent object by reference, a value (String, byte[], boxed
+     * primitive) as an immutable copy owned by the element. A copy the element held before is freed
+     * at commit. Undo-logged in the thread's transaction, or atomic in one of its own.
      *
-     * @throws IllegalArgumentException if {@code value} is not a persistent object of this heap
+     * @throws IllegalArgumentException if {@code value} is neither a persistent object of this heap nor a value
      */
     public void set(long index, T value) {
-        long target = $jpmemSpace().refOf(value, "PersistentRefArray[" + index + "]");
-        store(elementOffset(index, 8), target, 8);
+        $jpmemSpace().replaceSlot(elementOffset(index, 8), value, "PersistentRefArray[" + index + "]");
     }
 }

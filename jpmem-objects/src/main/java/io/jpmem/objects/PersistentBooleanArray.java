@@ -1,0 +1,37 @@
+package io.jpmem.objects;
+
+/**
+ * A persistent array of {@code boolean}s. {@code new PersistentBooleanArray(n)} allocates like {@code new} of a
+ * {@code @Persistent} class; the handle can be stored in persistent fields.
+ */
+public final class PersistentBooleanArray extends PersistentArray {
+
+    /** Allocates {@code length} zeroed elements in the heap {@code new} would use. */
+    public PersistentBooleanArray(long length) {
+        allocate(length);
+    }
+
+    /** The wrapping constructor the runtime uses for existing blocks. */
+    public PersistentBooleanArray(Wrap wrap, ObjectSpace space, long ref) {
+        super(wrap, space, ref);
+    }
+
+    @Override
+    public long length() {
+        return heap().blockByteSize($jpmemRef()) / 1;
+    }
+
+    /** {@return element {@code index}} @throws IndexOutOfBoundsException outside [0, length) */
+    public boolean get(long index) {
+        return heap().getBoolean(elementOffset(index, 1));
+    }
+
+    /**
+     * Sets element {@code index}: undo-logged in a transaction, durable before it returns outside one.
+     *
+     * @throws IndexOutOfBoundsException outside [0, length)
+     */
+    public void set(long index, boolean value) {
+        store(elementOffset(index, 1), value ? 1 : 0, 1);
+    }
+}

@@ -1,0 +1,140 @@
+package io.jpmem.objects;
+
+import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
+import io.jpmem.heap.HeapType;
+import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Immutable persistent copies of the value classes: {@code String} (UTF-8 bytes), {@code byte[]}
+ * and the boxed primitives (one 8-byte word). A copy belongs to the one slot that points at it: it
+ * is made when a value is stored and freed when the slot is overwritten or cleared.
+ *
+ * <p>Each value class is a heap type named after the class ({@code "java.lang.String"},
+ * {@code "byte[]"}, {@code "java.lang.Long"}, ...), so a reference slot of a dynamic type (a type
+ * variable, {@code Object}, an interface) tells a copy from a persistent object by its block's type.
+ */
+final class ValueCopies {
+
+    static final String BYTES_TYPE = "byte[]";
+
+    private static final Map<String, Class<?>> VALUE_CLASSES = Map.of(
+            "java.lang.String", String.class, BYTES_TYPE, byte[].class,
+            "java.lang.Long", Long.class, "java.lang.Integer", Integer.class, "java.lang.Short", Short.class,
+            "java.lang.Byte", Byte.class, "java.lang.Character", Character.class, "java.lang.Boolean", Boolean.class,
+            "java.lang.Float", Float.class, "java.lang.Double", Double.class);
+
+    private final PersistentHeap heap;
+    private final ConcurrentHashMap<Class<?>, HeapType> typeByClass = new ConcurrentHashMap<>();
+    /** The value class of each type id met so far; {@code Void.class} for a type that is not a value class. */
+    private final ConcurrentHashMap<Integer, Class<?>> classByTypeId = new ConcurrentHashMap<>();
+
+    ValueCopies(PersistentHeap heap) {
+        this.heap = heap;
+    }
+
+    /** {@return whether instances of {@code type} are stored as copies} */
+    static boolean isValueClass(Class<?> type) {
+        return type == String.class || type == byte[].class || VALUE_CLASSES.containsValue(type);
+    }
+
+    /** {@return the heap type of a value class's copies, registered on first use} */
+    HeapType typeOf(Class<?> valueClass) {
+        return typeByClass.computeIfAbsent(valueClass, c -> heap.types().register(
+                c == String.class ? TypeLayout.ofArray("java.lang.String", FieldKind.BYTE)
+                        : c == byte[].class ? TypeLayout.ofArray(BYTES_TYPE, FieldKind.BYTE)
+                        : TypeLayout.ofRecord(c.getName(), 8, FieldLayout.of("value", FieldKind.LONG, 0))));
+    }
+
+    /** {@return the value class of the block at {@code ref}, or null if it is not a copy} */
+    Class<?> valueClassAt(long ref) {
+        int typeId = heap.blockTypeId(ref);
+        Class<?> known = classByTypeId.get(typeId);
+        if (known == null) {
+            known = VALUE_CLASSES.getOrDefault(heap.types().get(typeId).layout().className(), Void.class);
+            classByTypeId.put(typeId, known);
+        }
+        return known == Void.class ? null : known;
+    }
+
+    /** Copies {@code value} (a String, byte[] or boxed primitive) into a new block of {@code tx}. */
+    long copy(Transaction tx, Object value) {
+        switch (value) {
+            case String s -> {
+                return copyBytes(tx, typeOf(String.class), s.getBytes(StandardCharsets.UTF_8));
+            }
+            case byte[] bytes -> {
+                return copyBytes(tx, typeOf(byte[].class), bytes);
+            }
+            default -> {
+                long bits = bitsOf(value);
+                long copy = tx.allocate(typeOf(value.getClass()));
+                tx.putLong(copy, bits);
+                return copy;
+            }
+        }
+    }
+
+    private static long copyBytes(Transaction tx, HeapType type, byte[] bytes) {
+        long copy = tx.allocateArray(type, bytes.length);
+        tx.putBytes(copy, bytes, 0, bytes.length);
+        return copy;
+    }
+
+    /** {@return a new Java value equal to the copy at {@code ref}, whose class is {@code valueClass}} */
+    Object read(long ref, Class<?> valueClass) {
+        if (valueClass == String.class) {
+            return new String(bytes(ref), StandardCharsets.UTF_8);
+        }
+        if (valueClass == byte[].class) {
+            return bytes(ref);
+        }
+        return box(heap.getLong(ref), valueClass);
+    }
+
+    private byte[] bytes(long ref) {
+        byte[] bytes = new byte[(int) heap.blockByteSize(ref)];
+        heap.getBytes(ref, bytes, 0, bytes.length);
+        return bytes;
+    }
+
+    static long bitsOf(Object value) {
+        return switch (value) {
+            case Long v -> v;
+            case Integer v -> v;
+            case Short v -> v;
+            case Byte v -> v;
+            case Character v -> v;
+            case Boolean v -> v ? 1 : 0;
+            case Float v -> Float.floatToRawIntBits(v);
+            case Double v -> Double.doubleToRawLongBits(v);
+            default -> throw new IllegalArgumentException(value.getClass().getName() + " is not a boxed primitive");
+        };
+    }
+
+    static Object box(long bits, Class<?> boxClass) {
+        if (boxClass == Long.class) {
+            return bits;
+        } else if (boxClass == Integer.class) {
+            return (int) bits;
+        } else if (boxClass == Short.class) {
+            return (short) bits;
+        } else if (boxClass == Byte.class) {
+            return (byte) bits;
+        } else if (boxClass == Character.class) {
+            return (char) bits;
+        } else if (boxClass == Boolean.class) {
+            return bits != 0;
+        } else if (boxClass == Float.class) {
+            return Float.intBitsToFloat((int) bits);
+        } else if (boxClass == Double.class) {
+            return Double.longBitsToDouble(bits);
+        }
+        throw new IllegalArgumentException("not a boxed primitive class: " + boxClass.getName());
+    }
+}
