@@ -3,13 +3,11 @@ package io.jpmem.heap;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jpmem.heap.testing.ChildJvm;
+import io.jpmem.heap.testing.KillLoop;
 import io.jpmem.persist.Durability;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,38 +25,13 @@ class TxCrashTest {
 
     @Test
     void transactionsSurviveSigkillAtRandomMomentsAndBarriers() throws Exception {
-        int kills = Integer.getInteger("jpmem.txKills", 200);
-        long seed = Long.getLong("jpmem.seed", System.nanoTime());
-        SplittableRandom random = new SplittableRandom(seed);
         Path file = dir.resolve("tx-crash.heap");
-        int inFlight = 0;
-        int selfKills = 0;
-        for (int kill = 0; kill < kills; kill++) {
-            Durability durability = kill % 4 == 3 ? Durability.POWER : Durability.PROCESS;
-            boolean self = random.nextInt(4) == 0;
-            long barrier = self ? random.nextLong(20, 4000) : 0;
-            try (ChildJvm child = ChildJvm.start(TxCrashChild.class, Map.of(), "-Djpmem.test.barrierHook=" + self,
-                    file.toString(), durability.name(), Long.toString(random.nextLong()), Long.toString(barrier))) {
-                if (self) {
-                    int code = child.waitFor(Duration.ofSeconds(120));
-                    assertEquals(137, code, "seed " + seed + ": the child should have killed itself; stderr:\n" + child.stderr());
-                    selfKills++;
-                } else {
-                    child.awaitLine("ready", Duration.ofSeconds(60));
-                    Thread.sleep(random.nextInt(300));
-                    child.kill();
-                }
-                assertFalse(child.stderr().contains("Exception"), "seed " + seed + ": child failed:\n" + child.stderr());
-            }
-            if (!Files.exists(file)) {
-                continue;
-            }
-            if (verify(file, "seed " + seed + " kill " + kill)) {
-                inFlight++;
-            }
-        }
-        System.out.println("kills=" + kills + " in-flight=" + inFlight + " self-kills=" + selfKills + " seed=" + seed);
-        assertTrue(inFlight * 2 >= kills, "at least half the kills land in a transaction: " + inFlight + " of " + kills);
+        KillLoop.Result result = KillLoop.of("TxCrashTest", Integer.getInteger("jpmem.txKills", 200)).run(file,
+                kill -> ChildJvm.start(TxCrashChild.class, Map.of(), kill.barrierHookOption(), file.toString(),
+                        kill.durability().name(), Long.toString(kill.childSeed()), Long.toString(kill.barrier())),
+                TxCrashTest::verify);
+        assertTrue(result.inFlight() * 2 >= result.kills(),
+                "at least half the kills land in a transaction: " + result.inFlight() + " of " + result.kills());
     }
 
     /** {@return whether recovery found a transaction in flight} */

@@ -1,0 +1,105 @@
+package io.jpmem.objects;
+
+import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.Transaction;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
+
+/**
+ * The base of hand-written persistent classes, such as the persistent collections: a handle on one
+ * block (its header) that the subclass reads and writes through raw heap offsets rather than
+ * enhanced fields, for inner loops that create no handle per step.
+ *
+ * <p>A subclass declares, like an enhanced class:
+ * <ul>
+ *   <li>{@code public static String $jpmem$layout()}: its header layout,
+ *       {@code "byteSize;name:KIND:offset;..."} with the {@code FieldKind} names (REF fields are
+ *       what the recovery GC follows);
+ *   <li>a public constructor {@code (Wrap, ObjectSpace, long)} that calls
+ *       {@link #RawPersistentObject(Wrap, ObjectSpace, long)}: how the runtime wraps an existing
+ *       block;
+ *   <li>constructors that call {@link #allocateHeader()} once, to allocate the header in the heap
+ *       {@code new} would use (see {@link ObjectSpace}).
+ * </ul>
+ * Handles are canonical like enhanced objects: {@code ==} and {@code synchronized} work.
+ */
+public abstract class RawPersistentObject implements PersistentObject {
+
+    private ObjectSpace space;
+    private long ref;
+
+    /** For constructors that allocate a new header with {@link #allocateHeader()}. */
+    protected RawPersistentObject() {}
+
+    /** For the wrapping constructor of an existing block. */
+    protected RawPersistentObject(Wrap wrap, ObjectSpace space, long ref) {
+        $jpmemBind(space, ref);
+    }
+
+    /**
+     * Allocates this object's zeroed header block in the heap {@code new} would use, inside the
+     * thread's transaction on it or in one of its own, and makes this the block's canonical handle.
+     *
+     * @throws IllegalStateException if no heap can be chosen, or the header exists already
+     */
+    protected final void allocateHeader() {
+        if (space != null) {
+            throw new IllegalStateException(getClass().getName() + ": header allocated twice");
+        }
+        Barriers.allocate(this);
+    }
+
+    @Override
+    public final long $jpmemRef() {
+        return ref;
+    }
+
+    @Override
+    public final ObjectSpace $jpmemSpace() {
+        return space;
+    }
+
+    @Override
+    public final void $jpmemBind(ObjectSpace space, long ref) {
+        this.space = space;
+        this.ref = ref;
+    }
+
+    /** {@return the heap of the header} */
+    protected final PersistentHeap heap() {
+        return space.heap();
+    }
+
+    /** {@return the reference of the header block} */
+    protected final long header() {
+        return ref;
+    }
+
+    /** {@return the object space of the header} */
+    protected final ObjectSpace space() {
+        return space;
+    }
+
+    /** Runs {@code body} in the thread's transaction on this heap, or atomically in one of its own. */
+    protected final void atomically(Consumer<Transaction> body) {
+        Optional<Transaction> tx = heap().currentTransaction();
+        if (tx.isPresent()) {
+            body.accept(tx.get());
+        } else {
+            heap().transaction(body);
+        }
+    }
+
+    /** {@return what {@code body} returns} Run as {@link #atomically(Consumer)}. */
+    protected final long atomicallyLong(ToLongFunction<Transaction> body) {
+        Optional<Transaction> tx = heap().currentTransaction();
+        return tx.isPresent() ? body.applyAsLong(tx.get()) : heap().transactionResult(body::applyAsLong);
+    }
+
+    /** {@return what {@code body} returns} Run as {@link #atomically(Consumer)}. */
+    protected final <R> R atomicallyResult(java.util.function.Function<Transaction, R> body) {
+        Optional<Transaction> tx = heap().currentTransaction();
+        return tx.isPresent() ? body.apply(tx.get()) : heap().transactionResult(body);
+    }
+}
