@@ -29,10 +29,13 @@ import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -51,11 +54,15 @@ import java.util.function.Function;
  * the original fields are deleted, code that was not enhanced fails with {@link NoSuchFieldError}
  * instead of writing into a dead Java field. An enhanced class is never enhanced twice.
  *
- * <p>Supported: primitive fields, references to other {@code @Persistent} classes and persistent
- * arrays, and {@code String} and boxed-primitive fields (held as immutable persistent copies;
- * replacing or clearing one frees the old copy at commit), in classes that extend {@code Object} or
- * another {@code @Persistent} class (a subclass's block holds its superclasses' fields first). Anything else fails with an
- * {@link EnhancementException} naming the class and field.
+ * <p>Supported: primitive fields, references to other {@code @Persistent} classes, persistent arrays
+ * and collections (classes implementing {@code PersistentObject}), {@code String} and boxed-primitive
+ * fields (held as immutable persistent copies; replacing or clearing one frees the old copy at
+ * commit), and fields of a dynamic type ({@code Object}, {@code Number} or an interface: type
+ * variables erase to these) holding any of those. Classes extend {@code Object}, {@code Record} or
+ * another {@code @Persistent} class (a subclass's block holds its superclasses' fields first).
+ * Stores a constructor makes before {@code super()} (JDK 25 flexible constructor bodies, an inner
+ * class's outer reference) go to shadow fields until the block exists; see {@link ConstructorPrologue}.
+ * Anything else fails with an {@link EnhancementException} naming the class and field.
  */
 public final class Enhancer {
 
@@ -71,8 +78,15 @@ public final class Enhancer {
     static final ClassDesc RECORD = ClassDesc.of("java.lang.Record");
     static final ClassDesc OBJECT_METHODS = ClassDesc.of("java.lang.runtime.ObjectMethods");
 
-    /** How a reference slot's value is held. */
-    enum Holding { OBJECT, STRING, BOXED }
+    static final String EARLY_METHOD = "$jpmem$early";
+    static final String EARLY_PREFIX = "$jpmem$early$";
+
+    /**
+     * How a reference slot's value is held: a persistent object of a known class; an immutable copy
+     * of a String or boxed primitive; or, for a field of a dynamic type (a type variable,
+     * {@code Object}, {@code Number} or an interface), either of those, told apart by the block's type.
+     */
+    enum Holding { OBJECT, STRING, BOXED, ANY }
 
     /** One field moved into the block. */
     record Slot(String name, ClassDesc type, FieldKind kind, int offset, Holding holding) {}
@@ -131,10 +145,12 @@ public final class Enhancer {
         if (own.isEmpty() && !touchesPersistentFields(model)) {
             return Optional.empty();
         }
+        Map<String, Set<Integer>> earlyStores = Map.of();
         if (own.isPresent()) {
             layouts.put(model.thisClass().asInternalName(), own);
-            refuseStoresBeforeSuper(model, own.get());
+            earlyStores = earlyStores(model, own.get());
         }
+        Set<String> shadowed = shadowedFields(model, earlyStores);
         ClassDesc self = model.thisClass().asSymbol();
         CodeTransform rewrite = (builder, element) -> rewrite(builder, element);
         ClassTransform transform = ClassTransform.transformingMethodBodies(rewrite);
@@ -143,12 +159,9 @@ public final class Enhancer {
             Layout layout = own.get();
             transform = ClassTransform.dropping(e -> e instanceof FieldModel f && layout.slots().containsKey(f.fieldName().stringValue())
                             && (f.flags().flagsMask() & ACC_STATIC) == 0)
-                    .andThen(ClassTransform.transformingMethods(m -> m.methodName().equalsString("<init>"),
-                            MethodTransform.transformingCode(layout.superclass() != null
-                                    ? (b, e) -> b.with(e) // a persistent superclass's constructor allocates
-                                    : CodeTransform.ofStateful(() -> allocateAfterSuper(rootSuper)))))
+                    .andThen(constructors(self, layout, rootSuper, earlyStores))
                     .andThen(transform)
-                    .andThen(ClassTransform.endHandler(builder -> addMembers(builder, self, layout, rootSuper)));
+                    .andThen(ClassTransform.endHandler(builder -> addMembers(builder, self, layout, rootSuper, shadowed)));
         }
         if (own.isPresent() && own.get().superclass() == null) {
             ClassTransform addInterface = (builder, element) -> {
@@ -172,45 +185,105 @@ public final class Enhancer {
                 .map(Annotation::classSymbol).anyMatch(PERSISTENT::equals);
     }
 
+    private static String methodKey(MethodModel method) {
+        return method.methodName().stringValue() + method.methodTypeSymbol().descriptorString();
+    }
+
     /**
-     * Refuses what this version cannot enhance in constructors: a store to a persistent field before
-     * the superclass constructor has run (JDK 25's flexible constructor bodies, and the outer
-     * reference of a non-static inner class), since the block does not exist yet.
+     * Finds, in each constructor, the stores into persistent fields of the object under construction
+     * made before {@code super(...)} or {@code this(...)} (an inner class's outer reference, JDK 25's
+     * flexible constructor bodies): by constructor, the indexes of those {@code putfield}s among the
+     * code's elements. They go to Java shadow fields until the block exists (see {@link #addMembers}).
+     *
+     * @throws EnhancementException if a constructor stores persistent fields but its code before the
+     *     constructor call cannot be followed
      */
-    private void refuseStoresBeforeSuper(ClassModel model, Layout layout) {
+    private Map<String, Set<Integer>> earlyStores(ClassModel model, Layout layout) {
         String className = model.thisClass().asInternalName().replace('/', '.');
-        for (FieldModel field : model.fields()) {
-            if ((field.flags().flagsMask() & ACC_SYNTHETIC) != 0 && field.fieldName().stringValue().startsWith("this$")) {
-                throw new EnhancementException(className + ": a non-static inner class cannot be @Persistent yet"
-                        + " (its outer reference is stored before super()); make it a static nested class");
-            }
-        }
-        ClassDesc superclass = model.superclass().map(c -> c.asSymbol()).orElse(ConstantDescs.CD_Object);
+        ClassDesc self = model.thisClass().asSymbol();
+        Map<String, Set<Integer>> byConstructor = new HashMap<>();
         for (MethodModel method : model.methods()) {
             if (!method.methodName().equalsString("<init>") || method.code().isEmpty()) {
                 continue;
             }
-            int pendingNew = 0;
-            for (CodeElement element : method.code().get()) {
-                if (element instanceof NewObjectInstruction n && n.className().asSymbol().equals(superclass)) {
-                    pendingNew++;
-                } else if (element instanceof InvokeInstruction call && call.opcode() == Opcode.INVOKESPECIAL
-                        && call.name().equalsString("<init>")
-                        && (call.owner().asSymbol().equals(superclass) || call.owner().asSymbol().equals(model.thisClass().asSymbol()))) {
-                    if (pendingNew > 0 && call.owner().asSymbol().equals(superclass)) {
-                        pendingNew--;
-                    } else {
-                        break; // super(...) or this(...): the block exists from here on
-                    }
-                } else if (element instanceof FieldInstruction fi && fi.opcode() == Opcode.PUTFIELD
-                        && fi.owner().asSymbol().equals(model.thisClass().asSymbol())
-                        && layout.slots().containsKey(fi.name().stringValue())) {
-                    throw new EnhancementException(className + "." + fi.name().stringValue()
-                            + ": stored before super() in a constructor; this version needs persistent fields to be"
-                            + " stored after super()");
-                }
+            List<CodeElement> elements = method.code().get().elementList();
+            ConstructorPrologue.Analysis analysis = ConstructorPrologue.analyse(elements, self);
+            if (!analysis.complete() && elements.stream().anyMatch(e -> e instanceof FieldInstruction fi
+                    && fi.opcode() == Opcode.PUTFIELD && fi.owner().asSymbol().equals(self)
+                    && layout.slots().containsKey(fi.name().stringValue()))) {
+                throw new EnhancementException(className + ": a constructor's code before super() cannot be followed;"
+                        + " store persistent fields after super()");
+            }
+            Set<Integer> indexes = new HashSet<>(analysis.storesToThis());
+            indexes.removeIf(i -> !layout.slots().containsKey(((FieldInstruction) elements.get(i)).name().stringValue()));
+            if (!indexes.isEmpty()) {
+                byConstructor.put(methodKey(method), indexes);
             }
         }
+        return byConstructor;
+    }
+
+    /** {@return the names of the fields stored before super() in some constructor} */
+    private static Set<String> shadowedFields(ClassModel model, Map<String, Set<Integer>> earlyStores) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (MethodModel method : model.methods()) {
+            Set<Integer> indexes = earlyStores.get(methodKey(method));
+            if (indexes != null) {
+                List<CodeElement> elements = method.code().orElseThrow().elementList();
+                indexes.forEach(i -> names.add(((FieldInstruction) elements.get(i)).name().stringValue()));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The constructors of a persistent class: early stores go to shadow fields; in the first
+     * persistent class of the hierarchy, the block is allocated right after {@code Object.<init>} (or
+     * {@code Record.<init>}) and the shadow fields of the whole hierarchy are copied into it.
+     */
+    private static ClassTransform constructors(ClassDesc self, Layout layout, ClassDesc rootSuper,
+            Map<String, Set<Integer>> earlyStores) {
+        return (builder, element) -> {
+            if (element instanceof MethodModel method && method.methodName().equalsString("<init>")) {
+                Set<Integer> early = earlyStores.getOrDefault(methodKey(method), Set.of());
+                builder.transformMethod(method, MethodTransform.transformingCode(
+                        CodeTransform.ofStateful(() -> constructorCode(self, layout, rootSuper, early))));
+            } else {
+                builder.with(element);
+            }
+        };
+    }
+
+    private static CodeTransform constructorCode(ClassDesc self, Layout layout, ClassDesc rootSuper, Set<Integer> early) {
+        return new CodeTransform() {
+            int index;
+            int pendingNewObjects;
+            boolean allocated = layout.superclass() != null; // a persistent superclass's constructor allocates
+
+            @Override
+            public void accept(CodeBuilder builder, CodeElement element) {
+                if (early.contains(index++)) {
+                    FieldInstruction store = (FieldInstruction) element;
+                    builder.putfield(self, EARLY_PREFIX + store.name().stringValue(), store.typeSymbol());
+                    return;
+                }
+                builder.with(element);
+                if (element instanceof NewObjectInstruction n && n.className().asSymbol().equals(rootSuper)) {
+                    pendingNewObjects++;
+                } else if (!allocated && element instanceof InvokeInstruction call && call.opcode() == Opcode.INVOKESPECIAL
+                        && call.name().equalsString("<init>") && call.owner().asSymbol().equals(rootSuper)) {
+                    if (pendingNewObjects > 0) {
+                        pendingNewObjects--;
+                    } else {
+                        allocated = true;
+                        builder.aload(0);
+                        builder.invokestatic(BARRIERS, "allocate", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object));
+                        builder.aload(0);
+                        builder.invokevirtual(self, EARLY_METHOD, ConstantDescs.MTD_void);
+                    }
+                }
+            }
+        };
     }
 
     private boolean touchesPersistentFields(ClassModel model) {
@@ -247,11 +320,59 @@ public final class Enhancer {
         if (!type.isClassOrInterface()) {
             return false;
         }
-        String internal = type.descriptorString().substring(1, type.descriptorString().length() - 1);
-        if (internal.equals("io/jpmem/objects/PersistentLongArray") || internal.equals("io/jpmem/objects/PersistentRefArray")) {
-            return true; // the library's persistent arrays
+        Optional<ClassModel> model = modelOf(internalName(type));
+        return model.isPresent() && (isPersistent(model.get()) || implementsPersistentObject(model.get(), 0));
+    }
+
+    /** Hand-written persistent classes (persistent arrays, collections) implement PersistentObject themselves. */
+    private boolean implementsPersistentObject(ClassModel model, int depth) {
+        if (depth > 32 || (model.flags().flagsMask() & ClassFile.ACC_INTERFACE) != 0) {
+            return false;
         }
-        return classBytes.apply(internal).map(classFile::parse).map(Enhancer::isPersistent).orElse(false);
+        if (model.interfaces().stream().anyMatch(i -> i.asSymbol().equals(PERSISTENT_OBJECT))) {
+            return true;
+        }
+        return model.superclass().flatMap(s -> modelOf(s.asInternalName()))
+                .map(superclass -> implementsPersistentObject(superclass, depth + 1)).orElse(false);
+    }
+
+    /**
+     * A dynamic reference type, held as {@link Holding#ANY}: {@code Object} (an unbounded type
+     * variable erases to it), {@code Number}, or an interface; its values are persistent objects or
+     * value copies, checked at each store.
+     */
+    private boolean isDynamicType(ClassDesc type) {
+        if (!type.isClassOrInterface()) {
+            return false;
+        }
+        String name = internalName(type);
+        if (name.equals("java/lang/Object") || name.equals("java/lang/Number")) {
+            return true;
+        }
+        return modelOf(name).map(m -> (m.flags().flagsMask() & ClassFile.ACC_INTERFACE) != 0).orElse(false);
+    }
+
+    private static String internalName(ClassDesc type) {
+        String descriptor = type.descriptorString();
+        return descriptor.substring(1, descriptor.length() - 1);
+    }
+
+    /** A class's model: from the class bytes the enhancer was given, else the JDK's. */
+    private Optional<ClassModel> modelOf(String internalName) {
+        Optional<byte[]> bytes = classBytes.apply(internalName);
+        if (bytes.isEmpty()) {
+            try (java.io.InputStream in = ClassLoader.getSystemResourceAsStream(internalName + ".class")) {
+                bytes = in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+            } catch (java.io.IOException e) {
+                bytes = Optional.empty();
+            }
+        }
+        return bytes.map(classFile::parse);
+    }
+
+    private Holding holdingFor(ClassDesc type) {
+        Holding holding = holdingOf(type);
+        return holding != Holding.OBJECT || isPersistentClass(type) ? holding : Holding.ANY;
     }
 
     /** Lays out the instance fields: largest first (natural alignment without padding), then by declaration. */
@@ -272,23 +393,30 @@ public final class Enhancer {
         List<Slot> slots = new ArrayList<>();
         for (FieldModel field : model.fields()) {
             int flags = field.flags().flagsMask();
-            if ((flags & (ACC_STATIC | ACC_TRANSIENT | ACC_SYNTHETIC)) != 0) {
-                continue;
-            }
             String name = field.fieldName().stringValue();
             ClassDesc type = field.fieldTypeSymbol();
+            boolean outerReference = (flags & ACC_SYNTHETIC) != 0 && name.startsWith("this$");
+            if ((flags & (ACC_STATIC | ACC_TRANSIENT)) != 0 || ((flags & ACC_SYNTHETIC) != 0 && !outerReference)) {
+                continue;
+            }
+            if (outerReference && !isPersistentClass(type)) {
+                throw new EnhancementException(className + ": a non-static inner class uses its enclosing instance, a "
+                        + type.displayName() + ", which is not @Persistent; make " + type.displayName()
+                        + " @Persistent, or make the inner class static");
+            }
             FieldKind kind = kindOf(type);
             if (kind == null) {
                 throw new EnhancementException(className + "." + name + ": field type "
                         + type.displayName() + " is not supported in a @Persistent class (supported: primitives, String, boxed"
-                        + " primitives, references to @Persistent classes and persistent arrays; make it transient"
-                        + " to keep it volatile)");
+                        + " primitives, references to @Persistent classes, persistent arrays and collections, and Object,"
+                        + " Number or interface types (type variables) holding those; use a persistent array for a Java"
+                        + " array; make it transient to keep it volatile)");
             }
             if (placed.containsKey(name)) {
                 throw new EnhancementException(className + "." + name + ": hides a persistent field of a superclass;"
                         + " rename it");
             }
-            slots.add(new Slot(name, type, kind, 0, holdingOf(type)));
+            slots.add(new Slot(name, type, kind, 0, kind == FieldKind.REF ? holdingFor(type) : Holding.OBJECT));
         }
         List<Slot> ordered = new ArrayList<>(slots);
         ordered.sort(Comparator.comparingInt((Slot s) -> -s.kind().byteSize()));
@@ -309,7 +437,7 @@ public final class Enhancer {
             case "F" -> FieldKind.FLOAT;
             case "J" -> FieldKind.LONG;
             case "D" -> FieldKind.DOUBLE;
-            default -> holdingOf(type) != Holding.OBJECT || isPersistentClass(type) ? FieldKind.REF : null;
+            default -> holdingOf(type) != Holding.OBJECT || isPersistentClass(type) || isDynamicType(type) ? FieldKind.REF : null;
         };
     }
 
@@ -379,6 +507,18 @@ public final class Enhancer {
             }
             return;
         }
+        if (slot.holding() == Holding.ANY) {
+            if (load) {
+                b.invokestatic(BARRIERS, "getAny", MethodTypeDesc.of(ConstantDescs.CD_Object, ConstantDescs.CD_Object,
+                        ConstantDescs.CD_int));
+                b.checkcast(slot.type());
+            } else {
+                b.loadConstant(slot.name());
+                b.invokestatic(BARRIERS, "putAny", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object,
+                        ConstantDescs.CD_Object, ConstantDescs.CD_int, ConstantDescs.CD_String));
+            }
+            return;
+        }
         if (slot.holding() == Holding.BOXED) {
             if (load) {
                 b.loadConstant(slot.type());
@@ -411,32 +551,42 @@ public final class Enhancer {
         }
     }
 
-    /** In a constructor: after the {@code Object.<init>} call on {@code this}, allocate the block. */
-    private static CodeTransform allocateAfterSuper(ClassDesc rootSuper) {
-        return new CodeTransform() {
-            int pendingNewObjects;
-            boolean allocated;
-
-            @Override
-            public void accept(CodeBuilder builder, CodeElement element) {
-                builder.with(element);
-                if (element instanceof NewObjectInstruction n && n.className().asSymbol().equals(rootSuper)) {
-                    pendingNewObjects++;
-                } else if (!allocated && element instanceof InvokeInstruction call && call.opcode() == Opcode.INVOKESPECIAL
-                        && call.name().equalsString("<init>") && call.owner().asSymbol().equals(rootSuper)) {
-                    if (pendingNewObjects > 0) {
-                        pendingNewObjects--;
-                    } else {
-                        allocated = true;
-                        builder.aload(0);
-                        builder.invokestatic(BARRIERS, "allocate", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object));
-                    }
+    /**
+     * The shadow field of each persistent field stored before super(), and {@code $jpmem$early()}:
+     * called once, right after the block is allocated, it copies the shadow fields of this class (after
+     * its superclasses') into the block and clears them.
+     */
+    private static void addEarlyStores(java.lang.classfile.ClassBuilder builder, ClassDesc self, Layout layout,
+            Set<String> shadowed) {
+        for (String name : shadowed) {
+            builder.withField(EARLY_PREFIX + name, layout.slots().get(name).type(), ACC_PRIVATE | ACC_TRANSIENT | ACC_SYNTHETIC);
+        }
+        builder.withMethodBody(EARLY_METHOD, ConstantDescs.MTD_void, ACC_PUBLIC | ACC_SYNTHETIC, b -> {
+            if (layout.superclass() != null) {
+                b.aload(0).invokespecial(layout.superclass(), EARLY_METHOD, ConstantDescs.MTD_void);
+            }
+            for (String name : shadowed) {
+                Slot slot = layout.slots().get(name);
+                String shadow = EARLY_PREFIX + name;
+                if (slot.kind() == FieldKind.REF) {
+                    java.lang.classfile.Label skip = b.newLabel();
+                    b.aload(0).getfield(self, shadow, slot.type()).ifnull(skip);
+                    b.aload(0).aload(0).getfield(self, shadow, slot.type());
+                    emit(b, false, slot);
+                    b.aload(0).aconst_null().putfield(self, shadow, slot.type());
+                    b.labelBinding(skip);
+                } else {
+                    b.aload(0).aload(0).getfield(self, shadow, slot.type());
+                    emit(b, false, slot);
                 }
             }
-        };
+            b.return_();
+        });
     }
 
-    private static void addMembers(java.lang.classfile.ClassBuilder builder, ClassDesc self, Layout layout, ClassDesc rootSuper) {
+    private static void addMembers(java.lang.classfile.ClassBuilder builder, ClassDesc self, Layout layout, ClassDesc rootSuper,
+            Set<String> shadowed) {
+        addEarlyStores(builder, self, layout, shadowed);
         if (rootSuper.equals(RECORD)) {
             // Static accessors for the record's equals/hashCode/toString bootstrap (see rewrite).
             for (Slot slot : layout.slots().values()) {

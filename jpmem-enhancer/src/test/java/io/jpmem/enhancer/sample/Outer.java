@@ -2,10 +2,10 @@ package io.jpmem.enhancer.sample;
 
 import io.jpmem.objects.Persistent;
 
-/** Shapes the enhancer refuses in this version, with their messages. */
+/** A class that is not persistent, with persistent nested classes. */
 public class Outer {
 
-    /** A non-static inner class: its outer reference is stored before super(). */
+    /** A non-static inner class of a non-persistent class that uses its outer instance: refused. */
     @Persistent
     public class Inner {
         long value;
@@ -19,16 +19,5 @@ public class Outer {
     @Persistent
     public static class Nested {
         long value;
-    }
-
-    /** A store before super() (JDK 25 flexible constructor bodies). */
-    @Persistent
-    public static class EarlyStore {
-        long value;
-
-        public EarlyStore(long value) {
-            this.value = value;
-            super();
-        }
     }
 }

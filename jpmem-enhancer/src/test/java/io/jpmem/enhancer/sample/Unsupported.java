@@ -1,11 +1,11 @@
 package io.jpmem.enhancer.sample;
 
 import io.jpmem.objects.Persistent;
-import java.util.List;
+
 
 /** A persistent class with a field type the enhancer refuses. */
 @Persistent
 public class Unsupported {
     long ok;
-    List<String> names;
+    int[] names;
 }

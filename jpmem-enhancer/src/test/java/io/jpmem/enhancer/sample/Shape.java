@@ -1,0 +1,6 @@
+package io.jpmem.enhancer.sample;
+
+/** An interface implemented by persistent classes; fields of this type hold any of them. */
+public interface Shape {
+    double area();
+}
