@@ -1,0 +1,13 @@
+/**
+ * The persistent heap: a memory-mapped file of persistent blocks with roots, a type table, an
+ * allocator, failure-atomic transactions and recovery ({@code io.jpmem.heap}), over a persistence
+ * domain that says when a store is durable ({@code io.jpmem.persist}). The file format and
+ * allocator internals are exported only to the jpmem tool, which prints them.
+ */
+module io.jpmem.heap {
+    requires jdk.nio.mapmode; // MAP_SYNC mappings (ExtendedMapMode)
+
+    exports io.jpmem.heap;
+    exports io.jpmem.persist;
+    exports io.jpmem.heap.internal to io.jpmem.tools;
+}
