@@ -22,6 +22,7 @@ public final class EnhancerAgent {
 
     /** The agent's entry point. */
     public static void premain(String arguments, Instrumentation instrumentation) {
+        io.jpmem.objects.DefaultHeap.checkAtStartup(); // a bad -Djpmem.heap stops the JVM here, in one line
         instrumentation.addTransformer(new Transformer());
     }
 

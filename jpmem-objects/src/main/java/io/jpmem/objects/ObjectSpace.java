@@ -52,6 +52,22 @@ public final class ObjectSpace {
         defaultSpace = heap == null ? null : of(heap);
     }
 
+    /**
+     * {@return the default space} The one {@link #setDefault} chose; else the heap
+     * {@code -Djpmem.heap=PATH} names, opened now if it is not open yet (see {@link DefaultHeap}).
+     *
+     * @throws IllegalStateException if there is no default heap
+     * @throws IllegalArgumentException naming the option, if {@code -Djpmem.heap} has a bad value
+     */
+    public static ObjectSpace defaultSpace() {
+        ObjectSpace space = defaultSpace;
+        if (space != null) {
+            return space;
+        }
+        return DefaultHeap.open().orElseThrow(() -> new IllegalStateException(
+                "no default heap: call ObjectSpace.setDefault(heap), or run with -Djpmem.heap=PATH"));
+    }
+
     /** {@return the heap} */
     public PersistentHeap heap() {
         return heap;
@@ -104,8 +120,9 @@ public final class ObjectSpace {
         }
         ObjectSpace space = defaultSpace;
         if (space == null) {
-            throw new IllegalStateException("new " + type.getName() + " outside a transaction and with no default heap:"
-                    + " begin a transaction on a heap, or call ObjectSpace.setDefault(heap)");
+            space = DefaultHeap.open().orElseThrow(() -> new IllegalStateException("new " + type.getName()
+                    + " outside a transaction and with no default heap: begin a transaction on a heap, call"
+                    + " ObjectSpace.setDefault(heap), or run with -Djpmem.heap=PATH"));
         }
         return space;
     }
@@ -230,21 +247,46 @@ public final class ObjectSpace {
         if (PersistentArray.class.isAssignableFrom(type)) {
             return PersistentArray.layoutOf(type);
         }
+        String encoded;
         try {
-            MethodHandle layout = MethodHandles.publicLookup().findStatic(type, "$jpmem$layout", MethodType.methodType(String.class));
-            String[] parts = ((String) layout.invoke()).split(";");
-            List<FieldLayout> fields = new ArrayList<>();
-            for (int i = 1; i < parts.length; i++) {
-                String[] field = parts[i].split(":");
-                fields.add(FieldLayout.of(field[0], FieldKind.valueOf(field[1]), Integer.parseInt(field[2])));
-            }
-            return new TypeLayout(type.getName(), TypeLayout.Shape.RECORD, null, Integer.parseInt(parts[0]), fields);
-        } catch (NoSuchMethodException | IllegalAccessException e) {
+            java.lang.reflect.Method layout = type.getDeclaredMethod("$jpmem$layout");
+            layout.setAccessible(true); // the class may be package-private
+            encoded = (String) layout.invoke(null);
+        } catch (NoSuchMethodException e) {
             throw new IllegalStateException(type.getName() + " is not an enhanced @Persistent class", e);
-        } catch (Throwable t) {
-            throw new IllegalStateException("cannot read the layout of " + type.getName(), t);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException(inaccessible(type, e), e);
         }
+        String[] parts = encoded.split(";");
+        List<FieldLayout> fields = new ArrayList<>();
+        for (int i = 1; i < parts.length; i++) {
+            String[] field = parts[i].split(":");
+            fields.add(FieldLayout.of(field[0], FieldKind.valueOf(field[1]), Integer.parseInt(field[2])));
+        }
+        return new TypeLayout(type.getName(), TypeLayout.Shape.RECORD, null, Integer.parseInt(parts[0]), fields);
     }
+
+    private static String inaccessible(Class<?> type, Exception e) {
+        return "cannot use the persistent class " + type.getName() + " (" + e + ")"
+                + (type.getModule().isNamed() ? "; its module must open " + type.getPackageName() + " to io.jpmem.objects" : "");
+    }
+
+    /** The wrapping constructor {@code (Wrap, ObjectSpace, long)} of each persistent class, as a handle. */
+    private static final ClassValue<MethodHandle> WRAPPERS = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            try {
+                java.lang.reflect.Constructor<?> constructor = type.getDeclaredConstructor(Wrap.class, ObjectSpace.class, long.class);
+                constructor.setAccessible(true); // the class may be package-private
+                return MethodHandles.lookup().unreflectConstructor(constructor)
+                        .asType(MethodType.methodType(Object.class, Wrap.class, ObjectSpace.class, long.class));
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(type.getName() + " is not an enhanced @Persistent class", e);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalStateException(inaccessible(type, e), e);
+            }
+        }
+    };
 
     /** {@return the canonical handle of the block at {@code ref}, or null for 0} */
     Object handle(long ref, Class<?> expected) {
@@ -274,9 +316,7 @@ public final class ObjectSpace {
                 throw new IllegalStateException("block " + ref + " has type " + type.id() + ", class " + actual.getName()
                         + " is type " + current.id());
             }
-            MethodHandle constructor = MethodHandles.publicLookup().findConstructor(actual,
-                    MethodType.methodType(void.class, Wrap.class, ObjectSpace.class, long.class));
-            return constructor.invoke((Wrap) null, this, ref);
+            return WRAPPERS.get(actual).invoke((Wrap) null, this, ref);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("block " + ref + " is a " + type.layout().className()
                     + ", which is not on the class path", e);

@@ -22,11 +22,13 @@ public final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuilder stderr = new StringBuilder();
+    private final Thread out;
+    private final Thread err;
 
     private ChildJvm(Process process) {
         this.process = process;
-        Thread out = Thread.ofPlatform().daemon().start(() -> pump(process.inputReader(StandardCharsets.UTF_8), lines, null));
-        Thread err = Thread.ofPlatform().daemon().start(() -> pump(process.errorReader(StandardCharsets.UTF_8), null, stderr));
+        out = Thread.ofPlatform().daemon().start(() -> pump(process.inputReader(StandardCharsets.UTF_8), lines, null));
+        err = Thread.ofPlatform().daemon().start(() -> pump(process.errorReader(StandardCharsets.UTF_8), null, stderr));
         out.setName("child-stdout");
         err.setName("child-stderr");
     }
@@ -108,11 +110,13 @@ public final class ChildJvm implements AutoCloseable {
         process.waitFor();
     }
 
-    /** {@return the exit code, waiting at most {@code timeout}} */
+    /** {@return the exit code, waiting at most {@code timeout}} Everything the child printed has been read by then. */
     public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("child did not exit within " + timeout + "; stderr:\n" + stderr());
         }
+        out.join(Duration.ofSeconds(10));
+        err.join(Duration.ofSeconds(10));
         return process.exitValue();
     }
 
