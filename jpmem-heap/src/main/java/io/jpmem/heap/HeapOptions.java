@@ -94,4 +94,31 @@ public record HeapOptions(Durability durability, long maxByteSize, int chunkByte
     private static int orDefault(int value, int fallback) {
         return value == 0 ? fallback : value;
     }
+
+    /**
+     * Parses a byte size such as {@code 1048576}, {@code 512k}, {@code 64m} or {@code 8g} (binary
+     * units, an optional trailing {@code b}, any case).
+     *
+     * @return empty if {@code text} is not a positive size that fits in a long
+     */
+    public static java.util.OptionalLong parseByteSize(String text) {
+        String v = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (v.endsWith("b")) {
+            v = v.substring(0, v.length() - 1);
+        }
+        int shift = switch (v.isEmpty() ? ' ' : v.charAt(v.length() - 1)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            case 't' -> 40;
+            default -> 0;
+        };
+        try {
+            long number = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1));
+            return number <= 0 || number > (Long.MAX_VALUE >> shift) ? java.util.OptionalLong.empty()
+                    : java.util.OptionalLong.of(number << shift);
+        } catch (NumberFormatException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
 }

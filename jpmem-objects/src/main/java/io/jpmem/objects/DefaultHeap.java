@@ -98,7 +98,7 @@ public final class DefaultHeap {
             return HeapOptions.DEFAULT_MAX_BYTE_SIZE;
         }
         String where = "-D" + SIZE_PROPERTY + "=" + value;
-        long bytes = parseSize(value).orElseThrow(() -> new IllegalArgumentException(where
+        long bytes = HeapOptions.parseByteSize(value).orElseThrow(() -> new IllegalArgumentException(where
                 + ": not a size such as 64m or 1g"));
         try {
             HeapOptions.defaults().withMaxByteSize(bytes).layout(); // checks the bounds
@@ -116,27 +116,6 @@ public final class DefaultHeap {
             default -> throw new IllegalArgumentException("-D" + DURABILITY_PROPERTY + "=" + value
                     + ": not a durability (power or process)");
         };
-    }
-
-    /** Parses {@code 1048576}, {@code 512k}, {@code 64m}, {@code 8g} (binary units). */
-    static Optional<Long> parseSize(String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        if (v.endsWith("b")) {
-            v = v.substring(0, v.length() - 1);
-        }
-        int shift = switch (v.isEmpty() ? ' ' : v.charAt(v.length() - 1)) {
-            case 'k' -> 10;
-            case 'm' -> 20;
-            case 'g' -> 30;
-            case 't' -> 40;
-            default -> 0;
-        };
-        try {
-            long number = Long.parseLong(shift == 0 ? v : v.substring(0, v.length() - 1));
-            return number <= 0 || number > (Long.MAX_VALUE >> shift) ? Optional.empty() : Optional.of(number << shift);
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     /**

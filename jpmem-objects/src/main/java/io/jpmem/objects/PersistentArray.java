@@ -15,17 +15,14 @@ import java.util.function.ToLongFunction;
  * are undo-logged inside a transaction and durable at once outside one; {@link #copyOf}-style bulk
  * operations are the collections' business (issue 6).
  */
-public abstract sealed class PersistentArray implements PersistentObject permits PersistentBooleanArray,
+public abstract sealed class PersistentArray extends RawPersistentObject permits PersistentBooleanArray,
         PersistentByteArray, PersistentShortArray, PersistentCharArray, PersistentIntArray, PersistentFloatArray,
         PersistentLongArray, PersistentDoubleArray, PersistentRefArray {
-
-    private ObjectSpace space;
-    private long ref;
 
     PersistentArray() {}
 
     PersistentArray(Wrap wrap, ObjectSpace space, long ref) {
-        $jpmemBind(space, ref);
+        super(wrap, space, ref);
     }
 
     /** Allocates the block for {@code length} elements in the heap {@code new} would use. */
@@ -43,33 +40,13 @@ public abstract sealed class PersistentArray implements PersistentObject permits
         target.registerNew(this, block);
     }
 
-    @Override
-    public final long $jpmemRef() {
-        return ref;
-    }
-
-    @Override
-    public final ObjectSpace $jpmemSpace() {
-        return space;
-    }
-
-    @Override
-    public final void $jpmemBind(ObjectSpace space, long ref) {
-        this.space = space;
-        this.ref = ref;
-    }
-
     /** {@return the number of elements} */
     public abstract long length();
-
-    final PersistentHeap heap() {
-        return space.heap();
-    }
 
     final long elementOffset(long index, int elementBytes) {
         long length = length();
         Objects.checkIndex(index, length);
-        return ref + index * elementBytes;
+        return header() + index * elementBytes;
     }
 
     /** Stores the low {@code bytes} bytes of {@code bits}: undo-logged in a transaction, durable at once outside one. */
