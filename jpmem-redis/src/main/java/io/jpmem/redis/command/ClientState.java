@@ -1,0 +1,123 @@
+package io.jpmem.redis.command;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the server keeps about a connection: its id and name, the selected database, whether it
+ * authenticated, the RESP version, and the MULTI queue. {@link #snapshot()} and {@link #restore}
+ * undo a rolled-back batch's effect on it (see the event loop's group commit).
+ */
+public final class ClientState {
+
+    private final long id;
+    private final String address;
+    private String name = "";
+    private int db;
+    private boolean authenticated;
+    private int protocol = 2;
+    private List<List<byte[]>> multi; // null: not in MULTI
+    private boolean multiFailed; // a command was refused while queuing: EXEC aborts
+    private boolean closeAfterReply;
+
+    public ClientState(long id, String address, boolean authenticated) {
+        this.id = id;
+        this.address = address;
+        this.authenticated = authenticated;
+    }
+
+    /** The part of the state a command can change, for rolling a batch back. */
+    public record Snapshot(String name, int db, boolean authenticated, int protocol, List<List<byte[]>> multi,
+                           boolean multiFailed, boolean closeAfterReply) {}
+
+    public Snapshot snapshot() {
+        return new Snapshot(name, db, authenticated, protocol, multi == null ? null : List.copyOf(multi), multiFailed, closeAfterReply);
+    }
+
+    public void restore(Snapshot s) {
+        name = s.name();
+        db = s.db();
+        authenticated = s.authenticated();
+        protocol = s.protocol();
+        multi = s.multi() == null ? null : new ArrayList<>(s.multi());
+        multiFailed = s.multiFailed();
+        closeAfterReply = s.closeAfterReply();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public int db() {
+        return db;
+    }
+
+    public void setDb(int db) {
+        this.db = db;
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public void setAuthenticated(boolean authenticated) {
+        this.authenticated = authenticated;
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    public void setProtocol(int protocol) {
+        this.protocol = protocol;
+    }
+
+    public boolean inMulti() {
+        return multi != null;
+    }
+
+    public void beginMulti() {
+        multi = new ArrayList<>();
+        multiFailed = false;
+    }
+
+    public void queue(List<byte[]> command) {
+        multi.add(command);
+    }
+
+    public void failMulti() {
+        multiFailed = true;
+    }
+
+    public boolean multiFailed() {
+        return multiFailed;
+    }
+
+    /** {@return the queued commands, leaving MULTI} */
+    public List<List<byte[]>> endMulti() {
+        List<List<byte[]>> queued = multi;
+        multi = null;
+        multiFailed = false;
+        return queued;
+    }
+
+    public boolean closeAfterReply() {
+        return closeAfterReply;
+    }
+
+    public void closeAfterReply(boolean value) {
+        closeAfterReply = value;
+    }
+}

@@ -1,0 +1,83 @@
+package io.jpmem.redis.server;
+
+import io.jpmem.redis.command.ClientState;
+import io.jpmem.redis.protocol.ProtocolException;
+import io.jpmem.redis.protocol.RespParser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/** One client connection: its socket, parser, parsed-but-not-run commands, and replies not yet sent. */
+final class Connection {
+
+    final SocketChannel channel;
+    final SelectionKey key;
+    final ClientState state;
+    final RespParser parser;
+    final ArrayDeque<List<byte[]>> pending = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
+    /** A protocol error ends the connection once its error reply is written. */
+    String protocolError;
+    boolean closing;
+
+    Connection(SocketChannel channel, SelectionKey key, ClientState state, long maxBulkLength) {
+        this.channel = channel;
+        this.key = key;
+        this.state = state;
+        this.parser = new RespParser(maxBulkLength);
+        parser.setAuthenticated(state.authenticated());
+    }
+
+    /** Moves complete commands from the parser to {@link #pending}, at most {@code limit} of them. */
+    void parse(int limit) {
+        parser.setAuthenticated(state.authenticated());
+        try {
+            for (int i = 0; i < limit && protocolError == null; i++) {
+                List<byte[]> command = parser.next();
+                if (command == null) {
+                    return;
+                }
+                pending.add(command);
+                if (!state.authenticated()) {
+                    return; // AUTH must run before the parser's limits can be lifted
+                }
+            }
+        } catch (ProtocolException e) {
+            protocolError = "ERR " + e.getMessage();
+        }
+    }
+
+    void send(byte[] reply) {
+        if (reply.length > 0) {
+            output.add(ByteBuffer.wrap(reply));
+        }
+    }
+
+    boolean hasOutput() {
+        return !output.isEmpty();
+    }
+
+    /** Writes what the socket takes now. @return true if everything was written */
+    boolean flush() throws IOException {
+        while (!output.isEmpty()) {
+            ByteBuffer head = output.peek();
+            channel.write(head);
+            if (head.hasRemaining()) {
+                return false;
+            }
+            output.poll();
+        }
+        return true;
+    }
+
+    long queuedBytes() {
+        long total = 0;
+        for (ByteBuffer b : output) {
+            total += b.remaining();
+        }
+        return total;
+    }
+}

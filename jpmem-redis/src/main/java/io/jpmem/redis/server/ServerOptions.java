@@ -1,0 +1,23 @@
+package io.jpmem.redis.server;
+
+import io.jpmem.persist.Durability;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How the server runs: where it listens, its heap, and its limits.
+ *
+ * @param bind the address to listen on (loopback by default)
+ * @param port the TCP port (0: any free port, printed at start)
+ * @param heap the heap file, created if missing
+ * @param heapSize the maximum size of a new heap
+ * @param durability POWER: every acknowledged write survives power loss; PROCESS: a crash of the process
+ * @param requirePass the password clients must AUTH with, if any
+ * @param maxClients the most connections at once
+ * @param recoveryGc whether opening after a crash runs the recovery GC
+ * @param databases the number of databases (SELECT 0..n-1)
+ * @param maxBulkLength Redis's proto-max-bulk-len
+ */
+public record ServerOptions(String bind, int port, Path heap, long heapSize, Durability durability,
+                            Optional<String> requirePass, int maxClients, boolean recoveryGc, int databases,
+                            long maxBulkLength) {}

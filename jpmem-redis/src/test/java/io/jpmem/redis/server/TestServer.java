@@ -1,0 +1,136 @@
+package io.jpmem.redis.server;
+
+import io.jpmem.heap.HeapOptions;
+import io.jpmem.heap.PersistentHeap;
+import io.jpmem.persist.Durability;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** A server on a free port of loopback, in this JVM, on a heap in {@code dir}; and raw RESP clients for it. */
+final class TestServer implements AutoCloseable {
+
+    final PersistentHeap heap;
+    final EventLoop loop;
+    private final Thread thread;
+
+    TestServer(Path dir, Optional<String> password, int maxClients) throws IOException {
+        ServerOptions options = new ServerOptions("127.0.0.1", 0, dir.resolve("redis.heap"), 16L << 20, Durability.PROCESS,
+                password, maxClients, true, 16, 1 << 20);
+        heap = PersistentHeap.openOrCreate(options.heap(), HeapOptions.defaults().withDurability(Durability.PROCESS)
+                .withMaxByteSize(options.heapSize()));
+        loop = new EventLoop(options, heap);
+        thread = Thread.ofPlatform().name("test-redis").start(() -> {
+            try {
+                loop.run();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    Client client() throws IOException {
+        return new Client(new Socket("127.0.0.1", loop.port()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        loop.stop();
+        thread.join(10_000);
+        loop.close();
+        heap.close();
+    }
+
+    /** Sends raw bytes and reads raw replies. */
+    static final class Client implements AutoCloseable {
+        final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+
+        Client(Socket socket) throws IOException {
+            this.socket = socket;
+            socket.setSoTimeout(10_000);
+            this.out = socket.getOutputStream();
+            this.in = socket.getInputStream();
+        }
+
+        void send(String raw) throws IOException {
+            out.write(raw.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+
+        /** Sends a command as a multibulk request. */
+        void command(String... args) throws IOException {
+            StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String a : args) {
+                request.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+            }
+            send(request.toString());
+        }
+
+        /** {@return one whole reply, raw (nested arrays included)} */
+        String reply() throws IOException {
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            readReply(raw);
+            return raw.toString(StandardCharsets.UTF_8);
+        }
+
+        /** {@return the reply to a command} */
+        String call(String... args) throws IOException {
+            command(args);
+            return reply();
+        }
+
+        private void readReply(ByteArrayOutputStream raw) throws IOException {
+            String line = readLine(raw);
+            char type = line.charAt(0);
+            switch (type) {
+                case '$' -> {
+                    int length = Integer.parseInt(line.substring(1));
+                    if (length >= 0) {
+                        raw.write(in.readNBytes(length + 2));
+                    }
+                }
+                case '*', '%', '~' -> {
+                    int count = Integer.parseInt(line.substring(1)) * (type == '%' ? 2 : 1);
+                    for (int i = 0; i < count; i++) {
+                        readReply(raw);
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        private String readLine(ByteArrayOutputStream raw) throws IOException {
+            StringBuilder line = new StringBuilder();
+            int b;
+            while ((b = in.read()) != '\n') {
+                if (b < 0) {
+                    throw new IOException("connection closed; got so far: " + raw + line);
+                }
+                line.append((char) b);
+            }
+            raw.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            return line.substring(0, line.length() - 1);
+        }
+
+        /** {@return whether the server closed the connection (read returns EOF)} */
+        boolean closedByServer() throws IOException {
+            try {
+                return in.read() < 0;
+            } catch (java.net.SocketException e) {
+                return true;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
