@@ -149,7 +149,7 @@ final class HashCore {
      * Maps the key to {@code value} in {@code tx}.
      *
      * @param returnOld whether to read the previous value (a new Java value for a copy)
-     * @param onlyIfAbsent leave an existing mapping alone
+     * @param onlyIfAbsent leave an existing mapping to a non-null value alone
      * @return {@link #ABSENT} if the key was new, else the previous value (null if not asked for)
      */
     Object put(Transaction tx, KeyProbe probe, Object value, boolean returnOld, boolean onlyIfAbsent) {
@@ -162,7 +162,7 @@ final class HashCore {
         long entry = heap.getRef(slot);
         long old = heap.getRef(entry + VALUE);
         Object previous = returnOld ? space.load(old) : null;
-        if (!onlyIfAbsent) {
+        if (!onlyIfAbsent || old == 0) { // Map.putIfAbsent replaces a null value
             long fresh = space.store(tx, value, owner + " value");
             if (fresh != old) {
                 tx.putRef(entry + VALUE, fresh);
