@@ -36,7 +36,7 @@ class HashCrashTest {
     @Test
     void putsAndRemovesSurviveSigkill() throws Exception {
         Path file = dir.resolve("hash-crash.heap");
-        KillLoop.Result result = KillLoop.of("HashCrashTest", Integer.getInteger("jpmem.hashKills", 70)).run(file,
+        KillLoop.Result result = KillLoop.of("HashCrashTest", Integer.getInteger("jpmem.hashKills", 70)).selfKills(4, 1500).run(file,
                 kill -> ChildJvm.start(HashCrashChild.class, Map.of(), kill.barrierHookOption(), file.toString(),
                         kill.durability().name(), Long.toString(kill.childSeed()), Long.toString(kill.barrier())),
                 this::verify);
