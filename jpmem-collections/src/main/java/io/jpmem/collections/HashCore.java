@@ -22,9 +22,10 @@ import java.util.function.Function;
  *       chain on raw offsets, comparing the hash word first ({@link KeyProbe}); no handle is made.
  *   <li><b>Incremental rehash</b> (Redis's dict): when an insert makes the size exceed the table's
  *       length, a table twice as long is allocated as {@code newTable}; when a remove leaves the
- *       table less than 1/8 full, a smaller one. From then on every mutating operation first moves
- *       at most {@link #MOVE_BUCKETS} non-empty buckets (visiting at most 10 empty ones each) from
- *       {@code table} to {@code newTable}, in its own transaction, and inserts go to
+ *       table less than 1/8 full, a smaller one. From then on every structural change (an insert,
+ *       or a remove of a present key) first moves at most {@link #MOVE_BUCKETS} non-empty buckets
+ *       (visiting at most 10 empty ones each) from {@code table} to {@code newTable}, in the same
+ *       transaction, and inserts go to
  *       {@code newTable}; lookups look in {@code table} for buckets at or above
  *       {@code rehashIndex} and then in {@code newTable}. When the last bucket has moved,
  *       {@code newTable} becomes {@code table} and the old table is freed. No operation does work
@@ -146,16 +147,18 @@ final class HashCore {
     // ------------------------------------------------------------------ mutations (caller supplies tx)
 
     /**
-     * Maps the key to {@code value} in {@code tx}.
+     * Maps the key to {@code value} in {@code tx}. Only an insert moves buckets of a rehash in
+     * progress (as only inserts and removes are structural changes): overwriting values while
+     * iterating is allowed, as in {@code java.util.HashMap}.
      *
      * @param returnOld whether to read the previous value (a new Java value for a copy)
      * @param onlyIfAbsent leave an existing mapping to a non-null value alone
      * @return {@link #ABSENT} if the key was new, else the previous value (null if not asked for)
      */
     Object put(Transaction tx, KeyProbe probe, Object value, boolean returnOld, boolean onlyIfAbsent) {
-        rehashStep(tx);
         long slot = findSlot(probe);
         if (slot == 0) {
+            rehashStep(tx);
             insert(tx, probe, value);
             return ABSENT;
         }
@@ -219,11 +222,11 @@ final class HashCore {
      * @return {@link #ABSENT}, or the previous value if {@code returnOld}, else {@link #PRESENT}
      */
     Object remove(Transaction tx, KeyProbe probe, boolean returnOld) {
-        rehashStep(tx);
-        long slot = findSlot(probe);
-        if (slot == 0) {
+        if (findSlot(probe) == 0) {
             return ABSENT;
         }
+        rehashStep(tx);
+        long slot = findSlot(probe); // the step may have moved the entry
         long entry = heap.getRef(slot);
         Object previous = returnOld ? loadValue(entry) : PRESENT;
         unlink(tx, slot, entry);
@@ -364,6 +367,7 @@ final class HashCore {
             tx.putRef(slot, 0);
             buckets--;
         }
+        modCount++; // entries moved: iterators in progress must not go on
         if (index > mask) {
             tx.free(table);
             tx.snapshot(header, HEADER_BYTES);

@@ -213,7 +213,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
 
     private Object removeInternal(Object key, boolean returnOld) {
         KeyProbe probe = KeyProbe.of(key, space);
-        if (core.findSlot(probe) == 0 && !core.rehashing()) {
+        if (core.findSlot(probe) == 0) {
             return HashCore.ABSENT; // nothing to write: no transaction
         }
         return core.atomically(tx -> core.remove(tx, probe, returnOld));

@@ -125,7 +125,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
     @Override
     public boolean remove(Object element) {
         KeyProbe probe = KeyProbe.of(element, space);
-        if (core.findSlot(probe) == 0 && !core.rehashing()) {
+        if (core.findSlot(probe) == 0) {
             return false;
         }
         return core.atomically(tx -> core.remove(tx, probe, false)) != HashCore.ABSENT;

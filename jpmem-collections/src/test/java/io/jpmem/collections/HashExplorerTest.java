@@ -95,17 +95,17 @@ class HashExplorerTest {
                     longs(m, 9);
                     require(m.core().rehashing(), "rehash in progress");
                 }), heap -> {
-                    map(heap).put(1L, "w");
+                    map(heap).put(100L, "w");
                     require(map(heap).core().rehashing(), "the step does not end it");
                 }),
                 Scenario.of("phashmap-rehash-ends", setUp(m -> {
                     longs(m, 9);
-                    for (long i = 0; i < 3; i++) {
-                        m.put(i, "w");
+                    for (long i = 9; i < 12; i++) {
+                        m.put(i, "w"); // each insert moves 2 of the 8 old buckets
                     }
                     require(m.core().rehashing(), "rehash in progress with 2 buckets left");
                 }), heap -> {
-                    map(heap).put(3L, "w");
+                    map(heap).put(12L, "w");
                     require(!map(heap).core().rehashing(), "the last step ends the rehash");
                 }),
                 Scenario.of("phashmap-clear", setUp(m -> longs(m, 3)), heap -> map(heap).clear()),

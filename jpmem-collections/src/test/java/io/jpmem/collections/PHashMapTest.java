@@ -270,6 +270,27 @@ class PHashMapTest {
     }
 
     @Test
+    void overwritingValuesWhileIteratingIsAllowedEvenDuringARehash() {
+        PHashMap<Object, Object> map = newRootMap();
+        for (long i = 0; i < 1100; i++) {
+            map.put(i, "v");
+        }
+        assertTrue(map.core().rehashing(), "1100 entries: growing from 1024 buckets");
+        int seen = 0;
+        for (Object key : map.keySet()) {
+            assertEquals("v", map.put(key, "w"), "each key once, not yet overwritten");
+            seen++;
+        }
+        assertEquals(1100, seen);
+        assertTrue(map.core().rehashing(), "overwrites move no bucket");
+        assertTrue(map.values().stream().allMatch("w"::equals));
+        Iterator<Object> keys = map.keySet().iterator();
+        keys.next();
+        map.remove(5L);
+        assertThrows(ConcurrentModificationException.class, keys::next, "a remove is structural");
+    }
+
+    @Test
     void reopenFindsTheMapWithoutRebuildingIt() {
         PHashMap<Object, Object> map = newRootMap();
         for (int i = 0; i < 1000; i++) {
