@@ -1,0 +1,60 @@
+package io.jpmem.collections;
+
+import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
+import io.jpmem.heap.TypeLayout;
+
+/**
+ * The block layouts of {@link PHashMap} and {@link PHashSet}: one place for every offset.
+ *
+ * <pre>
+ * header (48 bytes, type io.jpmem.collections.PHashMap or .PHashSet)
+ *   0  size         LONG  number of entries
+ *   8  table        REF   the main table: a REF array of 2^k bucket heads; 0 until the first insert
+ *   16 newTable     REF   the table being filled while a rehash is in progress, else 0
+ *   24 rehashIndex  LONG  next bucket of table to move into newTable (buckets below it are empty)
+ *   32 mask         LONG  length of table - 1
+ *   40 newMask      LONG  length of newTable - 1
+ * entry (40 bytes, type io.jpmem.collections.PHashMap.Entry)
+ *   0  next         REF   the next entry of the bucket's chain
+ *   8  key          REF   a String or byte[] copy owned by the entry, or a persistent object; 0 for
+ *                         boxed keys (kept inline in keyBits) and the null key
+ *   16 value        REF   a value copy owned by the entry, a persistent object, or 0 (null)
+ *   24 hashWord     LONG  key kind (KeyProbe tag) &lt;&lt; 32 | the key's 32-bit hash
+ *   32 keyBits      LONG  a boxed key's bits, or the byte length of a String/byte[] key
+ * table (type io.jpmem.collections.PHashMap.Table): an array of REF, one chain head per bucket
+ * </pre>
+ */
+final class HashLayout {
+
+    private HashLayout() {}
+
+    static final int SIZE = 0;
+    static final int TABLE = 8;
+    static final int NEW_TABLE = 16;
+    static final int REHASH_INDEX = 24;
+    static final int MASK = 32;
+    static final int NEW_MASK = 40;
+    static final int HEADER_BYTES = 48;
+
+    /** The header layout in the form {@code $jpmem$layout()} returns. */
+    static final String HEADER_LAYOUT = HEADER_BYTES + ";size:LONG:0;table:REF:8;newTable:REF:16;rehashIndex:LONG:24"
+            + ";mask:LONG:32;newMask:LONG:40";
+
+    static final int NEXT = 0;
+    static final int KEY = 8;
+    static final int VALUE = 16;
+    static final int HASH_WORD = 24;
+    static final int KEY_BITS = 32;
+    static final int ENTRY_BYTES = 40;
+
+    static final TypeLayout ENTRY = TypeLayout.ofRecord("io.jpmem.collections.PHashMap.Entry", ENTRY_BYTES,
+            FieldLayout.of("next", FieldKind.REF, NEXT), FieldLayout.of("key", FieldKind.REF, KEY),
+            FieldLayout.of("value", FieldKind.REF, VALUE), FieldLayout.of("hashWord", FieldKind.LONG, HASH_WORD),
+            FieldLayout.of("keyBits", FieldKind.LONG, KEY_BITS));
+
+    static final TypeLayout TABLE_TYPE = TypeLayout.ofArray("io.jpmem.collections.PHashMap.Table", FieldKind.REF);
+
+    /** The smallest table; a new map allocates it at its first insert. */
+    static final int MIN_CAPACITY = 8;
+}

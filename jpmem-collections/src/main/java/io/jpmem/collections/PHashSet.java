@@ -1,0 +1,183 @@
+package io.jpmem.collections;
+
+import io.jpmem.heap.HeapFullException;
+import io.jpmem.objects.Barriers;
+import io.jpmem.objects.ObjectSpace;
+import io.jpmem.objects.PersistentObject;
+import io.jpmem.objects.Wrap;
+import java.util.AbstractSet;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * A persistent hash set: a {@link Set} on the same engine as {@link PHashMap} (entries without
+ * values), with the same elements (persistent objects by reference; {@code String}, {@code byte[]}
+ * and boxed primitives copied in; null allowed), the same equality (byte[] by content) and the same
+ * guarantees: every mutating method is failure-atomic, in the calling thread's transaction on the
+ * set's heap or in one of its own (durable when it returns); incremental rehash; O(1) reopen;
+ * dropped blocks are freed. Every method may throw {@link HeapFullException} (the mutation is rolled
+ * back, or its transaction must be) and {@link IllegalStateException} if the heap is closed. Not
+ * thread-safe.
+ *
+ * @param <E> the element type
+ */
+public final class PHashSet<E> extends AbstractSet<E> implements PersistentObject {
+
+    private ObjectSpace space;
+    private long ref;
+    private HashCore core;
+
+    /**
+     * Creates an empty set in the heap {@code new} of a persistent class would use (see
+     * {@link PHashMap#PHashMap()}).
+     *
+     * @throws IllegalStateException if no heap can be chosen
+     */
+    public PHashSet() {
+        Barriers.allocate(this);
+    }
+
+    /** Wraps an existing set block; used by the runtime, not by applications. */
+    public PHashSet(Wrap wrap, ObjectSpace space, long ref) {
+        $jpmemBind(space, ref);
+    }
+
+    /** {@return the header layout recorded in the heap's type table} */
+    public static String $jpmem$layout() {
+        return HashLayout.HEADER_LAYOUT;
+    }
+
+    @Override
+    public long $jpmemRef() {
+        return ref;
+    }
+
+    @Override
+    public ObjectSpace $jpmemSpace() {
+        return space;
+    }
+
+    @Override
+    public void $jpmemBind(ObjectSpace space, long ref) {
+        this.space = space;
+        this.ref = ref;
+        this.core = new HashCore(space, ref, "PHashSet");
+    }
+
+    HashCore core() {
+        return core;
+    }
+
+    /** {@return the number of elements, at most Integer.MAX_VALUE} */
+    @Override
+    public int size() {
+        return (int) Math.min(Integer.MAX_VALUE, core.size());
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return core.size() == 0;
+    }
+
+    @Override
+    public boolean contains(Object element) {
+        return core.findSlot(KeyProbe.of(element, space)) != 0;
+    }
+
+    /**
+     * Adds {@code element} atomically if it is absent.
+     *
+     * @return whether it was added
+     * @throws IllegalArgumentException if it can be stored neither by reference nor by copy
+     */
+    @Override
+    public boolean add(E element) {
+        KeyProbe probe = KeyProbe.of(element, space);
+        probe.requireStorable(space, "PHashSet element");
+        if (core.findSlot(probe) != 0) {
+            return false; // present: nothing to write
+        }
+        return core.atomically(tx -> core.put(tx, probe, null, false, true)) == HashCore.ABSENT;
+    }
+
+    /**
+     * Adds every element of {@code elements}, all in one atomic step.
+     *
+     * @return whether the set changed
+     * @throws IllegalArgumentException if an element cannot be stored (nothing is written)
+     */
+    @Override
+    public boolean addAll(Collection<? extends E> elements) {
+        for (E element : elements) {
+            KeyProbe.of(element, space).requireStorable(space, "PHashSet element");
+        }
+        return core.atomically(tx -> {
+            boolean changed = false;
+            for (E element : elements) {
+                changed |= core.put(tx, KeyProbe.of(element, space), null, false, true) == HashCore.ABSENT;
+            }
+            return changed;
+        });
+    }
+
+    /** Removes {@code element} atomically, freeing its entry and copy. {@return whether it was present} */
+    @Override
+    public boolean remove(Object element) {
+        KeyProbe probe = KeyProbe.of(element, space);
+        if (core.findSlot(probe) == 0) {
+            return false;
+        }
+        return core.atomically(tx -> core.remove(tx, probe, false)) != HashCore.ABSENT;
+    }
+
+    /** Removes every element atomically and frees every block but the header. O(size) in one transaction. */
+    @Override
+    public void clear() {
+        if (core.size() == 0 && core.heap().getRef(ref + HashLayout.TABLE) == 0) {
+            return;
+        }
+        core.atomically(tx -> {
+            core.clear(tx);
+            return null;
+        });
+    }
+
+    /** {@return an iterator whose {@code remove} is atomic per element; fail-fast} */
+    @Override
+    @SuppressWarnings("unchecked")
+    public Iterator<E> iterator() {
+        HashCursor cursor = new HashCursor(core);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return cursor.hasNext();
+            }
+
+            @Override
+            public E next() {
+                return (E) core.loadKey(cursor.nextEntry());
+            }
+
+            @Override
+            public void remove() {
+                cursor.remove();
+            }
+        };
+    }
+
+    /** Set equality, with byte[] elements compared by content. */
+    @Override
+    public boolean equals(Object o) {
+        return super.equals(o); // AbstractSet: same size and containsAll, through this set's contains
+    }
+
+    @Override
+    public int hashCode() {
+        int hash = 0;
+        for (E element : this) {
+            hash += PHashMap.deepHash(element);
+        }
+        return hash;
+    }
+}
