@@ -225,14 +225,21 @@ public final class ObjectSpace {
         return type.cast(handle(ref, type));
     }
 
-    /** Parses the layout the enhancer recorded in {@code $jpmem$layout()}: "size;name:KIND:offset;...". */
+    /**
+     * Parses the layout the enhancer recorded in {@code $jpmem$layout()}: "size;name:KIND:offset;..." for a
+     * record, or "[KIND" for an array-shaped hand-written class (see {@link RawPersistentObject}).
+     */
     static TypeLayout layoutOf(Class<?> type) {
         if (PersistentArray.class.isAssignableFrom(type)) {
             return PersistentArray.layoutOf(type);
         }
         try {
             MethodHandle layout = MethodHandles.publicLookup().findStatic(type, "$jpmem$layout", MethodType.methodType(String.class));
-            String[] parts = ((String) layout.invoke()).split(";");
+            String description = (String) layout.invoke();
+            if (description.startsWith("[")) { // an array-shaped hand-written class (RawPersistentObject)
+                return TypeLayout.ofArray(type.getName(), FieldKind.valueOf(description.substring(1)));
+            }
+            String[] parts = description.split(";");
             List<FieldLayout> fields = new ArrayList<>();
             for (int i = 1; i < parts.length; i++) {
                 String[] field = parts[i].split(":");
