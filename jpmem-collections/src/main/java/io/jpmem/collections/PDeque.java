@@ -649,6 +649,12 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         long directory = h.getRef(ref + DIRECTORY);
         long newFirst = from == 0 ? (first + n) & (ring - 1) : first;
         long newSize = size - n;
+        if (release) { // all first: a chunk that both ends of a wrapped range share is freed on its first visit
+            for (long i = from; i < from + n; i++) {
+                long q = (first + i) & (ring - 1);
+                space.release(tx, h.getRef(h.getRef(directory + 8 * (q >>> shift)) + 8 * (q & slotMask)));
+            }
+        }
         for (long i = from; i < from + n; ) {
             long q = (first + i) & (ring - 1);
             long entry = directory + 8 * (q >>> shift);
@@ -656,11 +662,6 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
             long s = q & slotMask;
             long len = Math.min(slotMask + 1 - s, from + n - i);
             if (chunk != 0) { // 0: this chunk was freed by an earlier segment of this drop
-                if (release) {
-                    for (long k = s; k < s + len; k++) {
-                        space.release(tx, h.getRef(chunk + 8 * k));
-                    }
-                }
                 if (live(q >>> shift, shift, newFirst, newSize, ring)) {
                     tx.fill(chunk + 8 * s, 8 * len, (byte) 0);
                 } else {
