@@ -195,8 +195,9 @@ public final class PBytes extends RawPersistentObject {
 
     /**
      * Sets the length, atomically: truncating zeroes the dropped bytes (logged, to keep the zero tail);
-     * extending appends zeros (growing the block if needed). A length of at most a quarter of the
-     * capacity moves the content to a block of its own size and frees the old one.
+     * extending appends zeros (growing the block if needed). A length of 0 frees the data block; a
+     * length of at most a quarter of the capacity moves the content to a block of its own size and frees
+     * the old one.
      *
      * @throws IllegalArgumentException if {@code length} is negative or more than {@link #MAX_LENGTH}
      */
@@ -266,12 +267,12 @@ public final class PBytes extends RawPersistentObject {
         return Math.max(end, oldLength);
     }
 
-    /** Any new length: shrinks the block when the length is at most a quarter of the capacity. */
+    /** Any new length: frees the block at 0, shrinks it when the length is at most a quarter of the capacity. */
     private void resize(Transaction tx, long length) {
         PersistentHeap heap = heap();
         long oldLength = heap.getLong(header() + LENGTH);
         long capacity = heap.getLong(header() + CAPACITY);
-        if (length < oldLength && capacity > MIN_CAPACITY && length <= capacity / 4) {
+        if (length < oldLength && (length == 0 || capacity > MIN_CAPACITY && length <= capacity / 4)) {
             reallocate(tx, length, length);
         } else if (length < oldLength) {
             tx.fill(heap.getRef(header() + DATA) + length, oldLength - length, (byte) 0);
