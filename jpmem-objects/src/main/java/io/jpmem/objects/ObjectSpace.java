@@ -242,7 +242,10 @@ public final class ObjectSpace {
         return type.cast(handle(ref, type));
     }
 
-    /** Parses the layout the enhancer recorded in {@code $jpmem$layout()}: "size;name:KIND:offset;...". */
+    /**
+     * Parses the layout the enhancer recorded in {@code $jpmem$layout()}: "size;name:KIND:offset;..." for a
+     * record, or "[KIND" for an array-shaped hand-written class (see {@link RawPersistentObject}).
+     */
     static TypeLayout layoutOf(Class<?> type) {
         if (PersistentArray.class.isAssignableFrom(type)) {
             return PersistentArray.layoutOf(type);
@@ -256,6 +259,9 @@ public final class ObjectSpace {
             throw new IllegalStateException(type.getName() + " is not an enhanced @Persistent class", e);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException(inaccessible(type, e), e);
+        }
+        if (encoded.startsWith("[")) { // an array-shaped hand-written class (RawPersistentObject)
+            return TypeLayout.ofArray(type.getName(), FieldKind.valueOf(encoded.substring(1)));
         }
         String[] parts = encoded.split(";");
         List<FieldLayout> fields = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.jpmem.objects;
 
+import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import java.util.Optional;
@@ -15,7 +16,8 @@ import java.util.function.ToLongFunction;
  * <ul>
  *   <li>{@code public static String $jpmem$layout()}: its header layout,
  *       {@code "byteSize;name:KIND:offset;..."} with the {@code FieldKind} names (REF fields are
- *       what the recovery GC follows);
+ *       what the recovery GC follows), or {@code "[KIND"} for a class whose block is an array of
+ *       that kind (its header allocated with {@link #allocateArrayHeader(long)});
  *   <li>a public constructor {@code (Wrap, ObjectSpace, long)} that calls
  *       {@link #RawPersistentObject(Wrap, ObjectSpace, long)}: how the runtime wraps an existing
  *       block;
@@ -48,6 +50,27 @@ public abstract class RawPersistentObject implements PersistentObject {
             throw new IllegalStateException(getClass().getName() + ": header allocated twice");
         }
         Barriers.allocate(this);
+    }
+
+    /**
+     * Allocates this object's zeroed block as an array of {@code length} elements (for a class whose
+     * {@code $jpmem$layout()} is {@code "[KIND"}), in the heap {@code new} would use, inside the
+     * thread's transaction on it or in one of its own, and makes this the block's canonical handle.
+     *
+     * @throws IllegalStateException if no heap can be chosen, or the block exists already
+     * @throws IllegalArgumentException if the class's layout is not an array, or {@code length} is negative
+     */
+    protected final void allocateArrayHeader(long length) {
+        if (space != null) {
+            throw new IllegalStateException(getClass().getName() + ": header allocated twice");
+        }
+        ObjectSpace target = ObjectSpace.forAllocation(getClass());
+        HeapType type = target.typeOf(getClass());
+        PersistentHeap heap = target.heap();
+        long block = heap.currentTransaction().map(tx -> tx.allocateArray(type, length))
+                .orElseGet(() -> heap.transactionResult(tx -> tx.allocateArray(type, length)));
+        $jpmemBind(target, block);
+        target.registerNew(this, block);
     }
 
     @Override

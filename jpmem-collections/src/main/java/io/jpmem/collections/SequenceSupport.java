@@ -1,0 +1,91 @@
+package io.jpmem.collections;
+
+import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.HeapType;
+import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
+import io.jpmem.objects.ObjectSpace;
+import io.jpmem.objects.PersistentObject;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * What PString, PBytes, PList and PDeque share: running a body in the caller's transaction or in one of
+ * their own, registering their inner array types, and moving bytes between blocks inside a transaction.
+ */
+final class SequenceSupport {
+
+    /** Bytes moved per logged store when ranges are copied (one undo entry, one fence each). */
+    static final int COPY_STEP = 64 << 10;
+
+    private SequenceSupport() {}
+
+    /** Runs {@code body} in the thread's transaction on {@code heap}, or atomically in one of its own. */
+    static void atomically(PersistentHeap heap, Consumer<Transaction> body) {
+        Optional<Transaction> tx = heap.currentTransaction();
+        if (tx.isPresent()) {
+            body.accept(tx.get());
+        } else {
+            heap.transaction(body);
+        }
+    }
+
+    /** {@return what {@code body} returns} Run as {@link #atomically(PersistentHeap, Consumer)}. */
+    static <R> R atomicallyResult(PersistentHeap heap, Function<Transaction, R> body) {
+        Optional<Transaction> tx = heap.currentTransaction();
+        return tx.isPresent() ? body.apply(tx.get()) : heap.transactionResult(body);
+    }
+
+    /** {@return the heap type of an inner array block, registered on first use} */
+    static HeapType arrayType(PersistentHeap heap, String name, FieldKind kind) {
+        return heap.types().register(TypeLayout.ofArray(name, kind));
+    }
+
+    /**
+     * Refuses, before anything is written, a value that {@link ObjectSpace#store} would refuse: neither a
+     * persistent object of {@code space} nor a value class (String, byte[], boxed primitive).
+     *
+     * @throws IllegalArgumentException naming {@code where}
+     */
+    static void checkStorable(ObjectSpace space, Object value, String where) {
+        if (value == null || value instanceof String || value instanceof byte[] || value instanceof Long
+                || value instanceof Integer || value instanceof Short || value instanceof Byte
+                || value instanceof Character || value instanceof Boolean || value instanceof Float
+                || value instanceof Double) {
+            return;
+        }
+        if (!(value instanceof PersistentObject)) {
+            throw new IllegalArgumentException(where + ": " + value.getClass().getName()
+                    + " is neither a persistent object nor a String, byte[] or boxed primitive");
+        }
+        space.refOf(value); // throws for another heap's object
+    }
+
+    /**
+     * Copies {@code bytes} from {@code from} to {@code to} through {@code tx} (logged unless the target
+     * block is new in {@code tx}); the ranges may overlap (a shift within one block).
+     */
+    static void move(PersistentHeap heap, Transaction tx, long from, long to, long bytes) {
+        if (bytes <= 0 || from == to) {
+            return;
+        }
+        byte[] buffer = new byte[(int) Math.min(bytes, COPY_STEP)];
+        if (to < from) {
+            for (long done = 0; done < bytes; ) {
+                int n = (int) Math.min(buffer.length, bytes - done);
+                heap.getBytes(from + done, buffer, 0, n);
+                tx.putBytes(to + done, buffer, 0, n);
+                done += n;
+            }
+        } else {
+            for (long left = bytes; left > 0; ) {
+                int n = (int) Math.min(buffer.length, left);
+                left -= n;
+                heap.getBytes(from + left, buffer, 0, n);
+                tx.putBytes(to + left, buffer, 0, n);
+            }
+        }
+    }
+}
