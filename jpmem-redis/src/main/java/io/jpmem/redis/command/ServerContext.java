@@ -23,4 +23,10 @@ public interface ServerContext {
 
     /** {@return the number of databases (SELECT 0..n-1)} */
     int databases();
+
+    /** {@return the persistent data} */
+    io.jpmem.redis.data.Dataset dataset();
+
+    /** {@return proto-max-bulk-len: the longest string a command may build} */
+    long maxBulkLength();
 }

@@ -8,6 +8,9 @@ import io.jpmem.redis.command.CommandTable;
 import io.jpmem.redis.command.ConnectionCommands;
 import io.jpmem.redis.command.Dispatcher;
 import io.jpmem.redis.command.Glob;
+import io.jpmem.redis.command.KeyCommands;
+import io.jpmem.redis.command.StringCommands;
+import io.jpmem.redis.data.Dataset;
 import io.jpmem.redis.command.ServerContext;
 import io.jpmem.redis.command.Watches;
 import io.jpmem.redis.protocol.RespWriter;
@@ -52,6 +55,8 @@ final class EventLoop implements ServerContext, AutoCloseable {
     private final ServerSocketChannel server;
     private final CommandTable commands = new CommandTable();
     private final Dispatcher dispatcher;
+    private final Dataset dataset;
+    private long nextExpireCycle;
     private final Map<SocketChannel, Connection> connections = new LinkedHashMap<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final byte[] readBytes = new byte[64 * 1024];
@@ -67,7 +72,10 @@ final class EventLoop implements ServerContext, AutoCloseable {
         this.options = options;
         this.heap = heap;
         this.dispatcher = new Dispatcher(this, new Watches());
+        this.dataset = Dataset.open(heap, options.databases());
         ConnectionCommands.register(commands, dispatcher);
+        StringCommands.register(commands);
+        KeyCommands.register(commands);
         this.selector = Selector.open();
         this.server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress(options.bind(), options.port()), 511);
@@ -106,6 +114,27 @@ final class EventLoop implements ServerContext, AutoCloseable {
             }
             selector.selectedKeys().clear();
             runRound();
+            activeExpiry();
+        }
+    }
+
+    /**
+     * Redis's active expiry, ten times a second: a bounded look at keys with a TTL in each
+     * database, deleting the expired ones in one transaction (lazy expiry handles the keys met by
+     * commands). Touches WATCHed keys like any write.
+     */
+    private void activeExpiry() {
+        long now = System.currentTimeMillis();
+        if (now < nextExpireCycle) {
+            return;
+        }
+        nextExpireCycle = now + 100;
+        boolean any = false;
+        for (int db = 0; db < dataset.databases() && !any; db++) {
+            any = !dataset.expires(db).isEmpty();
+        }
+        if (any) {
+            heap.transaction(tx -> dataset.expireCycle(200));
         }
     }
 
@@ -327,6 +356,16 @@ final class EventLoop implements ServerContext, AutoCloseable {
     @Override
     public int databases() {
         return options.databases();
+    }
+
+    @Override
+    public Dataset dataset() {
+        return dataset;
+    }
+
+    @Override
+    public long maxBulkLength() {
+        return options.maxBulkLength();
     }
 
     @Override

@@ -1,0 +1,193 @@
+package io.jpmem.redis.data;
+
+import io.jpmem.collections.PHashMap;
+import io.jpmem.heap.PersistentHeap;
+import io.jpmem.objects.ObjectSpace;
+import io.jpmem.redis.command.CommandError;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The server's view of its persistent data: the databases under the heap root {@code jpmem-redis},
+ * created at the first start and found again (O(1)) at every other. Expired keys are removed when
+ * they are met ({@link #lookup}) and by the active cycle ({@link #expireCycle}). Event-loop thread only.
+ */
+public final class Dataset {
+
+    /** The heap root naming the {@link Keyspace}. */
+    public static final String ROOT = "jpmem-redis";
+
+    private final PersistentHeap heap;
+    private final Db[] dbs;
+
+    private Dataset(PersistentHeap heap, Db[] dbs) {
+        this.heap = heap;
+        this.dbs = dbs;
+    }
+
+    /**
+     * Opens the dataset of {@code heap}, creating it with {@code databases} databases if the heap has none.
+     *
+     * @throws IllegalStateException if the heap holds a dataset with another number of databases
+     */
+    public static Dataset open(PersistentHeap heap, int databases) {
+        ObjectSpace space = ObjectSpace.of(heap);
+        Keyspace keyspace = heap.transactionResult(tx -> {
+            Keyspace existing = space.root(ROOT, Keyspace.class);
+            if (existing == null) {
+                existing = new Keyspace(databases);
+                space.setRoot(ROOT, existing);
+            }
+            return existing;
+        });
+        if (keyspace.dbs.length() != databases) {
+            throw new IllegalStateException("the heap " + heap.path() + " holds " + keyspace.dbs.length()
+                    + " databases; start with --databases " + keyspace.dbs.length());
+        }
+        Db[] dbs = new Db[databases];
+        for (int i = 0; i < databases; i++) {
+            dbs[i] = keyspace.dbs.get(i);
+        }
+        return new Dataset(heap, dbs);
+    }
+
+    public PersistentHeap heap() {
+        return heap;
+    }
+
+    public int databases() {
+        return dbs.length;
+    }
+
+    /** {@return the key space of database {@code db}} Expired keys may still be in it. */
+    public PHashMap<byte[], Object> dict(int db) {
+        return dbs[db].dict;
+    }
+
+    /** {@return the expiry times of database {@code db}} */
+    public PHashMap<byte[], Long> expires(int db) {
+        return dbs[db].expires;
+    }
+
+    /** {@return the live value of {@code key}, or null} An expired key is deleted on the way. */
+    public Object lookup(int db, byte[] key) {
+        Object value = dbs[db].dict.get(key);
+        if (value != null && !dbs[db].expires.isEmpty() && expireIfNeeded(db, key)) {
+            return null;
+        }
+        return value;
+    }
+
+    /** {@return whether {@code key} exists and has not expired} Does not read the value. */
+    public boolean exists(int db, byte[] key) {
+        if (!dbs[db].dict.containsKey(key)) {
+            return false;
+        }
+        return dbs[db].expires.isEmpty() || !expireIfNeeded(db, key);
+    }
+
+    /** {@return the value if it is a {@code type}, null if the key does not exist} @throws CommandError WRONGTYPE otherwise */
+    public <T> T lookup(int db, byte[] key, Class<T> type) {
+        Object value = lookup(db, key);
+        if (value == null) {
+            return null;
+        }
+        if (!type.isInstance(value)) {
+            throw CommandError.wrongType();
+        }
+        return type.cast(value);
+    }
+
+    /** Sets a key's value, keeping or dropping its expiry as {@code keepTtl} says. */
+    public void set(int db, byte[] key, Object value, boolean keepTtl) {
+        dbs[db].dict.set(key, value);
+        if (!keepTtl && !dbs[db].expires.isEmpty()) {
+            dbs[db].expires.remove(key);
+        }
+    }
+
+    /** Removes a key (and its expiry). @return whether it existed (expired keys do not count) */
+    public boolean delete(int db, byte[] key) {
+        if (!exists(db, key)) {
+            return false;
+        }
+        Object value = dbs[db].dict.remove(key);
+        dbs[db].expires.remove(key);
+        Values.free(value);
+        return true;
+    }
+
+    /** {@return whether the key was expired (and is now removed)} */
+    private boolean expireIfNeeded(int db, byte[] key) {
+        Long when = dbs[db].expires.get(key);
+        if (when == null || when > System.currentTimeMillis()) {
+            return false;
+        }
+        Object value = dbs[db].dict.remove(key);
+        dbs[db].expires.remove(key);
+        Values.free(value);
+        return true;
+    }
+
+    /** Sets the expiry of an existing key (Unix ms); a time in the past deletes it. */
+    public void expireAt(int db, byte[] key, long unixMillis) {
+        if (unixMillis <= System.currentTimeMillis()) {
+            delete(db, key);
+        } else {
+            dbs[db].expires.put(key, unixMillis);
+        }
+    }
+
+    /** {@return the expiry (Unix ms) of a live key, or -1 if it has none} */
+    public long expiryOf(int db, byte[] key) {
+        Long when = dbs[db].expires.get(key);
+        return when == null ? -1 : when;
+    }
+
+    /** Removes every key of database {@code db}. */
+    public void flush(int db) {
+        for (Object value : dbs[db].dict.values()) {
+            Values.free(value);
+        }
+        dbs[db].dict.clear();
+        dbs[db].expires.clear();
+    }
+
+    /**
+     * The active expiry cycle: looks at up to {@code budget} keys with an expiry in each database and
+     * deletes those that expired. Run in the event loop's transaction between rounds.
+     *
+     * @return how many keys it deleted
+     */
+    public int expireCycle(int budget) {
+        int deleted = 0;
+        long now = System.currentTimeMillis();
+        for (int db = 0; db < dbs.length; db++) {
+            PHashMap<byte[], Long> expires = dbs[db].expires;
+            if (expires.isEmpty()) {
+                continue;
+            }
+            int seen = 0;
+            java.util.List<byte[]> due = new java.util.ArrayList<>();
+            for (Iterator<Map.Entry<byte[], Long>> it = expires.entrySet().iterator(); it.hasNext() && seen < budget; seen++) {
+                Map.Entry<byte[], Long> e = it.next();
+                if (e.getValue() <= now) {
+                    due.add(e.getKey());
+                }
+            }
+            for (byte[] key : due) {
+                Object value = dbs[db].dict.remove(key);
+                expires.remove(key);
+                Values.free(value);
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /** {@return a copy of {@code bytes}} */
+    static byte[] copy(byte[] bytes) {
+        return Arrays.copyOf(bytes, bytes.length);
+    }
+}
