@@ -8,7 +8,10 @@ import io.jpmem.redis.command.CommandTable;
 import io.jpmem.redis.command.ConnectionCommands;
 import io.jpmem.redis.command.Dispatcher;
 import io.jpmem.redis.command.Glob;
+import io.jpmem.redis.command.HashCommands;
 import io.jpmem.redis.command.KeyCommands;
+import io.jpmem.redis.command.ListCommands;
+import io.jpmem.redis.command.SetCommands;
 import io.jpmem.redis.command.StringCommands;
 import io.jpmem.redis.data.Dataset;
 import io.jpmem.redis.command.ServerContext;
@@ -76,6 +79,9 @@ final class EventLoop implements ServerContext, AutoCloseable {
         ConnectionCommands.register(commands, dispatcher);
         StringCommands.register(commands);
         KeyCommands.register(commands);
+        ListCommands.register(commands);
+        HashCommands.register(commands);
+        SetCommands.register(commands);
         this.selector = Selector.open();
         this.server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress(options.bind(), options.port()), 511);
@@ -311,9 +317,9 @@ final class EventLoop implements ServerContext, AutoCloseable {
             dispatcher.execute(inv.connection().state, inv.args(), reply);
         } catch (HeapFullException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) { // a bug in one command must not stop the server
             if (inTransaction) {
-                throw new AbortRound(e);
+                throw new AbortRound(e instanceof RuntimeException re ? re : new IllegalStateException(e));
             }
             LOG.log(System.Logger.Level.ERROR, "command failed: " + name(inv), e);
             return new RespWriter().error("ERR internal error: " + e).drain();
