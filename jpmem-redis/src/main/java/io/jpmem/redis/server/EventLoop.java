@@ -12,6 +12,7 @@ import io.jpmem.redis.command.HashCommands;
 import io.jpmem.redis.command.KeyCommands;
 import io.jpmem.redis.command.ListCommands;
 import io.jpmem.redis.command.SetCommands;
+import io.jpmem.redis.command.ZSetCommands;
 import io.jpmem.redis.command.StringCommands;
 import io.jpmem.redis.data.Dataset;
 import io.jpmem.redis.command.ServerContext;
@@ -82,6 +83,7 @@ final class EventLoop implements ServerContext, AutoCloseable {
         ListCommands.register(commands);
         HashCommands.register(commands);
         SetCommands.register(commands);
+        ZSetCommands.register(commands);
         this.selector = Selector.open();
         this.server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress(options.bind(), options.port()), 511);

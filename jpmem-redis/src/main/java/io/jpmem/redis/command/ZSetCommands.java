@@ -1,0 +1,400 @@
+package io.jpmem.redis.command;
+
+import static io.jpmem.redis.command.CollectionCommands.deleteIfEmpty;
+import static io.jpmem.redis.command.CollectionCommands.existing;
+import static io.jpmem.redis.command.CollectionCommands.orCreate;
+import static io.jpmem.redis.command.CollectionCommands.spec;
+import static io.jpmem.redis.command.CommandSpec.Flag.DENY_OOM;
+import static io.jpmem.redis.command.CommandSpec.Flag.FAST;
+import static io.jpmem.redis.command.CommandSpec.Flag.READONLY;
+import static io.jpmem.redis.command.CommandSpec.Flag.WRITE;
+
+import io.jpmem.redis.data.ZSet;
+import io.jpmem.redis.protocol.RespWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+
+/** The sorted-set commands, on {@link ZSet} (a B+tree with subtree counts plus a score map). */
+public final class ZSetCommands {
+
+    private ZSetCommands() {}
+
+    public static void register(CommandTable table) {
+        EnumSet<CommandSpec.Flag> read = EnumSet.of(READONLY, FAST);
+        table.add(spec("zadd", -4, EnumSet.of(WRITE, DENY_OOM, FAST), 1, 1, 1, ZSetCommands::zadd))
+                .add(spec("zincrby", 4, EnumSet.of(WRITE, DENY_OOM, FAST), 1, 1, 1, ZSetCommands::zincrby))
+                .add(spec("zscore", 3, read, 1, 1, 1, r -> {
+                    ZSet z = zset(r);
+                    Double score = z == null ? null : z.score(r.arg(2));
+                    if (score == null) {
+                        r.reply().nullBulk();
+                    } else {
+                        r.reply().dbl(score);
+                    }
+                }))
+                .add(spec("zmscore", -3, read, 1, 1, 1, r -> {
+                    ZSet z = zset(r);
+                    RespWriter w = r.reply().array(r.argc() - 2);
+                    for (int i = 2; i < r.argc(); i++) {
+                        Double score = z == null ? null : z.score(r.arg(i));
+                        if (score == null) {
+                            w.nullBulk();
+                        } else {
+                            w.dbl(score);
+                        }
+                    }
+                }))
+                .add(spec("zcard", 2, read, 1, 1, 1, r -> {
+                    ZSet z = zset(r);
+                    r.reply().integer(z == null ? 0 : z.size());
+                }))
+                .add(spec("zrem", -3, EnumSet.of(WRITE, FAST), 1, 1, 1, ZSetCommands::zrem))
+                .add(spec("zrank", 3, read, 1, 1, 1, r -> rank(r, false)))
+                .add(spec("zrevrank", 3, read, 1, 1, 1, r -> rank(r, true)))
+                .add(spec("zcount", 4, read, 1, 1, 1, ZSetCommands::zcount))
+                .add(spec("zrange", -4, EnumSet.of(READONLY), 1, 1, 1, ZSetCommands::zrange))
+                .add(spec("zrevrange", -4, EnumSet.of(READONLY), 1, 1, 1, r -> rangeByRank(r, true, withScores(r, 4, 5))))
+                .add(spec("zrangebyscore", -4, EnumSet.of(READONLY), 1, 1, 1, r -> rangeByScore(r, 2, 3, false, 4)))
+                .add(spec("zrevrangebyscore", -4, EnumSet.of(READONLY), 1, 1, 1, r -> rangeByScore(r, 3, 2, true, 4)))
+                .add(spec("zremrangebyrank", 4, EnumSet.of(WRITE), 1, 1, 1, ZSetCommands::zremrangebyrank))
+                .add(spec("zremrangebyscore", 4, EnumSet.of(WRITE), 1, 1, 1, ZSetCommands::zremrangebyscore))
+                .add(spec("zpopmin", -2, EnumSet.of(WRITE, FAST), 1, 1, 1, r -> pop(r, false)))
+                .add(spec("zpopmax", -2, EnumSet.of(WRITE, FAST), 1, 1, 1, r -> pop(r, true)));
+    }
+
+    private static ZSet zset(Request r) {
+        return existing(r, r.arg(1), ZSet.class);
+    }
+
+    private static void zadd(Request r) {
+        boolean nx = false;
+        boolean xx = false;
+        boolean gt = false;
+        boolean lt = false;
+        boolean ch = false;
+        boolean incr = false;
+        int i = 2;
+        for (boolean option = true; option && i < r.argc(); ) {
+            switch (r.keyword(i)) {
+                case "NX" -> nx = true;
+                case "XX" -> xx = true;
+                case "GT" -> gt = true;
+                case "LT" -> lt = true;
+                case "CH" -> ch = true;
+                case "INCR" -> incr = true;
+                default -> option = false;
+            }
+            if (option) {
+                i++;
+            }
+        }
+        int pairs = r.argc() - i;
+        if (pairs <= 0 || pairs % 2 != 0) {
+            throw CommandError.syntax();
+        }
+        if (nx && xx) {
+            throw new CommandError("ERR XX and NX options at the same time are not compatible");
+        }
+        if (gt && lt || (gt || lt) && nx) {
+            throw new CommandError("ERR GT, LT, and/or NX options at the same time are not compatible");
+        }
+        if (incr && pairs > 2) {
+            throw new CommandError("ERR INCR option supports a single increment-element pair");
+        }
+        double[] scores = new double[pairs / 2];
+        for (int p = 0; p < scores.length; p++) {
+            scores[p] = r.doubleArg(i + 2 * p);
+        }
+        ZSet z = existing(r, r.arg(1), ZSet.class);
+        if (z == null && xx) {
+            if (incr) {
+                r.reply().nullBulk();
+            } else {
+                r.reply().integer(0);
+            }
+            return;
+        }
+        if (z == null) {
+            z = orCreate(r, r.arg(1), ZSet.class, ZSet::new);
+        }
+        long added = 0;
+        long changed = 0;
+        Double result = null;
+        for (int p = 0; p < scores.length; p++) {
+            byte[] member = r.arg(i + 2 * p + 1);
+            Double old = z.score(member);
+            double score = scores[p];
+            if (incr) {
+                score = (old == null ? 0 : old) + score;
+                if (Double.isNaN(score)) {
+                    throw new CommandError("ERR resulting score is not a number (NaN)");
+                }
+            }
+            if (old == null ? xx : nx || gt && score <= old || lt && score >= old) {
+                continue;
+            }
+            if (z.put(member, score)) {
+                added++;
+            } else if (old != score) {
+                changed++;
+            }
+            result = score;
+        }
+        deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        if (incr) {
+            if (result == null) {
+                r.reply().nullBulk();
+            } else {
+                r.reply().dbl(result);
+            }
+        } else {
+            r.reply().integer(ch ? added + changed : added);
+        }
+    }
+
+    private static void zincrby(Request r) {
+        double by = r.doubleArg(2);
+        ZSet z = orCreate(r, r.arg(1), ZSet.class, ZSet::new);
+        Double old = z.score(r.arg(3));
+        double score = (old == null ? 0 : old) + by;
+        if (Double.isNaN(score)) {
+            throw new CommandError("ERR resulting score is not a number (NaN)");
+        }
+        z.put(r.arg(3), score);
+        r.reply().dbl(score);
+    }
+
+    private static void zrem(Request r) {
+        ZSet z = zset(r);
+        int removed = 0;
+        if (z != null) {
+            for (int i = 2; i < r.argc(); i++) {
+                if (z.remove(r.arg(i))) {
+                    removed++;
+                }
+            }
+            deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        }
+        r.reply().integer(removed);
+    }
+
+    private static void rank(Request r, boolean reverse) {
+        ZSet z = zset(r);
+        long rank = z == null ? -1 : z.rank(r.arg(2));
+        if (rank < 0) {
+            r.reply().nullBulk();
+        } else {
+            r.reply().integer(reverse ? z.size() - 1 - rank : rank);
+        }
+    }
+
+    /** A score bound: {@code 1.5}, {@code (1.5} (exclusive), {@code -inf}, {@code +inf}. */
+    private record Bound(double score, boolean inclusive) {}
+
+    private static Bound bound(Request r, int i) {
+        byte[] arg = r.arg(i);
+        boolean exclusive = arg.length > 0 && arg[0] == '(';
+        byte[] number = exclusive ? java.util.Arrays.copyOfRange(arg, 1, arg.length) : arg;
+        double score = Numbers.parseDouble(number).orElseThrow(() -> new CommandError("ERR min or max is not a float"));
+        return new Bound(score, !exclusive);
+    }
+
+    private static long[] scoreSpan(ZSet z, Bound min, Bound max) {
+        long from = z.firstRankFrom(min.score(), min.inclusive());
+        long to = z.endRankTo(max.score(), max.inclusive());
+        return from >= to ? new long[] {0, 0} : new long[] {from, to};
+    }
+
+    private static void zcount(Request r) {
+        Bound min = bound(r, 2);
+        Bound max = bound(r, 3);
+        ZSet z = zset(r);
+        if (z == null) {
+            r.reply().integer(0);
+            return;
+        }
+        long[] span = scoreSpan(z, min, max);
+        r.reply().integer(span[1] - span[0]);
+    }
+
+    private static boolean withScores(Request r, int from, int argcWith) {
+        if (r.argc() == argcWith && r.keyword(from).equals("WITHSCORES")) {
+            return true;
+        }
+        if (r.argc() != from) {
+            throw CommandError.syntax();
+        }
+        return false;
+    }
+
+    private static void reply(Request r, List<ZSet.Entry> entries, boolean reverse, boolean scores) {
+        if (reverse) {
+            entries = new java.util.ArrayList<>(entries);
+            java.util.Collections.reverse(entries);
+        }
+        RespWriter w = r.reply();
+        if (scores && w.protocol() == 3) {
+            w.array(entries.size());
+            entries.forEach(e -> w.array(2).bulk(e.member()).dbl(e.score()));
+            return;
+        }
+        w.array(scores ? 2 * entries.size() : entries.size());
+        for (ZSet.Entry e : entries) {
+            w.bulk(e.member());
+            if (scores) {
+                w.dbl(e.score());
+            }
+        }
+    }
+
+    private static void rangeByRank(Request r, boolean reverse, boolean scores) {
+        long start = r.longArg(2);
+        long stop = r.longArg(3);
+        ZSet z = zset(r);
+        if (z == null) {
+            r.reply().array(0);
+            return;
+        }
+        long size = z.size();
+        if (start < 0) {
+            start = Math.max(0, size + start);
+        }
+        if (stop < 0) {
+            stop = size + stop;
+        }
+        stop = Math.min(stop, size - 1);
+        if (start > stop) {
+            r.reply().array(0);
+            return;
+        }
+        long from = reverse ? size - 1 - stop : start;
+        long to = reverse ? size - start : stop + 1;
+        reply(r, z.byRank(from, to), reverse, scores);
+    }
+
+    private static void rangeByScore(Request r, int minArg, int maxArg, boolean reverse, int optionsFrom) {
+        Bound min = bound(r, minArg);
+        Bound max = bound(r, maxArg);
+        boolean scores = false;
+        long offset = 0;
+        long count = -1;
+        for (int i = optionsFrom; i < r.argc(); i++) {
+            String option = r.keyword(i);
+            if (option.equals("WITHSCORES")) {
+                scores = true;
+            } else if (option.equals("LIMIT") && i + 2 < r.argc()) {
+                offset = r.longArg(i + 1);
+                count = r.longArg(i + 2);
+                i += 2;
+            } else {
+                throw CommandError.syntax();
+            }
+        }
+        ZSet z = zset(r);
+        if (z == null || offset < 0) {
+            r.reply().array(0);
+            return;
+        }
+        long[] span = scoreSpan(z, min, max);
+        long n = span[1] - span[0];
+        long take = Math.max(0, Math.min(count < 0 ? n : count, n - offset));
+        long from = reverse ? span[1] - offset - take : span[0] + offset;
+        reply(r, take <= 0 ? List.of() : z.byRank(from, from + take), reverse, scores);
+    }
+
+    private static void zrange(Request r) {
+        boolean byScore = false;
+        boolean rev = false;
+        boolean scores = false;
+        int limitAt = -1;
+        for (int i = 4; i < r.argc(); i++) {
+            switch (r.keyword(i)) {
+                case "BYSCORE" -> byScore = true;
+                case "REV" -> rev = true;
+                case "WITHSCORES" -> scores = true;
+                case "LIMIT" -> {
+                    if (i + 2 >= r.argc()) {
+                        throw CommandError.syntax();
+                    }
+                    limitAt = i;
+                    i += 2;
+                }
+                case "BYLEX" -> throw new CommandError("ERR BYLEX is not supported by jpmem-redis yet");
+                default -> throw CommandError.syntax();
+            }
+        }
+        if (limitAt >= 0 && !byScore) {
+            throw new CommandError("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+        }
+        if (!byScore) {
+            rangeByRank(r, rev, scores);
+            return;
+        }
+        List<byte[]> args = new java.util.ArrayList<>(List.of(r.arg(0), r.arg(1), rev ? r.arg(3) : r.arg(2), rev ? r.arg(2) : r.arg(3)));
+        if (scores) {
+            args.add("WITHSCORES".getBytes(StandardCharsets.US_ASCII));
+        }
+        if (limitAt >= 0) {
+            args.add("LIMIT".getBytes(StandardCharsets.US_ASCII));
+            args.add(r.arg(limitAt + 1));
+            args.add(r.arg(limitAt + 2));
+        }
+        Request rewritten = new Request(args, r.client(), r.reply(), r.server());
+        rangeByScore(rewritten, 2, 3, rev, 4); // arguments 2 and 3 are min and max now
+    }
+
+    private static void zremrangebyrank(Request r) {
+        long start = r.longArg(2);
+        long stop = r.longArg(3);
+        ZSet z = zset(r);
+        if (z == null) {
+            r.reply().integer(0);
+            return;
+        }
+        long size = z.size();
+        if (start < 0) {
+            start = Math.max(0, size + start);
+        }
+        if (stop < 0) {
+            stop = size + stop;
+        }
+        stop = Math.min(stop, size - 1);
+        List<ZSet.Entry> doomed = start > stop ? List.of() : z.byRank(start, stop + 1);
+        doomed.forEach(e -> z.remove(e.member()));
+        deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        r.reply().integer(doomed.size());
+    }
+
+    private static void zremrangebyscore(Request r) {
+        Bound min = bound(r, 2);
+        Bound max = bound(r, 3);
+        ZSet z = zset(r);
+        if (z == null) {
+            r.reply().integer(0);
+            return;
+        }
+        long[] span = scoreSpan(z, min, max);
+        List<ZSet.Entry> doomed = z.byRank(span[0], span[1]);
+        doomed.forEach(e -> z.remove(e.member()));
+        deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        r.reply().integer(doomed.size());
+    }
+
+    private static void pop(Request r, boolean max) {
+        if (r.argc() > 3) {
+            throw CommandError.syntax();
+        }
+        long count = r.argc() == 3 ? CollectionCommands.positive(r, 2) : 1;
+        ZSet z = zset(r);
+        if (z == null) {
+            r.reply().array(0);
+            return;
+        }
+        long n = Math.min(count, z.size());
+        List<ZSet.Entry> popped = max ? z.byRank(z.size() - n, z.size()) : z.byRank(0, n);
+        popped.forEach(e -> z.remove(e.member()));
+        deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        reply(r, popped, max, true);
+    }
+}
