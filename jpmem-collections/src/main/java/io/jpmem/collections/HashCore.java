@@ -7,6 +7,7 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.objects.ObjectSpace;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +58,8 @@ final class HashCore {
     private final String owner;
     private HeapType entryType;
     private HeapType tableType;
+    private int stringTypeId;
+    private int typesSeen = -1;
     /** Structural modifications in this process, for fail-fast iterators. */
     int modCount;
 
@@ -137,7 +140,33 @@ final class HashCore {
     }
 
     Object loadValue(long entry) {
-        return space.load(heap.getRef(entry + VALUE));
+        return loadReference(heap.getRef(entry + VALUE));
+    }
+
+    /**
+     * {@return what a slot holding {@code ref} reads as, like {@code ObjectSpace.load}} A String copy
+     * is decoded straight from its block (its type id and length from the block header), without
+     * the allocator's validation and type lookup {@code load} does for any reference.
+     */
+    Object loadReference(long ref) {
+        if (ref == 0) {
+            return null;
+        }
+        if (heap.getInt(ref + BLOCK_TYPE_ID) == stringTypeId()) {
+            byte[] utf8 = new byte[heap.getInt(ref + BLOCK_PAYLOAD_BYTES)];
+            heap.getBytes(ref, utf8, 0, utf8.length);
+            return new String(utf8, StandardCharsets.UTF_8);
+        }
+        return space.load(ref);
+    }
+
+    private int stringTypeId() {
+        int id = stringTypeId;
+        if (id <= 0 && heap.types().all().size() != typesSeen) { // look again only when a type was added
+            typesSeen = heap.types().all().size();
+            id = stringTypeId = heap.types().find(STRING_COPY_TYPE).map(HeapType::id).orElse(0);
+        }
+        return id;
     }
 
     Object loadKey(long entry) {
@@ -164,7 +193,7 @@ final class HashCore {
         }
         long entry = heap.getRef(slot);
         long old = heap.getRef(entry + VALUE);
-        Object previous = returnOld ? space.load(old) : null;
+        Object previous = returnOld ? loadReference(old) : null;
         if (!onlyIfAbsent || old == 0) { // Map.putIfAbsent replaces a null value
             long fresh = space.store(tx, value, owner + " value");
             if (fresh != old) {
@@ -178,7 +207,7 @@ final class HashCore {
     /** Replaces the value of an existing entry (Map.Entry.setValue); returns the previous value. */
     Object replaceValue(Transaction tx, long entry, Object value) {
         long old = heap.getRef(entry + VALUE);
-        Object previous = space.load(old);
+        Object previous = loadReference(old);
         long fresh = space.store(tx, value, owner + " value");
         if (fresh != old) {
             tx.putRef(entry + VALUE, fresh);

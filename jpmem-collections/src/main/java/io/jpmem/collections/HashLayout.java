@@ -55,6 +55,17 @@ final class HashLayout {
 
     static final TypeLayout TABLE_TYPE = TypeLayout.ofArray("io.jpmem.collections.PHashMap.Table", FieldKind.REF);
 
+    /**
+     * The block header before every payload (docs/ARCHITECTURE.md, "Block"): u32 type id at
+     * reference - 8, u32 payload bytes at reference - 4. Read directly on the hot read path, which
+     * knows its references are live blocks, to skip the allocator's validation.
+     */
+    static final int BLOCK_TYPE_ID = -8;
+    static final int BLOCK_PAYLOAD_BYTES = -4;
+
+    /** The type name of String copies (see {@code ObjectSpace.store}): the UTF-8 bytes in a BYTE array block. */
+    static final String STRING_COPY_TYPE = "java.lang.String";
+
     /** The smallest table; a new map allocates it at its first insert. */
     static final int MIN_CAPACITY = 8;
 }
