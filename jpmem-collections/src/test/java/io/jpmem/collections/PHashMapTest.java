@@ -204,8 +204,17 @@ class PHashMapTest {
         PHashMap<Object, Object> map = newRootMap();
         int longest = 0;
         int run = 0;
+        boolean measured = false;
         for (long i = 0; i < 20_000; i++) {
+            boolean large = i == 16_384; // this put starts growing 16,384 buckets to 32,768
+            long slotBytes = large ? heap.allocationStats().allocatedSlotBytes() + heap.allocationStats().largeBytes() : 0;
             map.put(i, i);
+            if (large) {
+                assertTrue(map.core().rehashing());
+                long grown = heap.allocationStats().allocatedSlotBytes() + heap.allocationStats().largeBytes() - slotBytes;
+                assertTrue(grown < 16 * 1024, "starting a rehash allocates a directory and one segment, not 256 KiB: " + grown);
+                measured = true;
+            }
             if (map.core().rehashing()) {
                 run++;
                 if (run % 97 == 1) {
@@ -221,6 +230,7 @@ class PHashMapTest {
         }
         // growing 8192 -> 16384 buckets while moving at most 2 non-empty buckets per put
         assertTrue(longest >= 2000, "a rehash spans many operations: " + longest);
+        assertTrue(measured);
         for (long i = 0; i < 20_000; i++) {
             assertEquals(i, map.remove(i));
         }
