@@ -30,7 +30,9 @@ import java.util.function.Function;
  *       {@code newTable}; lookups look in {@code table} for buckets at or above
  *       {@code rehashIndex} and then in {@code newTable}. When the last bucket has moved,
  *       {@code newTable} becomes {@code table} and the old table is freed. No operation does work
- *       proportional to the map's size, except allocating (zeroing) the new table.
+ *       proportional to the map's size: tables are directories of 512-bucket segments, allocated when
+ *       their first entry arrives and freed as the rehash passes them ({@link HashLayout}), so
+ *       starting a rehash allocates only a directory of 8 bytes per 512 buckets.
  *   <li><b>Atomicity</b>: every mutation runs in the thread's transaction on the heap, or in one of
  *       its own; all its stores are undo-logged (the new entry and new tables are not: they are new
  *       blocks), its allocations and frees are published at commit. A rollback restores everything.
