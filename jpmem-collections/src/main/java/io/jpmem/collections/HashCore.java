@@ -7,6 +7,7 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.objects.ObjectSpace;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,9 @@ import java.util.function.Function;
  *       {@code newTable}; lookups look in {@code table} for buckets at or above
  *       {@code rehashIndex} and then in {@code newTable}. When the last bucket has moved,
  *       {@code newTable} becomes {@code table} and the old table is freed. No operation does work
- *       proportional to the map's size, except allocating (zeroing) the new table.
+ *       proportional to the map's size: tables are directories of 512-bucket segments, allocated when
+ *       their first entry arrives and freed as the rehash passes them ({@link HashLayout}), so
+ *       starting a rehash allocates only a directory of 8 bytes per 512 buckets.
  *   <li><b>Atomicity</b>: every mutation runs in the thread's transaction on the heap, or in one of
  *       its own; all its stores are undo-logged (the new entry and new tables are not: they are new
  *       blocks), its allocations and frees are published at commit. A rollback restores everything.
@@ -57,6 +60,8 @@ final class HashCore {
     private final String owner;
     private HeapType entryType;
     private HeapType tableType;
+    private int stringTypeId;
+    private int typesSeen = -1;
     /** Structural modifications in this process, for fail-fast iterators. */
     int modCount;
 
@@ -109,18 +114,51 @@ final class HashCore {
         long newTable = heap.getRef(header + NEW_TABLE);
         long index = spread & heap.getLong(header + MASK);
         if (newTable == 0) {
-            return scan(table + 8 * index, probe);
+            return scan(bucketAt(table, index), probe);
         }
         if (index >= heap.getLong(header + REHASH_INDEX)) {
-            long slot = scan(table + 8 * index, probe);
+            long slot = scan(bucketAt(table, index), probe);
             if (slot != 0) {
                 return slot;
             }
         }
-        return scan(newTable + 8 * (spread & heap.getLong(header + NEW_MASK)), probe);
+        return scan(bucketAt(newTable, spread & heap.getLong(header + NEW_MASK)), probe);
+    }
+
+    /**
+     * {@return the address of the head of bucket {@code index} of the table whose directory is
+     * {@code directory}, or 0 if the bucket's segment does not exist (the bucket is empty)}
+     */
+    long bucketAt(long directory, long index) {
+        long segment = heap.getRef(directory + 8 * (index >>> SEGMENT_SHIFT));
+        return segment == 0 ? 0 : segment + 8 * (index & (SEGMENT_BUCKETS - 1));
+    }
+
+    /** Like {@link #bucketAt}, allocating the bucket's segment in {@code tx} if it does not exist yet. */
+    private long bucketForWrite(Transaction tx, long directory, long mask, long index) {
+        long segmentSlot = directory + 8 * (index >>> SEGMENT_SHIFT);
+        long segment = heap.getRef(segmentSlot);
+        if (segment == 0) {
+            segment = tx.allocateArray(tableType(), segmentBuckets(mask));
+            tx.putRef(segmentSlot, segment);
+        }
+        return segment + 8 * (index & (SEGMENT_BUCKETS - 1));
+    }
+
+    /** {@return the buckets per segment of a table of {@code mask + 1} buckets} */
+    static long segmentBuckets(long mask) {
+        return Math.min(mask + 1, SEGMENT_BUCKETS);
+    }
+
+    /** Allocates the directory of a table of {@code capacity} buckets; its segments come with their first entry. */
+    private long allocateDirectory(Transaction tx, long capacity) {
+        return tx.allocateArray(tableType(), Math.max(1, capacity >>> SEGMENT_SHIFT));
     }
 
     private long scan(long slot, KeyProbe probe) {
+        if (slot == 0) {
+            return 0;
+        }
         for (long entry = heap.getRef(slot); entry != 0; entry = heap.getRef(slot)) {
             if (probe.matches(heap, space, entry)) {
                 return slot;
@@ -137,7 +175,33 @@ final class HashCore {
     }
 
     Object loadValue(long entry) {
-        return space.load(heap.getRef(entry + VALUE));
+        return loadReference(heap.getRef(entry + VALUE));
+    }
+
+    /**
+     * {@return what a slot holding {@code ref} reads as, like {@code ObjectSpace.load}} A String copy
+     * is decoded straight from its block (its type id and length from the block header), without
+     * the allocator's validation and type lookup {@code load} does for any reference.
+     */
+    Object loadReference(long ref) {
+        if (ref == 0) {
+            return null;
+        }
+        if (heap.getInt(ref + BLOCK_TYPE_ID) == stringTypeId()) {
+            byte[] utf8 = new byte[heap.getInt(ref + BLOCK_PAYLOAD_BYTES)];
+            heap.getBytes(ref, utf8, 0, utf8.length);
+            return new String(utf8, StandardCharsets.UTF_8);
+        }
+        return space.load(ref);
+    }
+
+    private int stringTypeId() {
+        int id = stringTypeId;
+        if (id <= 0 && heap.types().all().size() != typesSeen) { // look again only when a type was added
+            typesSeen = heap.types().all().size();
+            id = stringTypeId = heap.types().find(STRING_COPY_TYPE).map(HeapType::id).orElse(0);
+        }
+        return id;
     }
 
     Object loadKey(long entry) {
@@ -164,7 +228,7 @@ final class HashCore {
         }
         long entry = heap.getRef(slot);
         long old = heap.getRef(entry + VALUE);
-        Object previous = returnOld ? space.load(old) : null;
+        Object previous = returnOld ? loadReference(old) : null;
         if (!onlyIfAbsent || old == 0) { // Map.putIfAbsent replaces a null value
             long fresh = space.store(tx, value, owner + " value");
             if (fresh != old) {
@@ -178,7 +242,7 @@ final class HashCore {
     /** Replaces the value of an existing entry (Map.Entry.setValue); returns the previous value. */
     Object replaceValue(Transaction tx, long entry, Object value) {
         long old = heap.getRef(entry + VALUE);
-        Object previous = space.load(old);
+        Object previous = loadReference(old);
         long fresh = space.store(tx, value, owner + " value");
         if (fresh != old) {
             tx.putRef(entry + VALUE, fresh);
@@ -196,15 +260,21 @@ final class HashCore {
         }
         long table = heap.getRef(header + TABLE);
         if (table == 0) {
-            table = tx.allocateArray(tableType(), MIN_CAPACITY);
+            table = allocateDirectory(tx, MIN_CAPACITY);
             tx.snapshot(header, HEADER_BYTES);
             tx.putRef(header + TABLE, table);
             tx.putLong(header + MASK, MIN_CAPACITY - 1);
         }
         long spread = spread(probe.hash);
         long newTable = heap.getRef(header + NEW_TABLE);
-        long bucket = newTable != 0 ? newTable + 8 * (spread & heap.getLong(header + NEW_MASK))
-                : table + 8 * (spread & heap.getLong(header + MASK));
+        long bucket;
+        if (newTable != 0) {
+            long newMask = heap.getLong(header + NEW_MASK);
+            bucket = bucketForWrite(tx, newTable, newMask, spread & newMask);
+        } else {
+            long mask = heap.getLong(header + MASK);
+            bucket = bucketForWrite(tx, table, mask, spread & mask);
+        }
         tx.putRef(entry + NEXT, heap.getRef(bucket));
         tx.putRef(bucket, entry);
         long size = size() + 1;
@@ -249,15 +319,18 @@ final class HashCore {
         long newTable = heap.getRef(header + NEW_TABLE);
         long index = spread & heap.getLong(header + MASK);
         if (table != 0 && (newTable == 0 || index >= heap.getLong(header + REHASH_INDEX))) {
-            long slot = chainSlot(table + 8 * index, entry);
+            long slot = chainSlot(bucketAt(table, index), entry);
             if (slot != 0 || newTable == 0) {
                 return slot;
             }
         }
-        return newTable == 0 ? 0 : chainSlot(newTable + 8 * (spread & heap.getLong(header + NEW_MASK)), entry);
+        return newTable == 0 ? 0 : chainSlot(bucketAt(newTable, spread & heap.getLong(header + NEW_MASK)), entry);
     }
 
     private long chainSlot(long slot, long entry) {
+        if (slot == 0) {
+            return 0;
+        }
         for (long at = heap.getRef(slot); at != 0; at = heap.getRef(slot)) {
             if (at == entry) {
                 return slot;
@@ -282,19 +355,27 @@ final class HashCore {
 
     /** Frees every entry and both tables in {@code tx}: the map is empty and holds no table. */
     void clear(Transaction tx) {
-        for (long table : new long[] {heap.getRef(header + TABLE), heap.getRef(header + NEW_TABLE)}) {
-            if (table == 0) {
+        for (long directory : new long[] {heap.getRef(header + TABLE), heap.getRef(header + NEW_TABLE)}) {
+            if (directory == 0) {
                 continue;
             }
-            long length = heap.blockByteSize(table) / 8;
-            for (long i = 0; i < length; i++) {
-                for (long entry = heap.getRef(table + 8 * i); entry != 0; ) {
-                    long next = heap.getRef(entry + NEXT);
-                    freeEntry(tx, entry);
-                    entry = next;
+            long segments = heap.blockByteSize(directory) / 8;
+            for (long s = 0; s < segments; s++) {
+                long segment = heap.getRef(directory + 8 * s);
+                if (segment == 0) {
+                    continue;
                 }
+                long length = heap.blockByteSize(segment) / 8;
+                for (long i = 0; i < length; i++) {
+                    for (long entry = heap.getRef(segment + 8 * i); entry != 0; ) {
+                        long next = heap.getRef(entry + NEXT);
+                        freeEntry(tx, entry);
+                        entry = next;
+                    }
+                }
+                tx.free(segment);
             }
-            tx.free(table);
+            tx.free(directory);
         }
         tx.snapshot(header, HEADER_BYTES);
         for (int field = 0; field < HEADER_BYTES; field += 8) {
@@ -313,7 +394,7 @@ final class HashCore {
     private void startRehash(Transaction tx, long capacity) {
         long newTable;
         try {
-            newTable = tx.allocateArray(tableType(), capacity);
+            newTable = allocateDirectory(tx, capacity);
         } catch (HeapFullException e) {
             return; // growing is an optimisation: the map stays correct with longer chains
         }
@@ -347,25 +428,37 @@ final class HashCore {
         long index = heap.getLong(header + REHASH_INDEX);
         int buckets = MOVE_BUCKETS;
         int emptyVisits = MOVE_BUCKETS * EMPTY_VISITS;
-        while (buckets > 0 && index <= mask) {
-            long slot = table + 8 * index;
-            long entry = heap.getRef(slot);
-            index++;
-            if (entry == 0) {
-                if (--emptyVisits == 0) {
-                    break;
-                }
+        long segmentBuckets = segmentBuckets(mask);
+        while (buckets > 0 && emptyVisits > 0 && index <= mask) {
+            long slot = bucketAt(table, index);
+            if (slot == 0) { // a segment that never held an entry: skip it whole
+                index = (index | (segmentBuckets - 1)) + 1;
+                emptyVisits--;
                 continue;
             }
-            while (entry != 0) {
-                long next = heap.getRef(entry + NEXT);
-                long target = newTable + 8 * (spread((int) heap.getLong(entry + HASH_WORD)) & newMask);
-                tx.putRef(entry + NEXT, heap.getRef(target));
-                tx.putRef(target, entry);
-                entry = next;
+            long entry = heap.getRef(slot);
+            if (entry == 0) {
+                emptyVisits--;
+            } else {
+                for (long e = entry; e != 0; e = heap.getRef(e + NEXT)) { // allocations before the moves' stores
+                    bucketForWrite(tx, newTable, newMask, spread((int) heap.getLong(e + HASH_WORD)) & newMask);
+                }
+                while (entry != 0) {
+                    long next = heap.getRef(entry + NEXT);
+                    long target = bucketAt(newTable, spread((int) heap.getLong(entry + HASH_WORD)) & newMask);
+                    tx.putRef(entry + NEXT, heap.getRef(target));
+                    tx.putRef(target, entry);
+                    entry = next;
+                }
+                tx.putRef(slot, 0);
+                buckets--;
             }
-            tx.putRef(slot, 0);
-            buckets--;
+            if ((index & (segmentBuckets - 1)) == segmentBuckets - 1) { // the segment's last bucket has moved: free it
+                long segmentSlot = table + 8 * (index >>> SEGMENT_SHIFT);
+                tx.free(heap.getRef(segmentSlot));
+                tx.putRef(segmentSlot, 0);
+            }
+            index++;
         }
         modCount++; // entries moved: iterators in progress must not go on
         if (index > mask) {
@@ -402,7 +495,8 @@ final class HashCore {
     /**
      * {@return the violated invariants, empty if none} Every entry is in the bucket its hash selects
      * (in the old table at or above rehashIndex, or in the new table), buckets below rehashIndex are
-     * empty, the entry count equals size, and the masks match the tables' lengths. O(size): for tests.
+     * empty and their segments freed, the entry count equals size, and the masks match the
+     * directories' and segments' lengths. O(size): for tests.
      */
     List<String> invariantProblems() {
         List<String> problems = new ArrayList<>();
@@ -422,12 +516,27 @@ final class HashCore {
             if (tables[t] == 0) {
                 continue;
             }
-            if (heap.blockByteSize(tables[t]) / 8 != masks[t] + 1) {
-                problems.add("table " + t + " has " + heap.blockByteSize(tables[t]) / 8 + " buckets, mask " + masks[t]);
+            long segments = Math.max(1, (masks[t] + 1) >>> SEGMENT_SHIFT);
+            if (heap.blockByteSize(tables[t]) / 8 != segments) {
+                problems.add("table " + t + " has " + heap.blockByteSize(tables[t]) / 8 + " segments, mask " + masks[t]);
                 continue;
             }
+            long perSegment = segmentBuckets(masks[t]);
+            for (long s = 0; s < segments; s++) {
+                long segment = heap.getRef(tables[t] + 8 * s);
+                if (segment == 0) {
+                    continue;
+                }
+                if (heap.blockByteSize(segment) / 8 != perSegment) {
+                    problems.add("segment " + s + " of table " + t + " has " + heap.blockByteSize(segment) / 8 + " buckets");
+                }
+                if (t == 0 && newTable != 0 && (s + 1) * perSegment <= index) {
+                    problems.add("segment " + s + " of the old table is wholly below rehashIndex " + index + " but not freed");
+                }
+            }
             for (long i = 0; i <= masks[t]; i++) {
-                for (long e = heap.getRef(tables[t] + 8 * i); e != 0; e = heap.getRef(e + NEXT)) {
+                long slot = bucketAt(tables[t], i);
+                for (long e = slot == 0 ? 0 : heap.getRef(slot); e != 0; e = heap.getRef(e + NEXT)) {
                     count++;
                     long bucket = spread((int) heap.getLong(e + HASH_WORD)) & masks[t];
                     if (bucket != i) {

@@ -41,8 +41,14 @@ final class HashCursor {
     private void advanceBucket() {
         while (table < 2) {
             if (tables[table] != 0) {
+                long segmentBuckets = HashCore.segmentBuckets(masks[table]);
                 while (++bucket <= masks[table]) {
-                    long entry = heap.getRef(tables[table] + 8 * bucket);
+                    long slot = core.bucketAt(tables[table], bucket);
+                    if (slot == 0) {
+                        bucket |= segmentBuckets - 1; // no segment: skip to the next one
+                        continue;
+                    }
+                    long entry = heap.getRef(slot);
                     if (entry != 0) {
                         next = entry;
                         return;

@@ -189,7 +189,12 @@ final class KeyProbe {
         int tag = (int) (heap.getLong(entry + HASH_WORD) >>> 32);
         return switch (tag) {
             case NULL -> null;
-            case STRING, BYTES, IDENTITY, OBJECT -> space.load(heap.getRef(entry + KEY));
+            case STRING, BYTES -> { // the length is in the entry: read the copy without looking it up
+                byte[] bytes = new byte[(int) heap.getLong(entry + KEY_BITS)];
+                heap.getBytes(heap.getRef(entry + KEY), bytes, 0, bytes.length);
+                yield tag == STRING ? new String(bytes, StandardCharsets.UTF_8) : bytes;
+            }
+            case IDENTITY, OBJECT -> space.load(heap.getRef(entry + KEY));
             default -> box(tag, heap.getLong(entry + KEY_BITS));
         };
     }

@@ -40,9 +40,10 @@ import java.util.function.LongFunction;
  * rolled back, or its transaction must be) and {@link IllegalStateException} if the heap is closed.
  *
  * <h2>Growth</h2>
- * Redis-style incremental rehash: a resize allocates the new table and then moves a few buckets per
- * mutating operation, so no operation pauses in proportion to the map's size (beyond zeroing the
- * new table). Reopening costs O(1): nothing is rebuilt. See docs/collections/PHashMap.md.
+ * Redis-style incremental rehash: a resize allocates the new table's directory (its 512-bucket
+ * segments come with their first entries) and then each insert or removal moves a few buckets, so
+ * no operation pauses in proportion to the map's size. Reopening costs O(1): nothing is rebuilt.
+ * See docs/collections/PHashMap.md.
  *
  * <h2>Threads</h2>
  * Not thread-safe, like {@code java.util.HashMap}; iterators are fail-fast within this process.

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The child JVM of {@link HashCrashTest}: runs the deterministic sequence of steps {@link #ops} on
  * the root map, from the step the root counter names, until it is killed. A step of several
  * operations runs in one caller transaction that also advances the counter; a step of one operation
- * runs it in the map's own transaction and then advances the counter in another (so after a crash
- * the map may be one such step ahead of the counter). With a positive barrier count, the child
+ * runs it in the map's own transaction, then the same on the root set of keys in the set's own
+ * transaction, then advances the counter in another (so after a crash the map and the set may
+ * each be one such step ahead of the counter). With a positive barrier count, the child
  * kills itself with SIGKILL at that persist barrier.
  */
 public final class HashCrashChild {
@@ -76,6 +78,17 @@ public final class HashCrashChild {
         }
     }
 
+    /** The same operations on a set of the keys: add for a put, remove for a remove. */
+    static void applyToKeys(Set<Object> set, List<Op> ops) {
+        for (Op op : ops) {
+            if (op.value() != null) {
+                set.add(op.key());
+            } else {
+                set.remove(op.key());
+            }
+        }
+    }
+
     /** args: heap path, durability, seed (unused: the steps are fixed), barrier to kill at (0: wait to be killed). */
     public static void main(String[] args) throws Throwable {
         Path path = Path.of(args[0]);
@@ -102,11 +115,14 @@ public final class HashCrashChild {
         if (heap.roots().get("map").isEmpty()) {
             heap.transaction(tx -> {
                 space.setRoot("map", new PHashMap<>());
+                space.setRoot("keys", new PHashSet<>());
                 heap.roots().create("counter", tx.allocate(counterType));
             });
         }
         @SuppressWarnings("unchecked")
         PHashMap<Object, Object> map = space.root("map", PHashMap.class);
+        @SuppressWarnings("unchecked")
+        PHashSet<Object> keys = space.root("keys", PHashSet.class);
         long counter = heap.roots().get("counter").orElseThrow();
         System.out.println("ready");
         System.out.flush();
@@ -115,10 +131,12 @@ public final class HashCrashChild {
             List<Op> ops = ops(step);
             if (ownTransaction(step)) {
                 apply(map, ops);
+                applyToKeys(keys, ops);
                 heap.transaction(tx -> tx.putLong(counter, step + 1));
             } else {
                 heap.transaction(tx -> {
                     apply(map, ops);
+                    applyToKeys(keys, ops);
                     tx.putLong(counter, step + 1);
                 });
             }

@@ -10,18 +10,20 @@ import io.jpmem.objects.ObjectSpace;
 import io.jpmem.persist.Durability;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Child JVMs ({@link HashCrashChild}) run a fixed sequence of PHashMap puts and removes, in the
- * map's own transactions and in caller transactions, and are killed with SIGKILL: from outside at
+ * Child JVMs ({@link HashCrashChild}) run a fixed sequence of PHashMap puts and removes, mirrored
+ * on a PHashSet of the keys, in the collections' own transactions and in caller transactions, and are killed with SIGKILL: from outside at
  * random moments, or by themselves at a random persist barrier. After each kill: reopen
  * (recovery), the heap check, no block reclaimed by the recovery GC (a crash never leaks), the
- * table's invariants, and the map's contents equal to the model after exactly the committed steps
- * (the counter in the heap), or one own-transaction step more. {@code -Djpmem.hashKills=N} sets the
+ * tables' invariants, and the map's and the set's contents equal to the model after exactly the
+ * committed steps (the counter in the heap), or, each, one own-transaction step more. {@code -Djpmem.hashKills=N} sets the
  * number of kills (default 70); each run prints its seed.
  */
 class HashCrashTest {
@@ -64,12 +66,20 @@ class HashCrashTest {
             PHashMap<Object, Object> map = ObjectSpace.of(heap).root("map", PHashMap.class);
             assertEquals(List.of(), map.core().invariantProblems(), context);
             Map<Object, Object> contents = new HashMap<>(map);
-            if (!contents.equals(model) && HashCrashChild.ownTransaction(steps)) {
+            @SuppressWarnings("unchecked")
+            PHashSet<Object> keys = ObjectSpace.of(heap).root("keys", PHashSet.class);
+            assertEquals(List.of(), keys.core().invariantProblems(), context);
+            Set<Object> keyContents = new HashSet<>(keys);
+            if (HashCrashChild.ownTransaction(steps) && (!contents.equals(model) || !keyContents.equals(model.keySet()))) {
                 Map<Object, Object> ahead = new HashMap<>(model);
                 HashCrashChild.apply(ahead, HashCrashChild.ops(steps));
-                assertEquals(ahead, contents, context + ": neither step " + steps + " nor the one after");
+                assertTrue(contents.equals(model) || contents.equals(ahead), context + ": the map is neither after step "
+                        + steps + " nor after the one after");
+                assertTrue(keyContents.equals(model.keySet()) || keyContents.equals(ahead.keySet()),
+                        context + ": the set is neither after step " + steps + " nor after the one after");
             } else {
-                assertEquals(model, contents, context + ": contents after step " + steps);
+                assertEquals(model, contents, context + ": map contents after step " + steps);
+                assertEquals(model.keySet(), keyContents, context + ": set contents after step " + steps);
             }
             return report.hadTransactionsInFlight();
         }

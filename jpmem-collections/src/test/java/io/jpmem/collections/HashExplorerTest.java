@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * image, at every store and fence, must recover with a clean heap check to the state before or
  * after the operation. Covers: put of a new key, put that overwrites (frees the old copy), remove,
  * the put that starts a rehash (allocates the new table), a rehash step, the step that ends a
- * rehash (frees the old table), clear, two operations in one caller transaction, and a set add.
+ * rehash (frees the old table), the remove that starts a shrink, clear, two operations in one caller transaction, and a set add.
  */
 class HashExplorerTest {
 
@@ -107,6 +107,16 @@ class HashExplorerTest {
                 }), heap -> {
                     map(heap).put(12L, "w");
                     require(!map(heap).core().rehashing(), "the last step ends the rehash");
+                }),
+                Scenario.of("phashmap-remove-starts-shrink", setUp(m -> {
+                    longs(m, 25);
+                    for (long i = 4; i < 25; i++) {
+                        m.remove(i);
+                    }
+                    require(!m.core().rehashing() && m.size() == 4, "4 entries in 32 buckets");
+                }), heap -> {
+                    map(heap).remove(3L);
+                    require(map(heap).core().rehashing(), "3 entries in 32 buckets start a shrink");
                 }),
                 Scenario.of("phashmap-clear", setUp(m -> longs(m, 3)), heap -> map(heap).clear()),
                 Scenario.of("phashmap-caller-transaction", setUp(m -> longs(m, 3)), heap -> heap.transaction(tx -> {

@@ -7,6 +7,7 @@ import io.jpmem.heap.PersistentHeap;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentLongArray;
 import io.jpmem.persist.Durability;
+import io.jpmem.persist.SimulatedDomain;
 import java.nio.file.Path;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
@@ -203,8 +204,17 @@ class PHashMapTest {
         PHashMap<Object, Object> map = newRootMap();
         int longest = 0;
         int run = 0;
+        boolean measured = false;
         for (long i = 0; i < 20_000; i++) {
+            boolean large = i == 16_384; // this put starts growing 16,384 buckets to 32,768
+            long slotBytes = large ? heap.allocationStats().allocatedSlotBytes() + heap.allocationStats().largeBytes() : 0;
             map.put(i, i);
+            if (large) {
+                assertTrue(map.core().rehashing());
+                long grown = heap.allocationStats().allocatedSlotBytes() + heap.allocationStats().largeBytes() - slotBytes;
+                assertTrue(grown < 16 * 1024, "starting a rehash allocates a directory and one segment, not 256 KiB: " + grown);
+                measured = true;
+            }
             if (map.core().rehashing()) {
                 run++;
                 if (run % 97 == 1) {
@@ -220,6 +230,7 @@ class PHashMapTest {
         }
         // growing 8192 -> 16384 buckets while moving at most 2 non-empty buckets per put
         assertTrue(longest >= 2000, "a rehash spans many operations: " + longest);
+        assertTrue(measured);
         for (long i = 0; i < 20_000; i++) {
             assertEquals(i, map.remove(i));
         }
@@ -288,6 +299,41 @@ class PHashMapTest {
         keys.next();
         map.remove(5L);
         assertThrows(ConcurrentModificationException.class, keys::next, "a remove is structural");
+    }
+
+    @Test
+    void fencesPerOperationAreTheLoggedStoresPlusFour() {
+        try (PersistentHeap simulated = PersistentHeap.create(dir.resolve("fences.heap"),
+                HeapOptions.defaults().withDurability(Durability.SIMULATED).withMaxByteSize(8L << 20))) {
+            SimulatedDomain domain = (SimulatedDomain) simulated.domain();
+            ObjectSpace objects = ObjectSpace.of(simulated);
+            PHashMap<String, String> map = simulated.transactionResult(tx -> {
+                PHashMap<String, String> m = new PHashMap<>();
+                objects.setRoot("map", m);
+                return m;
+            });
+            for (int i = 0; i < 30; i++) {
+                map.put("key" + (char) ('A' + i), "value" + (char) ('A' + i));
+            }
+            map.put("warm", "value.");
+            map.remove("warm"); // every size class in use has a slab chunk and cached slots now
+            assertFalse(map.core().rehashing());
+            long before = domain.fenceCount();
+            map.get("keyA");
+            assertEquals(0, domain.fenceCount() - before, "get");
+            before = domain.fenceCount();
+            map.put("key+", "value+");
+            assertEquals(2 + 4, domain.fenceCount() - before, "put of a new key: bucket head and size, allocating");
+            before = domain.fenceCount();
+            map.put("keyB", "value-");
+            assertEquals(1 + 4, domain.fenceCount() - before, "overwrite: the value slot, allocating and freeing");
+            before = domain.fenceCount();
+            map.remove("key+");
+            assertEquals(2 + 4, domain.fenceCount() - before, "remove: the link and size, freeing");
+            before = domain.fenceCount();
+            assertNull(map.remove("absent"));
+            assertEquals(0, domain.fenceCount() - before, "remove of an absent key writes nothing");
+        }
     }
 
     @Test
