@@ -84,12 +84,17 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     /**
      * Allocates a list holding {@code elements}, atomically.
      *
-     * @throws IllegalArgumentException if an element cannot be stored (nothing is allocated then)
+     * @throws IllegalArgumentException if an element cannot be stored (the header is freed again)
      * @throws IllegalStateException if no heap can be chosen
      */
     public PList(Collection<? extends E> elements) {
         Barriers.allocate(this);
-        addAll(elements);
+        try {
+            addAll(elements);
+        } catch (RuntimeException e) {
+            free();
+            throw e;
+        }
     }
 
     /** The wrapping constructor the runtime uses for existing blocks. */
