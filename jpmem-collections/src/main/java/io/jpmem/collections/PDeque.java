@@ -431,7 +431,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         }
         long size = heap.getLong(ref + SIZE);
         for (long i = 0; i < size; i++) {
-            if (o.equals(get(i))) {
+            if (SequenceSupport.matches(o, get(i))) {
                 removeAt(i);
                 return true;
             }
@@ -445,12 +445,63 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
             return false;
         }
         for (long i = heap.getLong(ref + SIZE) - 1; i >= 0; i--) {
-            if (o.equals(get(i))) {
+            if (SequenceSupport.matches(o, get(i))) {
                 removeAt(i);
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Removes occurrences of {@code o} in one atomic step (LREM): with {@code count > 0} the first
+     * {@code count} from the front, with {@code count < 0} the first {@code -count} from the back, with 0
+     * all. Elements match by {@code equals}, byte arrays by content. Their value copies are freed at
+     * commit; the survivors after the first removed one are moved (one logged entry per chunk segment).
+     *
+     * @return how many were removed
+     */
+    public long removeOccurrences(Object o, long count) {
+        long size = heap.getLong(ref + SIZE);
+        if (o == null || size == 0) {
+            return 0;
+        }
+        long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+        boolean[] remove = new boolean[Math.toIntExact(size)];
+        long found = 0;
+        for (long k = 0; k < size && found < limit; k++) {
+            long i = count < 0 ? size - 1 - k : k;
+            if (SequenceSupport.matches(o, get(i))) {
+                remove[(int) i] = true;
+                found++;
+            }
+        }
+        if (found == 0) {
+            return 0;
+        }
+        long removed = found;
+        SequenceSupport.atomically(heap, tx -> {
+            int firstRemoved = 0;
+            while (!remove[firstRemoved]) {
+                firstRemoved++;
+            }
+            byte[] refs = readRefs(firstRemoved, size - firstRemoved);
+            byte[] kept = new byte[refs.length];
+            int keptBytes = 0;
+            for (int i = firstRemoved; i < size; i++) {
+                int at = 8 * (i - firstRemoved);
+                if (remove[i]) {
+                    space.release(tx, heap.getRef(slotOf(i)));
+                } else {
+                    System.arraycopy(refs, at, kept, keptBytes, 8);
+                    keptBytes += 8;
+                }
+            }
+            writeRefs(tx, firstRemoved, java.util.Arrays.copyOf(kept, keptBytes));
+            drop(tx, size - removed, removed, false);
+        });
+        modCount++;
+        return removed;
     }
 
     /**
@@ -562,7 +613,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         }
         long size = heap.getLong(ref + SIZE);
         for (long i = 0; i < size; i++) {
-            if (o.equals(get(i))) {
+            if (SequenceSupport.matches(o, get(i))) {
                 return true;
             }
         }

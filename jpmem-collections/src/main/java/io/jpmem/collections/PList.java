@@ -154,6 +154,48 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
         }
     }
 
+    /** {@return the first index of an element matching {@code o}, or -1} Byte arrays match by content. */
+    @Override
+    public int indexOf(Object o) {
+        int size = size();
+        for (int i = 0; i < size; i++) {
+            Object e = get(i);
+            if (o == null ? e == null : e != null && SequenceSupport.matches(o, e)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@return the last index of an element matching {@code o}, or -1} Byte arrays match by content. */
+    @Override
+    public int lastIndexOf(Object o) {
+        for (int i = size() - 1; i >= 0; i--) {
+            Object e = get(i);
+            if (o == null ? e == null : e != null && SequenceSupport.matches(o, e)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@return whether an element matches {@code o}} Byte arrays match by content. */
+    @Override
+    public boolean contains(Object o) {
+        return indexOf(o) >= 0;
+    }
+
+    /** Removes the first element matching {@code o} (byte arrays by content), atomically. */
+    @Override
+    public boolean remove(Object o) {
+        int i = indexOf(o);
+        if (i < 0) {
+            return false;
+        }
+        remove(i);
+        return true;
+    }
+
     // ---------------------------------------------------------------- writes
 
     /**
