@@ -142,8 +142,10 @@ public final class PString extends RawPersistentObject implements Comparable<PSt
         return bytes;
     }
 
-    /** Bytes read from the heap at a time by the comparisons and the hash: a small stack-like buffer. */
-    private static final int STEP = 256;
+    /** Bytes read from the heap at a time by the comparisons and the hash: a small buffer. */
+    private static final int STEP = 1024;
+    /** Strings up to this many chars are compared after one {@code getBytes(UTF_8)}; longer ones stream. */
+    private static final int ENCODE_WHOLE = 4096;
 
     /** {@return whether the bytes equal {@code bytes}} */
     public boolean contentEquals(byte[] bytes) {
@@ -181,10 +183,13 @@ public final class PString extends RawPersistentObject implements Comparable<PSt
 
     /**
      * {@return the comparison of these bytes with the UTF-8 encoding of {@code value}} in unsigned
-     * byte (code point) order, encoding {@code value} as it goes (no String is built from the heap, and
-     * no byte[] from the whole value).
+     * byte (code point) order. No String is built from the heap; a value of up to 4096 chars is encoded
+     * at once, a longer one as the comparison goes.
      */
     public int compareTo(String value) {
+        if (value.length() <= ENCODE_WHOLE) {
+            return compareBytes(value.getBytes(StandardCharsets.UTF_8)); // the JDK's encoder is intrinsic: faster
+        }
         PersistentHeap heap = heap();
         long at = header();
         byte[] buffer = new byte[(int) Math.min(STEP, byteLength)];
