@@ -53,7 +53,9 @@ import java.util.Optional;
  * <h2>Contract notes</h2>
  * Like {@link java.util.ArrayDeque}: null elements are refused ({@link NullPointerException}), iterators
  * are fail-fast, {@code equals}/{@code hashCode} are identity, and it is not safe for concurrent
- * mutation. Reopening a heap costs nothing per deque: every call reads the header.
+ * mutation. Unlike it, {@code contains} and the occurrence removals match byte arrays by content (a
+ * stored {@code byte[]} is a copy, read as a new array each time). Reopening a heap costs nothing per
+ * deque: every call reads the header.
  *
  * @param <E> the element type: a persistent class, an interface they implement, or a value class
  */
@@ -424,6 +426,11 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         return removeFirstOccurrence(o);
     }
 
+    /**
+     * Removes the first element matching {@code o} (by {@code equals}; byte arrays by content), atomically.
+     *
+     * @return whether one was removed
+     */
     @Override
     public boolean removeFirstOccurrence(Object o) {
         if (o == null) {
@@ -439,6 +446,11 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         return false;
     }
 
+    /**
+     * Removes the last element matching {@code o} (by {@code equals}; byte arrays by content), atomically.
+     *
+     * @return whether one was removed
+     */
     @Override
     public boolean removeLastOccurrence(Object o) {
         if (o == null) {
@@ -606,6 +618,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         }
     }
 
+    /** {@return whether an element matches {@code o}} (by {@code equals}; byte arrays by content) */
     @Override
     public boolean contains(Object o) {
         if (o == null) {

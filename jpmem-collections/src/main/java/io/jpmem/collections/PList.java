@@ -26,6 +26,9 @@ import java.util.function.Consumer;
  * {@code get} returns a new equal Java value, and the copy is freed when the slot is overwritten,
  * removed or cleared. Anything else is refused with {@link IllegalArgumentException} before anything is
  * written.
+ * {@code indexOf}, {@code lastIndexOf}, {@code contains} and {@code remove(Object)} match byte arrays by
+ * content (a stored {@code byte[]} is a copy, read as a new array each time); {@code equals} of two lists
+ * follows {@code List}, element {@code equals}.
  *
  * <h2>Layout</h2>
  * A 24-byte header {@code {slots REF @0, size LONG @8, capacity LONG @16}} and a slots block (type
