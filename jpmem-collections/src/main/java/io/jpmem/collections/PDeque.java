@@ -831,24 +831,47 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         return type;
     }
 
-    /** Index-based, fail-fast; {@code remove} removes through {@link #removeAt}. */
+    /**
+     * Index-based and fail-fast; reads the header once (and again after its own {@code remove}) and each
+     * chunk's address once per chunk, so a step is one slot load plus the element's load.
+     * {@code remove} removes through {@link #removeAt}.
+     */
     private final class Itr implements Iterator<E> {
         private final boolean descending;
         private long next;
         private long last = -1;
         private int expected = modCount;
+        private long size;
+        private long first;
+        private long mask;
+        private int shift;
+        private long directory;
+        private long chunkIndex = -1;
+        private long chunk;
 
         Itr(boolean descending) {
             this.descending = descending;
-            this.next = descending ? heap.getLong(ref + SIZE) - 1 : 0;
+            readHeader();
+            this.next = descending ? size - 1 : 0;
+        }
+
+        private void readHeader() {
+            PersistentHeap h = heap;
+            size = h.getLong(ref + SIZE);
+            first = h.getLong(ref + FIRST);
+            shift = shift();
+            mask = (h.getLong(ref + DIR_CAP) << shift) - 1;
+            directory = h.getRef(ref + DIRECTORY);
+            chunkIndex = -1;
         }
 
         @Override
         public boolean hasNext() {
-            return descending ? next >= 0 : next < heap.getLong(ref + SIZE);
+            return descending ? next >= 0 : next < size;
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public E next() {
             if (modCount != expected) {
                 throw new ConcurrentModificationException();
@@ -858,7 +881,12 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
             }
             last = next;
             next += descending ? -1 : 1;
-            return get(last);
+            long q = (first + last) & mask;
+            if (q >>> shift != chunkIndex) {
+                chunkIndex = q >>> shift;
+                chunk = heap.getRef(directory + 8 * chunkIndex);
+            }
+            return (E) space.load(heap.getRef(chunk + 8 * (q & ((1L << shift) - 1))));
         }
 
         @Override
@@ -875,6 +903,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
             }
             last = -1;
             expected = modCount;
+            readHeader();
         }
     }
 }
