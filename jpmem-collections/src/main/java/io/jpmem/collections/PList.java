@@ -332,6 +332,89 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     }
 
     /**
+     * Sorts the list in one atomic step (stable; {@code null} means natural order): the elements are read
+     * once to be compared, then the references are written back permuted — one logged range, no value
+     * copied again.
+     *
+     * @throws ClassCastException if the elements are not mutually comparable (nothing is written)
+     */
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void sort(java.util.Comparator<? super E> comparator) {
+        int size = size();
+        if (size < 2) {
+            return;
+        }
+        long slots = heap.getRef(ref + SLOTS);
+        Object[] values = toArray();
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        java.util.Comparator<Object> byValue = comparator == null
+                ? (a, b) -> ((Comparable) a).compareTo(b) : (java.util.Comparator<Object>) comparator;
+        java.util.Arrays.sort(order, (a, b) -> byValue.compare(values[a], values[b]));
+        byte[] image = new byte[8 * size];
+        java.nio.ByteBuffer refs = java.nio.ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < size; i++) {
+            refs.putLong(heap.getRef(slots + 8L * order[i]));
+        }
+        SequenceSupport.atomically(heap, tx -> tx.putBytes(slots, image, 0, image.length));
+        modCount++;
+    }
+
+    /** Replaces each element with {@code operator}'s result, all in one atomic step. */
+    @Override
+    public void replaceAll(java.util.function.UnaryOperator<E> operator) {
+        Objects.requireNonNull(operator, "operator");
+        SequenceSupport.atomically(heap, tx -> super.replaceAll(operator));
+    }
+
+    /**
+     * Removes the elements {@code filter} accepts in one atomic step: their value copies are freed at
+     * commit and the survivors after the first removed one are moved (one logged range).
+     */
+    @Override
+    public boolean removeIf(java.util.function.Predicate<? super E> filter) {
+        Objects.requireNonNull(filter, "filter");
+        int size = size();
+        boolean[] remove = new boolean[size];
+        int removed = 0;
+        for (int i = 0; i < size; i++) {
+            if (filter.test(get(i))) {
+                remove[i] = true;
+                removed++;
+            }
+        }
+        if (removed == 0) {
+            return false;
+        }
+        int count = removed;
+        SequenceSupport.atomically(heap, tx -> {
+            long slots = heap.getRef(ref + SLOTS);
+            int firstRemoved = 0;
+            while (!remove[firstRemoved]) {
+                firstRemoved++;
+            }
+            byte[] kept = new byte[8 * (size - firstRemoved - count)];
+            java.nio.ByteBuffer refs = java.nio.ByteBuffer.wrap(kept).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = firstRemoved; i < size; i++) {
+                long r = heap.getRef(slots + 8L * i);
+                if (remove[i]) {
+                    space.release(tx, r);
+                } else {
+                    refs.putLong(r);
+                }
+            }
+            tx.putBytes(slots + 8L * firstRemoved, kept, 0, kept.length);
+            tx.fill(slots + 8L * (size - count), 8L * count, (byte) 0);
+            tx.putLong(ref + SIZE, size - count);
+        });
+        modCount++;
+        return true;
+    }
+
+    /**
      * Frees the list's blocks (header, slots and value copies), in the thread's transaction on the heap
      * or in one of its own. Persistent objects it refers to are left alone. The handle must not be used
      * afterwards, and nothing may still refer to the list.

@@ -115,7 +115,23 @@ class PListTest {
                     space = ObjectSpace.of(heap);
                     list = space.root("list", PList.class);
                     keep = space.root("keep", PList.class);
-                } else if (op < 86 && size > 0) {
+                } else if (op < 87) {
+                    switch (random.nextInt(3)) {
+                        case 0 -> {
+                            list.sort(java.util.Comparator.comparing(SeqTesting::canon));
+                            model.sort(null);
+                        }
+                        case 1 -> {
+                            // drop the Longs
+                            assertEquals(model.removeIf(c -> c.startsWith("L:")), list.removeIf(e -> e instanceof Long), context);
+                        }
+                        default -> {
+                            list.replaceAll(e -> e instanceof Long l ? (Object) (l + 1) : e);
+                            model.replaceAll(c -> c.startsWith("L:") ? "L:" + (Long.parseLong(c.substring(2)) + 1) : c);
+                        }
+                    }
+                    assertEquals(model, canon(list), context);
+                } else if (op < 89 && size > 0) {
                     // a fresh copy of an element: found by content, byte[] included
                     Object target = list.get(random.nextInt(size));
                     assertEquals(model.indexOf(canon(target)), list.indexOf(target), context);
