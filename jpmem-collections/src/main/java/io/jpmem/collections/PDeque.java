@@ -488,10 +488,37 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
                 found++;
             }
         }
-        if (found == 0) {
-            return 0;
+        if (found > 0) {
+            removeMarked(remove, size, found);
         }
-        long removed = found;
+        return found;
+    }
+
+    /**
+     * Removes the elements {@code filter} accepts in one atomic step: their value copies are freed at
+     * commit and the survivors after the first removed one are moved (one logged entry per chunk segment).
+     */
+    @Override
+    public boolean removeIf(java.util.function.Predicate<? super E> filter) {
+        Objects.requireNonNull(filter, "filter");
+        long size = heap.getLong(ref + SIZE);
+        boolean[] remove = new boolean[Math.toIntExact(size)];
+        long found = 0;
+        Iterator<E> it = iterator();
+        for (int i = 0; i < size; i++) {
+            if (filter.test(it.next())) {
+                remove[i] = true;
+                found++;
+            }
+        }
+        if (found > 0) {
+            removeMarked(remove, size, found);
+        }
+        return found > 0;
+    }
+
+    /** Removes the {@code removed} elements marked in {@code remove}, atomically. */
+    private void removeMarked(boolean[] remove, long size, long removed) {
         SequenceSupport.atomically(heap, tx -> {
             int firstRemoved = 0;
             while (!remove[firstRemoved]) {
@@ -513,7 +540,6 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
             drop(tx, size - removed, removed, false);
         });
         modCount++;
-        return removed;
     }
 
     /**

@@ -144,6 +144,9 @@ class PDequeTest {
                         assertTrue(removed > 0, context);
                         model = new ArrayDeque<>(l);
                     }
+                } else if (op < 85 && random.nextInt(3) == 0) {
+                    // drop the Longs in one step
+                    assertEquals(model.removeIf(c -> c.startsWith("L:")), deque.removeIf(e -> e instanceof Long), context);
                 } else if (op < 86) {
                     Object e = randomElement(random, keep, true);
                     assertThrows(IllegalStateException.class, () -> heap.transaction(tx -> {
