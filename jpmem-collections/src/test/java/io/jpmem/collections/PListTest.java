@@ -31,6 +31,35 @@ class PListTest {
     }
 
     @Test
+    void newAllocatesLikeNewOfAPersistentClass() {
+        heap = PersistentHeap.openOrCreate(dir.resolve("new.heap"), options(Durability.PROCESS));
+        try {
+            ObjectSpace.setDefault(null);
+            IllegalStateException e = assertThrows(IllegalStateException.class, PList::new);
+            assertTrue(e.getMessage().contains("setDefault"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> new PString("x"));
+            long before = heap.allocationStats().allocatedBlocks();
+            assertThrows(IllegalStateException.class, () -> heap.transaction(tx -> {
+                PList<Object> l = new PList<>(); // in the transaction's heap, though no default is set
+                l.add("a");
+                new PDeque<>().add(1L);
+                new PBytes(new byte[10]);
+                new PString("s");
+                throw new IllegalStateException("roll back");
+            }));
+            assertEquals(before, heap.allocationStats().allocatedBlocks(), "a rolled-back new leaves nothing");
+            ObjectSpace.setDefault(heap);
+            PDeque<String> d = new PDeque<>(); // outside a transaction: in the default heap, in one of its own
+            assertSame(heap, d.$jpmemSpace().heap());
+            assertThrows(IllegalArgumentException.class, () -> new PList<>(List.of("ok", new Object())));
+            assertEquals(before + 1, heap.allocationStats().allocatedBlocks(), "a refused element frees the new list");
+            assertEquals(List.of(), heap.check());
+        } finally {
+            heap.close();
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void behavesLikeArrayListAcrossReopen() {
         long seed = seed("PListTest");
