@@ -134,10 +134,14 @@ public final class PBytes extends RawPersistentObject {
             return false;
         }
         long data = heap.getRef(header() + DATA);
-        for (int i = 0; i < bytes.length; i++) {
-            if (heap.getByte(data + i) != bytes[i]) {
+        byte[] buffer = new byte[Math.min(256, bytes.length)];
+        for (int done = 0; done < bytes.length; ) {
+            int n = Math.min(buffer.length, bytes.length - done);
+            heap.getBytes(data + done, buffer, 0, n);
+            if (!java.util.Arrays.equals(buffer, 0, n, bytes, done, done + n)) {
                 return false;
             }
+            done += n;
         }
         return true;
     }

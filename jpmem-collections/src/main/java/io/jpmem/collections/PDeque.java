@@ -53,7 +53,9 @@ import java.util.Optional;
  * <h2>Contract notes</h2>
  * Like {@link java.util.ArrayDeque}: null elements are refused ({@link NullPointerException}), iterators
  * are fail-fast, {@code equals}/{@code hashCode} are identity, and it is not safe for concurrent
- * mutation. Reopening a heap costs nothing per deque: every call reads the header.
+ * mutation. Unlike it, {@code contains} and the occurrence removals match byte arrays by content (a
+ * stored {@code byte[]} is a copy, read as a new array each time). Reopening a heap costs nothing per
+ * deque: every call reads the header.
  *
  * @param <E> the element type: a persistent class, an interface they implement, or a value class
  */
@@ -424,6 +426,11 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         return removeFirstOccurrence(o);
     }
 
+    /**
+     * Removes the first element matching {@code o} (by {@code equals}; byte arrays by content), atomically.
+     *
+     * @return whether one was removed
+     */
     @Override
     public boolean removeFirstOccurrence(Object o) {
         if (o == null) {
@@ -431,7 +438,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         }
         long size = heap.getLong(ref + SIZE);
         for (long i = 0; i < size; i++) {
-            if (o.equals(get(i))) {
+            if (SequenceSupport.matches(o, get(i))) {
                 removeAt(i);
                 return true;
             }
@@ -439,18 +446,100 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         return false;
     }
 
+    /**
+     * Removes the last element matching {@code o} (by {@code equals}; byte arrays by content), atomically.
+     *
+     * @return whether one was removed
+     */
     @Override
     public boolean removeLastOccurrence(Object o) {
         if (o == null) {
             return false;
         }
         for (long i = heap.getLong(ref + SIZE) - 1; i >= 0; i--) {
-            if (o.equals(get(i))) {
+            if (SequenceSupport.matches(o, get(i))) {
                 removeAt(i);
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Removes occurrences of {@code o} in one atomic step (LREM): with {@code count > 0} the first
+     * {@code count} from the front, with {@code count < 0} the first {@code -count} from the back, with 0
+     * all. Elements match by {@code equals}, byte arrays by content. Their value copies are freed at
+     * commit; the survivors after the first removed one are moved (one logged entry per chunk segment).
+     *
+     * @return how many were removed
+     */
+    public long removeOccurrences(Object o, long count) {
+        long size = heap.getLong(ref + SIZE);
+        if (o == null || size == 0) {
+            return 0;
+        }
+        long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+        boolean[] remove = new boolean[Math.toIntExact(size)];
+        long found = 0;
+        for (long k = 0; k < size && found < limit; k++) {
+            long i = count < 0 ? size - 1 - k : k;
+            if (SequenceSupport.matches(o, get(i))) {
+                remove[(int) i] = true;
+                found++;
+            }
+        }
+        if (found > 0) {
+            removeMarked(remove, size, found);
+        }
+        return found;
+    }
+
+    /**
+     * Removes the elements {@code filter} accepts in one atomic step: their value copies are freed at
+     * commit and the survivors after the first removed one are moved (one logged entry per chunk segment).
+     */
+    @Override
+    public boolean removeIf(java.util.function.Predicate<? super E> filter) {
+        Objects.requireNonNull(filter, "filter");
+        long size = heap.getLong(ref + SIZE);
+        boolean[] remove = new boolean[Math.toIntExact(size)];
+        long found = 0;
+        Iterator<E> it = iterator();
+        for (int i = 0; i < size; i++) {
+            if (filter.test(it.next())) {
+                remove[i] = true;
+                found++;
+            }
+        }
+        if (found > 0) {
+            removeMarked(remove, size, found);
+        }
+        return found > 0;
+    }
+
+    /** Removes the {@code removed} elements marked in {@code remove}, atomically. */
+    private void removeMarked(boolean[] remove, long size, long removed) {
+        SequenceSupport.atomically(heap, tx -> {
+            int firstRemoved = 0;
+            while (!remove[firstRemoved]) {
+                firstRemoved++;
+            }
+            byte[] refs = readRefs(firstRemoved, size - firstRemoved);
+            byte[] kept = new byte[refs.length];
+            int keptBytes = 0;
+            for (int i = firstRemoved; i < size; i++) {
+                int at = 8 * (i - firstRemoved);
+                if (remove[i]) {
+                    space.release(tx, heap.getRef(slotOf(i)));
+                } else {
+                    System.arraycopy(refs, at, kept, keptBytes, 8);
+                    keptBytes += 8;
+                }
+            }
+            writeRefs(tx, firstRemoved, java.util.Arrays.copyOf(kept, keptBytes));
+            drop(tx, size - removed, removed, false);
+        });
+        modCount++;
     }
 
     /**
@@ -555,6 +644,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         }
     }
 
+    /** {@return whether an element matches {@code o}} (by {@code equals}; byte arrays by content) */
     @Override
     public boolean contains(Object o) {
         if (o == null) {
@@ -562,7 +652,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         }
         long size = heap.getLong(ref + SIZE);
         for (long i = 0; i < size; i++) {
-            if (o.equals(get(i))) {
+            if (SequenceSupport.matches(o, get(i))) {
                 return true;
             }
         }
@@ -767,24 +857,47 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         return type;
     }
 
-    /** Index-based, fail-fast; {@code remove} removes through {@link #removeAt}. */
+    /**
+     * Index-based and fail-fast; reads the header once (and again after its own {@code remove}) and each
+     * chunk's address once per chunk, so a step is one slot load plus the element's load.
+     * {@code remove} removes through {@link #removeAt}.
+     */
     private final class Itr implements Iterator<E> {
         private final boolean descending;
         private long next;
         private long last = -1;
         private int expected = modCount;
+        private long size;
+        private long first;
+        private long mask;
+        private int shift;
+        private long directory;
+        private long chunkIndex = -1;
+        private long chunk;
 
         Itr(boolean descending) {
             this.descending = descending;
-            this.next = descending ? heap.getLong(ref + SIZE) - 1 : 0;
+            readHeader();
+            this.next = descending ? size - 1 : 0;
+        }
+
+        private void readHeader() {
+            PersistentHeap h = heap;
+            size = h.getLong(ref + SIZE);
+            first = h.getLong(ref + FIRST);
+            shift = shift();
+            mask = (h.getLong(ref + DIR_CAP) << shift) - 1;
+            directory = h.getRef(ref + DIRECTORY);
+            chunkIndex = -1;
         }
 
         @Override
         public boolean hasNext() {
-            return descending ? next >= 0 : next < heap.getLong(ref + SIZE);
+            return descending ? next >= 0 : next < size;
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public E next() {
             if (modCount != expected) {
                 throw new ConcurrentModificationException();
@@ -794,7 +907,12 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
             }
             last = next;
             next += descending ? -1 : 1;
-            return get(last);
+            long q = (first + last) & mask;
+            if (q >>> shift != chunkIndex) {
+                chunkIndex = q >>> shift;
+                chunk = heap.getRef(directory + 8 * chunkIndex);
+            }
+            return (E) space.load(heap.getRef(chunk + 8 * (q & ((1L << shift) - 1))));
         }
 
         @Override
@@ -811,6 +929,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
             }
             last = -1;
             expected = modCount;
+            readHeader();
         }
     }
 }

@@ -26,6 +26,9 @@ import java.util.function.Consumer;
  * {@code get} returns a new equal Java value, and the copy is freed when the slot is overwritten,
  * removed or cleared. Anything else is refused with {@link IllegalArgumentException} before anything is
  * written.
+ * {@code indexOf}, {@code lastIndexOf}, {@code contains} and {@code remove(Object)} match byte arrays by
+ * content (a stored {@code byte[]} is a copy, read as a new array each time); {@code equals} of two lists
+ * follows {@code List}, element {@code equals}.
  *
  * <h2>Layout</h2>
  * A 24-byte header {@code {slots REF @0, size LONG @8, capacity LONG @16}} and a slots block (type
@@ -84,12 +87,17 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     /**
      * Allocates a list holding {@code elements}, atomically.
      *
-     * @throws IllegalArgumentException if an element cannot be stored (nothing is allocated then)
+     * @throws IllegalArgumentException if an element cannot be stored (the header is freed again)
      * @throws IllegalStateException if no heap can be chosen
      */
     public PList(Collection<? extends E> elements) {
         Barriers.allocate(this);
-        addAll(elements);
+        try {
+            addAll(elements);
+        } catch (RuntimeException e) {
+            free();
+            throw e;
+        }
     }
 
     /** The wrapping constructor the runtime uses for existing blocks. */
@@ -147,6 +155,48 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
                 throw new java.util.ConcurrentModificationException();
             }
         }
+    }
+
+    /** {@return the first index of an element matching {@code o}, or -1} Byte arrays match by content. */
+    @Override
+    public int indexOf(Object o) {
+        int size = size();
+        for (int i = 0; i < size; i++) {
+            Object e = get(i);
+            if (o == null ? e == null : e != null && SequenceSupport.matches(o, e)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@return the last index of an element matching {@code o}, or -1} Byte arrays match by content. */
+    @Override
+    public int lastIndexOf(Object o) {
+        for (int i = size() - 1; i >= 0; i--) {
+            Object e = get(i);
+            if (o == null ? e == null : e != null && SequenceSupport.matches(o, e)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@return whether an element matches {@code o}} Byte arrays match by content. */
+    @Override
+    public boolean contains(Object o) {
+        return indexOf(o) >= 0;
+    }
+
+    /** Removes the first element matching {@code o} (byte arrays by content), atomically. */
+    @Override
+    public boolean remove(Object o) {
+        int i = indexOf(o);
+        if (i < 0) {
+            return false;
+        }
+        remove(i);
+        return true;
     }
 
     // ---------------------------------------------------------------- writes
@@ -279,6 +329,89 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
         }
         SequenceSupport.atomically(heap, tx -> removeSlots(tx, from, to));
         modCount++;
+    }
+
+    /**
+     * Sorts the list in one atomic step (stable; {@code null} means natural order): the elements are read
+     * once to be compared, then the references are written back permuted — one logged range, no value
+     * copied again.
+     *
+     * @throws ClassCastException if the elements are not mutually comparable (nothing is written)
+     */
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public void sort(java.util.Comparator<? super E> comparator) {
+        int size = size();
+        if (size < 2) {
+            return;
+        }
+        long slots = heap.getRef(ref + SLOTS);
+        Object[] values = toArray();
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        java.util.Comparator<Object> byValue = comparator == null
+                ? (a, b) -> ((Comparable) a).compareTo(b) : (java.util.Comparator<Object>) comparator;
+        java.util.Arrays.sort(order, (a, b) -> byValue.compare(values[a], values[b]));
+        byte[] image = new byte[8 * size];
+        java.nio.ByteBuffer refs = java.nio.ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < size; i++) {
+            refs.putLong(heap.getRef(slots + 8L * order[i]));
+        }
+        SequenceSupport.atomically(heap, tx -> tx.putBytes(slots, image, 0, image.length));
+        modCount++;
+    }
+
+    /** Replaces each element with {@code operator}'s result, all in one atomic step. */
+    @Override
+    public void replaceAll(java.util.function.UnaryOperator<E> operator) {
+        Objects.requireNonNull(operator, "operator");
+        SequenceSupport.atomically(heap, tx -> super.replaceAll(operator));
+    }
+
+    /**
+     * Removes the elements {@code filter} accepts in one atomic step: their value copies are freed at
+     * commit and the survivors after the first removed one are moved (one logged range).
+     */
+    @Override
+    public boolean removeIf(java.util.function.Predicate<? super E> filter) {
+        Objects.requireNonNull(filter, "filter");
+        int size = size();
+        boolean[] remove = new boolean[size];
+        int removed = 0;
+        for (int i = 0; i < size; i++) {
+            if (filter.test(get(i))) {
+                remove[i] = true;
+                removed++;
+            }
+        }
+        if (removed == 0) {
+            return false;
+        }
+        int count = removed;
+        SequenceSupport.atomically(heap, tx -> {
+            long slots = heap.getRef(ref + SLOTS);
+            int firstRemoved = 0;
+            while (!remove[firstRemoved]) {
+                firstRemoved++;
+            }
+            byte[] kept = new byte[8 * (size - firstRemoved - count)];
+            java.nio.ByteBuffer refs = java.nio.ByteBuffer.wrap(kept).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = firstRemoved; i < size; i++) {
+                long r = heap.getRef(slots + 8L * i);
+                if (remove[i]) {
+                    space.release(tx, r);
+                } else {
+                    refs.putLong(r);
+                }
+            }
+            tx.putBytes(slots + 8L * firstRemoved, kept, 0, kept.length);
+            tx.fill(slots + 8L * (size - count), 8L * count, (byte) 0);
+            tx.putLong(ref + SIZE, size - count);
+        });
+        modCount++;
+        return true;
     }
 
     /**

@@ -142,6 +142,11 @@ public final class PString extends RawPersistentObject implements Comparable<PSt
         return bytes;
     }
 
+    /** Bytes read from the heap at a time by the comparisons and the hash: a small buffer. */
+    private static final int STEP = 1024;
+    /** Strings up to this many chars are compared after one {@code getBytes(UTF_8)}; longer ones stream. */
+    private static final int ENCODE_WHOLE = 4096;
+
     /** {@return whether the bytes equal {@code bytes}} */
     public boolean contentEquals(byte[] bytes) {
         return bytes.length == byteLength && compareBytes(bytes) == 0;
@@ -162,35 +167,57 @@ public final class PString extends RawPersistentObject implements Comparable<PSt
      */
     public int compareBytes(byte[] bytes) {
         PersistentHeap heap = heap();
-        long at = header();
         long common = Math.min(byteLength, bytes.length);
-        for (int i = 0; i < common; i++) {
-            int a = heap.getByte(at + i) & 0xFF;
-            int b = bytes[i] & 0xFF;
-            if (a != b) {
-                return a - b;
+        byte[] buffer = new byte[(int) Math.min(STEP, common)];
+        for (int done = 0; done < common; ) {
+            int n = (int) Math.min(buffer.length, common - done);
+            heap.getBytes(header() + done, buffer, 0, n);
+            int c = java.util.Arrays.compareUnsigned(buffer, 0, n, bytes, done, done + n);
+            if (c != 0) {
+                return c;
             }
+            done += n;
         }
         return Long.compare(byteLength, bytes.length);
     }
 
     /**
      * {@return the comparison of these bytes with the UTF-8 encoding of {@code value}} in unsigned
-     * byte (code point) order, encoding {@code value} as it goes.
+     * byte (code point) order. No String is built from the heap; a value of up to 4096 chars is encoded
+     * at once, a longer one as the comparison goes.
      */
     public int compareTo(String value) {
+        if (value.length() <= ENCODE_WHOLE) {
+            return compareBytes(value.getBytes(StandardCharsets.UTF_8)); // the JDK's encoder is intrinsic: faster
+        }
         PersistentHeap heap = heap();
         long at = header();
+        byte[] buffer = new byte[(int) Math.min(STEP, byteLength)];
+        long bufferStart = 0;
+        int bufferLength = 0;
         long position = 0;
         byte[] unit = new byte[4];
         for (int i = 0; i < value.length(); ) {
-            int n = encode(value, i, unit);
-            i += (n == 4) ? 2 : 1;
+            char c = value.charAt(i);
+            int n;
+            if (c < 0x80) {
+                unit[0] = (byte) c;
+                n = 1;
+                i++;
+            } else {
+                n = encode(value, i, unit);
+                i += (n == 4) ? 2 : 1;
+            }
             for (int k = 0; k < n; k++, position++) {
                 if (position == byteLength) {
                     return -1;
                 }
-                int a = heap.getByte(at + position) & 0xFF;
+                if (position >= bufferStart + bufferLength) {
+                    bufferStart = position;
+                    bufferLength = (int) Math.min(buffer.length, byteLength - position);
+                    heap.getBytes(at + position, buffer, 0, bufferLength);
+                }
+                int a = buffer[(int) (position - bufferStart)] & 0xFF;
                 int b = unit[k] & 0xFF;
                 if (a != b) {
                     return a - b;
@@ -209,12 +236,17 @@ public final class PString extends RawPersistentObject implements Comparable<PSt
         PersistentHeap heap = heap();
         PersistentHeap otherHeap = other.heap();
         long common = Math.min(byteLength, other.byteLength);
-        for (long i = 0; i < common; i++) {
-            int a = heap.getByte(header() + i) & 0xFF;
-            int b = otherHeap.getByte(other.header() + i) & 0xFF;
-            if (a != b) {
-                return a - b;
+        byte[] mine = new byte[(int) Math.min(STEP, common)];
+        byte[] theirs = new byte[mine.length];
+        for (long done = 0; done < common; ) {
+            int n = (int) Math.min(mine.length, common - done);
+            heap.getBytes(header() + done, mine, 0, n);
+            otherHeap.getBytes(other.header() + done, theirs, 0, n);
+            int c = java.util.Arrays.compareUnsigned(mine, 0, n, theirs, 0, n);
+            if (c != 0) {
+                return c;
             }
+            done += n;
         }
         return Long.compare(byteLength, other.byteLength);
     }
@@ -230,9 +262,15 @@ public final class PString extends RawPersistentObject implements Comparable<PSt
     public int hashCode() {
         if (!hashed) {
             PersistentHeap heap = heap();
+            byte[] buffer = new byte[(int) Math.min(STEP, byteLength)];
             int h = 1;
-            for (long i = 0; i < byteLength; i++) {
-                h = 31 * h + heap.getByte(header() + i);
+            for (long done = 0; done < byteLength; ) {
+                int n = (int) Math.min(buffer.length, byteLength - done);
+                heap.getBytes(header() + done, buffer, 0, n);
+                for (int i = 0; i < n; i++) {
+                    h = 31 * h + buffer[i];
+                }
+                done += n;
             }
             hash = h;
             hashed = true;

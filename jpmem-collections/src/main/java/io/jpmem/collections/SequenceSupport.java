@@ -64,6 +64,18 @@ final class SequenceSupport {
     }
 
     /**
+     * {@return whether {@code element} (a Java value being looked for) matches {@code stored} (an element
+     * as read)} By {@code equals}, except that byte arrays match by content: a stored {@code byte[]} is a
+     * copy, read as a new array each time, so identity would never match.
+     */
+    static boolean matches(Object element, Object stored) {
+        if (element instanceof byte[] a) {
+            return stored instanceof byte[] b && java.util.Arrays.equals(a, b);
+        }
+        return element.equals(stored);
+    }
+
+    /**
      * Copies {@code bytes} from {@code from} to {@code to} through {@code tx} (logged unless the target
      * block is new in {@code tx}); the ranges may overlap (a shift within one block).
      */

@@ -121,12 +121,32 @@ class PDequeTest {
                         assertEquals(mt.next(), canon(it.next()), context);
                     }
                 } else if (op < 84 && size > 0) {
-                    // removeFirstOccurrence of a value element present in the deque
-                    String target = new ArrayList<>(model).get(random.nextInt(size));
-                    if (target.startsWith("L:")) {
-                        Long value = Long.parseLong(target.substring(2));
-                        assertEquals(model.removeLastOccurrence(target), deque.removeLastOccurrence(value), context);
+                    // LREM: a fresh copy of an element (byte[] must match by content), some count
+                    Object target = deque.get(random.nextInt(size));
+                    if (random.nextBoolean()) {
+                        assertEquals(model.removeLastOccurrence(canon(target)), deque.removeLastOccurrence(target), context);
+                    } else {
+                        long count = random.nextInt(-2, 3);
+                        List<String> l = new ArrayList<>(model);
+                        long removed = 0;
+                        long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+                        for (int k = 0; k < l.size() && removed < limit; k++) {
+                            int i = count < 0 ? l.size() - 1 - k : k;
+                            if (l.get(i).equals(canon(target))) {
+                                l.remove(i);
+                                removed++;
+                                if (count >= 0) {
+                                    k--;
+                                }
+                            }
+                        }
+                        assertEquals(removed, deque.removeOccurrences(target, count), context);
+                        assertTrue(removed > 0, context);
+                        model = new ArrayDeque<>(l);
                     }
+                } else if (op < 85 && random.nextInt(3) == 0) {
+                    // drop the Longs in one step
+                    assertEquals(model.removeIf(c -> c.startsWith("L:")), deque.removeIf(e -> e instanceof Long), context);
                 } else if (op < 86) {
                     Object e = randomElement(random, keep, true);
                     assertThrows(IllegalStateException.class, () -> heap.transaction(tx -> {

@@ -31,6 +31,35 @@ class PListTest {
     }
 
     @Test
+    void newAllocatesLikeNewOfAPersistentClass() {
+        heap = PersistentHeap.openOrCreate(dir.resolve("new.heap"), options(Durability.PROCESS));
+        try {
+            ObjectSpace.setDefault(null);
+            IllegalStateException e = assertThrows(IllegalStateException.class, PList::new);
+            assertTrue(e.getMessage().contains("setDefault"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> new PString("x"));
+            long before = heap.allocationStats().allocatedBlocks();
+            assertThrows(IllegalStateException.class, () -> heap.transaction(tx -> {
+                PList<Object> l = new PList<>(); // in the transaction's heap, though no default is set
+                l.add("a");
+                new PDeque<>().add(1L);
+                new PBytes(new byte[10]);
+                new PString("s");
+                throw new IllegalStateException("roll back");
+            }));
+            assertEquals(before, heap.allocationStats().allocatedBlocks(), "a rolled-back new leaves nothing");
+            ObjectSpace.setDefault(heap);
+            PDeque<String> d = new PDeque<>(); // outside a transaction: in the default heap, in one of its own
+            assertSame(heap, d.$jpmemSpace().heap());
+            assertThrows(IllegalArgumentException.class, () -> new PList<>(List.of("ok", new Object())));
+            assertEquals(before + 1, heap.allocationStats().allocatedBlocks(), "a refused element frees the new list");
+            assertEquals(List.of(), heap.check());
+        } finally {
+            heap.close();
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void behavesLikeArrayListAcrossReopen() {
         long seed = seed("PListTest");
@@ -115,6 +144,28 @@ class PListTest {
                     space = ObjectSpace.of(heap);
                     list = space.root("list", PList.class);
                     keep = space.root("keep", PList.class);
+                } else if (op < 87) {
+                    switch (random.nextInt(3)) {
+                        case 0 -> {
+                            list.sort(java.util.Comparator.comparing(SeqTesting::canon));
+                            model.sort(null);
+                        }
+                        case 1 -> {
+                            // drop the Longs
+                            assertEquals(model.removeIf(c -> c.startsWith("L:")), list.removeIf(e -> e instanceof Long), context);
+                        }
+                        default -> {
+                            list.replaceAll(e -> e instanceof Long l ? (Object) (l + 1) : e);
+                            model.replaceAll(c -> c.startsWith("L:") ? "L:" + (Long.parseLong(c.substring(2)) + 1) : c);
+                        }
+                    }
+                    assertEquals(model, canon(list), context);
+                } else if (op < 89 && size > 0) {
+                    // a fresh copy of an element: found by content, byte[] included
+                    Object target = list.get(random.nextInt(size));
+                    assertEquals(model.indexOf(canon(target)), list.indexOf(target), context);
+                    assertEquals(model.lastIndexOf(canon(target)), list.lastIndexOf(target), context);
+                    assertEquals(model.remove(canon(target)), list.remove(target), context);
                 } else if (size > 0) {
                     int i = random.nextInt(size);
                     assertEquals(model.get(i), canon(list.get(i)), context);

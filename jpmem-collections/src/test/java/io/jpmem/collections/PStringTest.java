@@ -89,6 +89,41 @@ class PStringTest {
     }
 
     @Test
+    void longStringsCompareAcrossReadSteps() {
+        long seed = seed("PStringTest.long");
+        SplittableRandom random = new SplittableRandom(seed);
+        PersistentHeap heap = open(dir.resolve("long.heap"), Durability.PROCESS);
+        try {
+            for (int round = 0; round < 50; round++) {
+                StringBuilder b = new StringBuilder();
+                int length = random.nextInt(200, round % 2 == 0 ? 1200 : 6000); // past 4096: the streaming comparison
+                while (b.length() < length) {
+                    b.append(randomString(random));
+                }
+                String s = b.toString();
+                PString p = new PString(s);
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                String context = "seed " + seed + " round " + round;
+                assertTrue(p.contentEquals(s), context);
+                assertTrue(p.contentEquals(utf8), context);
+                assertEquals(Arrays.hashCode(utf8), p.hashCode(), context);
+                // change one character somewhere (often past the first read step)
+                int at = random.nextInt(s.length());
+                String t = s.substring(0, at) + (char) ('a' + random.nextInt(26)) + s.substring(at + 1);
+                byte[] tUtf8 = t.getBytes(StandardCharsets.UTF_8);
+                int expected = Integer.signum(Arrays.compareUnsigned(utf8, tUtf8));
+                assertEquals(expected, Integer.signum(p.compareTo(t)), context);
+                assertEquals(expected, Integer.signum(p.compareBytes(tUtf8)), context);
+                assertEquals(expected, Integer.signum(p.compareTo(new PString(t))), context);
+                assertEquals(expected == 0, p.contentEquals(t), context);
+                assertEquals(expected == 0, p.equals(new PString(tUtf8)), context);
+            }
+        } finally {
+            heap.close();
+        }
+    }
+
+    @Test
     void prefixesAndEmptyStringsCompare() {
         PersistentHeap heap = open(dir.resolve("prefix.heap"), Durability.PROCESS);
         try {

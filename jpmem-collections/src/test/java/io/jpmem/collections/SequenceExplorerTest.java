@@ -105,6 +105,10 @@ class SequenceExplorerTest {
         s.add(Scenario.of("pdeque-removeat", dequeOf(5), heap -> deque(heap).removeAt(2)));
         s.add(Scenario.of("pdeque-trim", dequeOf(6), heap -> deque(heap).trim(1, 4)));
         s.add(Scenario.of("pdeque-clear", dequeOf(4), heap -> deque(heap).clear()));
+        s.add(Scenario.of("pdeque-removeoccurrences", heap -> {
+            dequeOf(5).accept(heap);
+            deque(heap).addLast("s3");
+        }, heap -> deque(heap).removeOccurrences("s3", 0)));
         // PBytes: 20 bytes in 24
         s.add(Scenario.of("pbytes-append", bytesOf(20), heap -> bytes(heap).append(new byte[] {1, 2, 3})));
         s.add(Scenario.of("pbytes-append-growth", bytesOf(20), heap -> bytes(heap).append(new byte[30])));
