@@ -241,7 +241,7 @@ public final class PBytes extends RawPersistentObject {
             if (data != 0) {
                 tx.free(data);
             }
-            tx.free(header());
+            space().free(tx, this);
         });
     }
 

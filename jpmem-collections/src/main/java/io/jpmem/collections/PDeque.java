@@ -627,7 +627,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     public void free() {
         SequenceSupport.atomically(heap, tx -> {
             clearIn(tx);
-            tx.free(ref);
+            space.free(tx, this);
         });
     }
 

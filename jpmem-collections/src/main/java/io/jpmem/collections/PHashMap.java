@@ -251,6 +251,20 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
         });
     }
 
+    /**
+     * Frees the map: its entries, their key and value copies, its table and its header, atomically
+     * (in the thread's transaction on the heap, or in one of its own), and drops its canonical
+     * handle. Persistent objects it refers to are left alone. The handle must not be used afterwards,
+     * and nothing may still refer to the map.
+     */
+    public void free() {
+        core.atomically(tx -> {
+            core.clear(tx);
+            space.free(tx, this);
+            return null;
+        });
+    }
+
     // ------------------------------------------------------------------ Object
 
     /** Map equality, with byte[] values compared by content. */

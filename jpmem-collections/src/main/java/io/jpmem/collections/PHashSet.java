@@ -143,6 +143,20 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         });
     }
 
+    /**
+     * Frees the set: its entries, their key and value copies, its table and its header, atomically
+     * (in the thread's transaction on the heap, or in one of its own), and drops its canonical
+     * handle. Persistent objects it refers to are left alone. The handle must not be used afterwards,
+     * and nothing may still refer to the set.
+     */
+    public void free() {
+        core.atomically(tx -> {
+            core.clear(tx);
+            space.free(tx, this);
+            return null;
+        });
+    }
+
     /** {@return an iterator whose {@code remove} is atomic per element; fail-fast} */
     @Override
     @SuppressWarnings("unchecked")

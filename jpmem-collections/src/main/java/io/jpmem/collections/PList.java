@@ -426,7 +426,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
                 releaseRange(tx, slots, 0, heap.getLong(ref + SIZE));
                 tx.free(slots);
             }
-            tx.free(ref);
+            space.free(tx, this);
         });
     }
 

@@ -289,7 +289,7 @@ public final class PString extends RawPersistentObject implements Comparable<PSt
      * not be used afterwards, and nothing may still refer to the block.
      */
     public void free() {
-        atomically(tx -> tx.free(header()));
+        atomically(tx -> space().free(tx, this));
     }
 
     /** UTF-8 of the code point at {@code i} (a surrogate pair counts as one; an unpaired surrogate is '?'). */

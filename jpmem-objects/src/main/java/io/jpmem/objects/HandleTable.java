@@ -62,6 +62,23 @@ final class HandleTable {
         }
     }
 
+    /** Forgets the handle of {@code ref} (its block was freed, and the reference may be reused). */
+    synchronized void remove(long ref) {
+        Entry[] t = table;
+        int mask = t.length - 1;
+        for (int i = mix(ref) & mask; ; i = (i + 1) & mask) {
+            Entry e = t[i];
+            if (e == null) {
+                return;
+            }
+            if (e.ref == ref) {
+                t[i] = new Entry(ref, new WeakReference<>(null)); // a cleared entry keeps the probe chain; rebuilds drop it
+                table = t;
+                return;
+            }
+        }
+    }
+
     private Entry[] rebuild(Entry[] old) {
         int live = 0;
         for (Entry e : old) {

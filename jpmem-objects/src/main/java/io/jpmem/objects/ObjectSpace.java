@@ -217,6 +217,22 @@ public final class ObjectSpace {
         return true;
     }
 
+    /**
+     * Frees the block of a persistent object of this space in {@code tx} and drops its canonical
+     * handle, so a later block at the same reference never comes back as this object. What the
+     * object refers to is not freed: a collection empties itself first (see their {@code free()}).
+     * After the call the handle must not be used.
+     *
+     * @throws IllegalArgumentException if {@code object} is not a persistent object of this heap
+     */
+    public void free(Transaction tx, Object object) {
+        long ref = refOf(object, "free");
+        if (ref != 0) {
+            tx.free(ref);
+            handles.remove(ref);
+        }
+    }
+
     /** {@return whether the block at {@code ref} is a value copy rather than a persistent object} */
     public boolean isValueCopy(long ref) {
         return ref != 0 && copies.valueClassAt(ref) != null;
@@ -257,6 +273,7 @@ public final class ObjectSpace {
         HeapType heapType = typeOf(type);
         long ref = heap.currentTransaction().map(tx -> tx.allocate(heapType))
                 .orElseGet(() -> heap.transactionResult(tx -> tx.allocate(heapType)));
+        handles.remove(ref); // a handle of a freed block at the same reference must not be reused
         return type.cast(handle(ref, type));
     }
 

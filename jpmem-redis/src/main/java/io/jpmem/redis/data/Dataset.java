@@ -112,10 +112,17 @@ public final class Dataset {
         if (!exists(db, key)) {
             return false;
         }
-        Object value = dbs[db].dict.remove(key);
-        dbs[db].expires.remove(key);
-        Values.free(value);
+        remove(db, key);
         return true;
+    }
+
+    /** Removes a key, its expiry and its value's blocks, atomically (joining the round's transaction if there is one). */
+    private void remove(int db, byte[] key) {
+        heap.transaction(tx -> {
+            Object value = dbs[db].dict.remove(key);
+            dbs[db].expires.remove(key);
+            Values.free(value);
+        });
     }
 
     /** {@return whether the key was expired (and is now removed)} */
@@ -124,9 +131,7 @@ public final class Dataset {
         if (when == null || when > System.currentTimeMillis()) {
             return false;
         }
-        Object value = dbs[db].dict.remove(key);
-        dbs[db].expires.remove(key);
-        Values.free(value);
+        remove(db, key);
         return true;
     }
 
@@ -147,11 +152,13 @@ public final class Dataset {
 
     /** Removes every key of database {@code db}. */
     public void flush(int db) {
-        for (Object value : dbs[db].dict.values()) {
-            Values.free(value);
-        }
-        dbs[db].dict.clear();
-        dbs[db].expires.clear();
+        heap.transaction(tx -> {
+            for (Object value : dbs[db].dict.values()) {
+                Values.free(value);
+            }
+            dbs[db].dict.clear();
+            dbs[db].expires.clear();
+        });
     }
 
     /**
@@ -177,9 +184,7 @@ public final class Dataset {
                 }
             }
             for (byte[] key : due) {
-                Object value = dbs[db].dict.remove(key);
-                expires.remove(key);
-                Values.free(value);
+                remove(db, key);
                 deleted++;
             }
         }

@@ -1,6 +1,8 @@
 package io.jpmem.redis.data;
 
-import java.util.Collection;
+import io.jpmem.collections.PDeque;
+import io.jpmem.collections.PHashMap;
+import io.jpmem.collections.PHashSet;
 import java.util.Map;
 
 /** What a key's value is, for TYPE and for freeing a value the key space drops. */
@@ -22,19 +24,19 @@ public final class Values {
     }
 
     /**
-     * Frees the blocks of a value the key space no longer holds. A string is a copy the map freed
-     * already; a collection is emptied (freeing its elements) — its header becomes unreachable and
-     * the recovery GC or {@code jpmem gc} reclaims it. (Freeing headers directly waits for a
-     * collection-level free in jpmem-collections.)
+     * Frees every block of a value the key space no longer holds, in the caller's transaction: a
+     * string is a copy the key space's map freed already; a collection frees its elements, its
+     * internal blocks and its header, and drops its handle.
      */
     static void free(Object value) {
         switch (value) {
             case null -> { }
             case byte[] ignored -> { }
-            case ZSet zset -> zset.clear();
-            case Collection<?> c -> c.clear();
-            case Map<?, ?> m -> m.clear();
-            default -> { }
+            case ZSet zset -> zset.free();
+            case PDeque<?> deque -> deque.free();
+            case PHashMap<?, ?> map -> map.free();
+            case PHashSet<?> set -> set.free();
+            default -> throw new IllegalStateException("unknown value " + value.getClass().getName());
         }
     }
 }

@@ -105,4 +105,15 @@ public class ZSet {
         byScore.clear();
         scores.clear();
     }
+
+    /** Frees the sorted set: its members, both structures and itself (in the caller's transaction). */
+    public void free() {
+        io.jpmem.objects.ObjectSpace space = io.jpmem.objects.ObjectSpace.of(((io.jpmem.objects.PersistentObject) this)
+                .$jpmemSpace().heap());
+        io.jpmem.heap.Transaction tx = space.heap().currentTransaction().orElseThrow();
+        byScore.clear();
+        space.free(tx, byScore); // an empty tree is its header alone
+        scores.free();
+        space.free(tx, this);
+    }
 }

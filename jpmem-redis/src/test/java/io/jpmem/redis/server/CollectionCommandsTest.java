@@ -100,4 +100,35 @@ class CollectionCommandsTest {
             assertEquals(java.util.List.of(), server.heap.check());
         }
     }
+
+    @Test
+    void deletingOrEmptyingAKeyFreesEveryBlockOfItsValue() throws Exception {
+        try (TestServer server = new TestServer(dir, Optional.empty(), 100); TestServer.Client c = server.client()) {
+            c.call("SET", "warm", "up");
+            c.call("DEL", "warm");
+            long baseline = server.heap.allocationStats().allocatedBlocks();
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < 50; i++) {
+                    c.call("RPUSH", "l", "e" + i);
+                    c.call("HSET", "h", "f" + i, "v" + i);
+                    c.call("SADD", "s", "m" + i);
+                    c.call("ZADD", "z", Integer.toString(i), "m" + i);
+                    c.call("SET", "str" + i, "v");
+                }
+                assertTrue(server.heap.allocationStats().allocatedBlocks() > baseline + 200);
+                c.call("DEL", "l", "h", "s", "z");
+                for (int i = 0; i < 50; i++) {
+                    c.call("DEL", "str" + i);
+                }
+                assertEquals(baseline, server.heap.allocationStats().allocatedBlocks(), "round " + round + ": nothing leaked");
+            }
+            c.call("RPUSH", "l2", "x");
+            c.call("LPOP", "l2");
+            c.call("ZADD", "z2", "1", "a");
+            c.call("ZPOPMIN", "z2");
+            c.call("SADD", "s2", "a");
+            c.call("SPOP", "s2");
+            assertEquals(baseline, server.heap.allocationStats().allocatedBlocks(), "emptied collections are freed with their key");
+        }
+    }
 }
