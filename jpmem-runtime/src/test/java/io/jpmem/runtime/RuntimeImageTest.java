@@ -37,17 +37,19 @@ class RuntimeImageTest {
         Run modules = run(List.of(IMAGE.resolve("bin/java").toString(), "--list-modules"));
         assertEquals(0, modules.exitCode(), modules.output());
         List<String> names = modules.output().lines().map(l -> l.replaceAll("@.*", "")).sorted().toList();
-        assertEquals(List.of("info.picocli", "io.jpmem.enhancer", "io.jpmem.heap", "io.jpmem.objects",
-                "io.jpmem.tools", "java.base", "java.instrument", "java.logging", "jdk.nio.mapmode"), names);
+        assertEquals(List.of("info.picocli", "io.jpmem.collections", "io.jpmem.enhancer", "io.jpmem.heap", "io.jpmem.objects",
+                "io.jpmem.redis", "io.jpmem.tools", "java.base", "java.instrument", "java.logging", "jdk.nio.mapmode"), names);
     }
 
     @Test
-    void theImageHasTheJpmemLauncher() throws Exception {
-        Path jpmem = IMAGE.resolve("bin/jpmem");
-        assertTrue(Files.isExecutable(jpmem), "bin/jpmem");
-        Run help = run(List.of(jpmem.toString(), "--help"));
-        assertEquals(0, help.exitCode(), help.output());
-        assertTrue(help.output().contains("Usage: jpmem"), help.output());
+    void theImageHasTheJpmemLaunchers() throws Exception {
+        for (String launcher : List.of("jpmem", "jpmem-redis")) {
+            Path path = IMAGE.resolve("bin").resolve(launcher);
+            assertTrue(Files.isExecutable(path), "bin/" + launcher);
+            Run help = run(List.of(path.toString(), "--help"));
+            assertEquals(0, help.exitCode(), help.output());
+            assertTrue(help.output().contains("Usage: " + launcher), help.output());
+        }
     }
 
     @Test
