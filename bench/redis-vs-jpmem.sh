@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Runs Redis's own load tool, redis-benchmark, against jpmem-redis and Debian's redis-server in the
+# same run on this machine, and prints throughput and the ratios BENCHMARKS.md records.
+#
+#   bench/redis-vs-jpmem.sh [--requests N] [--restart-keys N] [--skip-restart]
+#
+# Needs: the jars (./mvnw -q -DskipTests package), redis-server and redis-tools (apt-get install
+# redis-server redis-tools). Not a test: it takes minutes and its numbers depend on the machine.
+#
+# Like with like:
+#   survives a process crash: jpmem-redis --durability process  vs  redis-server appendonly yes, appendfsync no
+#   survives power loss:      jpmem-redis --durability power on emulated pmem (a tmpfs file,
+#                             PMEM_IS_PMEM_FORCE=1)  vs  redis-server appendfsync always, AOF on the same tmpfs;
+#                             and the same redis-server with its AOF on disk (target/, go-pmem's SSD comparison)
+#   ceiling:                  redis-server without persistence
+# Workloads: SET and GET, 1024-byte values, 1 and 50 clients, pipeline 1 and 16.
+# Restart: N keys of 1 KiB (default 1,000,000) loaded, then the time from start to the first PONG,
+# after a clean shutdown and after SIGKILL, for jpmem-redis and for redis-server reloading its AOF.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+requests=100000
+restart_keys=1000000
+skip_restart=false
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --requests) requests=$2; shift 2 ;;
+        --restart-keys) restart_keys=$2; shift 2 ;;
+        --skip-restart) skip_restart=true; shift ;;
+        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null \
+    || { echo "needs redis-server and redis-benchmark (apt-get install redis-server redis-tools)" >&2; exit 2; }
+tmpfs=/dev/shm/jpmem-redis-bench
+disk="$root/target/redis-bench-disk"
+rm -rf "$tmpfs" "$disk"
+mkdir -p "$tmpfs" "$disk"
+port=6399
+pid=""
+
+stop() {
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        redis-cli -p $port shutdown nosave >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    pid=""
+}
+trap stop EXIT
+
+wait_ready() {
+    for _ in $(seq 600); do
+        redis-cli -p $port ping >/dev/null 2>&1 && return 0
+        sleep 0.05
+    done
+    echo "server on $port did not start" >&2
+    return 1
+}
+
+start() { # name
+    case "$1" in
+        jpmem-process) "$root/bin/jpmem-redis" --port $port --heap "$tmpfs/process.heap" --heap-size 4g --durability process >"$tmpfs/$1.log" 2>&1 & ;;
+        jpmem-power) PMEM_IS_PMEM_FORCE=1 "$root/bin/jpmem-redis" --port $port --heap "$tmpfs/power.heap" --heap-size 4g --durability power >"$tmpfs/$1.log" 2>&1 & ;;
+        redis-aof-no) redis-server --port $port --save '' --appendonly yes --appendfsync no --dir "$tmpfs" --appendfilename no.aof --appenddirname aof-no >"$tmpfs/$1.log" 2>&1 & ;;
+        redis-aof-always-tmpfs) redis-server --port $port --save '' --appendonly yes --appendfsync always --dir "$tmpfs" --appenddirname aof-always >"$tmpfs/$1.log" 2>&1 & ;;
+        redis-aof-always-disk) redis-server --port $port --save '' --appendonly yes --appendfsync always --dir "$disk" >"$tmpfs/$1.log" 2>&1 & ;;
+        redis-none) redis-server --port $port --save '' --appendonly no >"$tmpfs/$1.log" 2>&1 & ;;
+    esac
+    pid=$!
+    wait_ready
+}
+
+declare -A rps
+configs=(jpmem-process redis-aof-no jpmem-power redis-aof-always-tmpfs redis-aof-always-disk redis-none)
+for config in "${configs[@]}"; do
+    start "$config"
+    for clients in 1 50; do
+        for pipeline in 1 16; do
+            n=$requests
+            [ "$clients" = 1 ] && [ "$pipeline" = 1 ] && n=$((requests / 5))
+            out=$(redis-benchmark -p $port -t set,get -n "$n" -c "$clients" -P "$pipeline" -d 1024 -r 100000 -q 2>/dev/null | tr '\r' '\n' | grep -E '^(SET|GET):' | grep 'requests per second')
+            for op in SET GET; do
+                value=$(printf '%s\n' "$out" | sed -n "s/^$op: \([0-9.]*\) requests per second.*/\1/p" | tail -1)
+                rps["$config $op c$clients P$pipeline"]=${value:-0}
+            done
+        done
+    done
+    stop
+done
+
+printf '\n%-26s' "requests/s"
+for config in "${configs[@]}"; do printf '%14s' "$config"; done
+printf '\n'
+for op in SET GET; do
+    for clients in 1 50; do
+        for pipeline in 1 16; do
+            key="$op c$clients P$pipeline"
+            printf '%-26s' "$key"
+            for config in "${configs[@]}"; do printf '%14s' "${rps[$config $key]}"; done
+            printf '\n'
+        done
+    done
+done
+printf '\nratios (same run)\n%-26s%22s%26s\n' "" "process/aof-no" "power/aof-always-tmpfs"
+for op in SET GET; do
+    for clients in 1 50; do
+        for pipeline in 1 16; do
+            key="$op c$clients P$pipeline"
+            printf '%-26s%22s%26s\n' "$key" \
+                "$(awk -v a="${rps[jpmem-process $key]}" -v b="${rps[redis-aof-no $key]}" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')" \
+                "$(awk -v a="${rps[jpmem-power $key]}" -v b="${rps[redis-aof-always-tmpfs $key]}" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')"
+        done
+    done
+done
+
+if [ "$skip_restart" = true ]; then
+    exit 0
+fi
+
+timed_start() { # config: starts it, sets $took to the seconds from start to the first PONG
+    local t0 t1
+    t0=$(date +%s.%N)
+    start "$1"
+    t1=$(date +%s.%N)
+    took=$(awk -v a="$t0" -v b="$t1" 'BEGIN{ printf "%.3f", b-a }')
+}
+
+load_keys() {
+    redis-benchmark -p $port -t set -n "$restart_keys" -r "$restart_keys" -d 1024 -c 50 -P 64 -q >/dev/null 2>&1
+    # -r with -n N touches about 63% of the key space: report what was loaded
+    redis-cli -p $port dbsize
+}
+
+printf '\nrestart with ~%s keys of 1 KiB (seconds from start to first PONG)\n' "$restart_keys"
+for config in jpmem-process redis-aof-no; do
+    start "$config"
+    keys=$(load_keys)
+    stop # clean shutdown
+    timed_start "$config"
+    clean=$took
+    kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+    timed_start "$config"
+    crashed=$took
+    stop
+    printf '%-16s keys=%-9s clean %8ss   after SIGKILL %8ss\n' "$config" "$keys" "$clean" "$crashed"
+done
