@@ -123,9 +123,18 @@ public class PeerMapBenchmark {
             order[i] = random.nextInt(keys);
         }
         directory = Files.createTempDirectory(benchDirectory(), "jpmem-peers-");
-        under = DurableMapUnderTest.create(map);
-        under.open(directory, durability, keys);
-        under.load(storedKeys, keyBytes, initial);
+        try {
+            under = DurableMapUnderTest.create(map);
+            under.open(directory, durability, keys);
+            under.load(storedKeys, keyBytes, initial);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                tearDown(); // JMH does not tear down a failed set-up: remove the files here
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         System.err.println("# " + under.settings() + "; files in " + directory + "; java " + Runtime.version());
     }
 
