@@ -135,7 +135,7 @@ public class PeerMapBenchmark {
             }
             throw e;
         }
-        System.err.println("# " + under.settings() + "; files in " + directory + "; java " + Runtime.version());
+        System.err.println("# settings: " + under.settings() + "; files in " + directory + "; java " + Runtime.version());
     }
 
     @TearDown(Level.Trial)
