@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code PMEM_IS_PMEM_FORCE=1}, else msync), made the {@linkplain ObjectSpace#setDefault default
  * space}; the map is a {@code java.util.Map<String, byte[]>} that copies keys and values in, named by
  * the root {@code "peers"}. Each put is one failure-atomic transaction (the map's own); {@link #load}
- * puts the initial entries in one transaction.
+ * puts the initial entries 1,000 to a transaction.
  *
  * <p><b>Until PHashMap lands (issue 6)</b>, {@link #newPersistentMap} throws: see the marked place.
  */
@@ -33,6 +33,9 @@ public final class JpmemMapUnderTest implements DurableMapUnderTest {
             return name.equalsIgnoreCase("PHashMap") ? new JpmemMapUnderTest() : null;
         }
     }
+
+    /** Initial entries per loading transaction (bounded so that one transaction's log stays small). */
+    private static final int LOAD_BATCH = 1000;
 
     private PersistentHeap heap;
     private Map<String, byte[]> map;
@@ -79,11 +82,14 @@ public final class JpmemMapUnderTest implements DurableMapUnderTest {
 
     @Override
     public void load(String[] keys, byte[][] keyBytes, byte[][] values) {
-        heap.transaction(tx -> {
-            for (int i = 0; i < keys.length; i++) {
-                map.put(keys[i], values[i]);
-            }
-        });
+        for (int from = 0; from < keys.length; from += LOAD_BATCH) {
+            int start = from;
+            heap.transaction(tx -> {
+                for (int i = start; i < Math.min(keys.length, start + LOAD_BATCH); i++) {
+                    map.put(keys[i], values[i]);
+                }
+            });
+        }
     }
 
     @Override
