@@ -3,6 +3,7 @@ package io.jpmem.bench;
 import io.jpmem.bench.peers.DurableMapUnderTest;
 import io.jpmem.bench.peers.MapDurability;
 import io.jpmem.heap.HeapOptions;
+import io.jpmem.collections.PHashMap;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.persist.Durability;
@@ -22,7 +23,6 @@ import java.util.Map;
  * the root {@code "peers"}. Each put is one failure-atomic transaction (the map's own); {@link #load}
  * puts the initial entries 1,000 to a transaction.
  *
- * <p><b>Until PHashMap lands (issue 6)</b>, {@link #newPersistentMap} throws: see the marked place.
  */
 public final class JpmemMapUnderTest implements DurableMapUnderTest {
 
@@ -40,19 +40,13 @@ public final class JpmemMapUnderTest implements DurableMapUnderTest {
     private PersistentHeap heap;
     private Map<String, byte[]> map;
 
-    // ---------------------------------------------------------------------------------------------
-    // PLUG IN PHashMap HERE (issue 6). When io.jpmem.collections.PHashMap exists, replace the throw by
-    //     return heap.transactionResult(tx -> {
-    //         PHashMap<String, byte[]> created = new PHashMap<>();
-    //         ObjectSpace.of(heap).setRoot("peers", created);
-    //         return created;
-    //     });
-    // (and import io.jpmem.collections.PHashMap). Nothing else in the benchmark needs to change.
-    // ---------------------------------------------------------------------------------------------
-    /** A new, empty persistent {@code Map<String, byte[]>} in {@code heap}, named by a root. */
+    /** {@return a new PHashMap under the root "peers"} */
     static Map<String, byte[]> newPersistentMap(PersistentHeap heap) {
-        throw new UnsupportedOperationException(
-                "PHashMap is not in jpmem-collections yet (issue 6): plug it in at JpmemMapUnderTest.newPersistentMap");
+        return heap.transactionResult(tx -> {
+            PHashMap<String, byte[]> created = new PHashMap<>();
+            ObjectSpace.of(heap).setRoot("peers", created);
+            return created;
+        });
     }
 
     @Override

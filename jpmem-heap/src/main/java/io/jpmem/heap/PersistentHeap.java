@@ -669,6 +669,24 @@ public final class PersistentHeap implements AutoCloseable {
         return Integer.toUnsignedLong(view.get(LE_INT, reference + BH_PAYLOAD_BYTES));
     }
 
+    /**
+     * {@return the type id in the header of the block at {@code reference}}, without checking that
+     * the block is allocated: for references read from a reference slot of this heap, which the
+     * transaction protocol and the recovery GC keep pointing at allocated blocks (the hot path of
+     * every dereference in the collections). Use {@link #blockTypeId} for a reference of unknown
+     * origin.
+     *
+     * @throws IndexOutOfBoundsException if the header lies outside the object area
+     */
+    public int typeIdOfReference(long reference) {
+        return view.get(LE_INT, checkRange(reference + BH_TYPE_ID, 8));
+    }
+
+    /** {@return the payload size of the block at {@code reference}} Unchecked like {@link #typeIdOfReference}. */
+    public long byteSizeOfReference(long reference) {
+        return Integer.toUnsignedLong(view.get(LE_INT, checkRange(reference + BH_TYPE_ID, 8) + 4));
+    }
+
     private void requireBlock(long reference) {
         checkUsable();
         if (!allocator.isAllocated(reference)) {

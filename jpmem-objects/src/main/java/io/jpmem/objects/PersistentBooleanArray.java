@@ -18,7 +18,7 @@ public final class PersistentBooleanArray extends PersistentArray {
 
     @Override
     public long length() {
-        return heap().blockByteSize($jpmemRef()) / 1;
+        return heap().byteSizeOfReference($jpmemRef()) / 1;
     }
 
     /** {@return element {@code index}} @throws IndexOutOfBoundsException outside [0, length) */

@@ -18,7 +18,7 @@ public final class PersistentDoubleArray extends PersistentArray {
 
     @Override
     public long length() {
-        return heap().blockByteSize($jpmemRef()) / 8;
+        return heap().byteSizeOfReference($jpmemRef()) / 8;
     }
 
     /** {@return element {@code index}} @throws IndexOutOfBoundsException outside [0, length) */

@@ -18,7 +18,7 @@ public final class PersistentFloatArray extends PersistentArray {
 
     @Override
     public long length() {
-        return heap().blockByteSize($jpmemRef()) / 4;
+        return heap().byteSizeOfReference($jpmemRef()) / 4;
     }
 
     /** {@return element {@code index}} @throws IndexOutOfBoundsException outside [0, length) */

@@ -20,7 +20,7 @@ public final class PersistentRefArray<T> extends PersistentArray {
 
     @Override
     public long length() {
-        return heap().blockByteSize($jpmemRef()) / 8;
+        return heap().byteSizeOfReference($jpmemRef()) / 8;
     }
 
     /**

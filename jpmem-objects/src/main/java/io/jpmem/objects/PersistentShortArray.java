@@ -18,7 +18,7 @@ public final class PersistentShortArray extends PersistentArray {
 
     @Override
     public long length() {
-        return heap().blockByteSize($jpmemRef()) / 2;
+        return heap().byteSizeOfReference($jpmemRef()) / 2;
     }
 
     /** {@return element {@code index}} @throws IndexOutOfBoundsException outside [0, length) */

@@ -31,8 +31,11 @@ final class ValueCopies {
 
     private final PersistentHeap heap;
     private final ConcurrentHashMap<Class<?>, HeapType> typeByClass = new ConcurrentHashMap<>();
-    /** The value class of each type id met so far; {@code Void.class} for a type that is not a value class. */
-    private final ConcurrentHashMap<Integer, Class<?>> classByTypeId = new ConcurrentHashMap<>();
+    /**
+     * The value class of each type id met so far, indexed by type id; {@code Void.class} for a type
+     * that is not a value class, null for one not yet met. Grown by copy; racy reads only ever miss.
+     */
+    private volatile Class<?>[] classByTypeId = new Class<?>[64];
 
     ValueCopies(PersistentHeap heap) {
         this.heap = heap;
@@ -53,13 +56,26 @@ final class ValueCopies {
 
     /** {@return the value class of the block at {@code ref}, or null if it is not a copy} */
     Class<?> valueClassAt(long ref) {
-        int typeId = heap.blockTypeId(ref);
-        Class<?> known = classByTypeId.get(typeId);
-        if (known == null) {
-            known = VALUE_CLASSES.getOrDefault(heap.types().get(typeId).layout().className(), Void.class);
-            classByTypeId.put(typeId, known);
+        int typeId = heap.typeIdOfReference(ref);
+        Class<?>[] known = classByTypeId;
+        Class<?> cls = typeId >= 0 && typeId < known.length ? known[typeId] : null;
+        if (cls == null) {
+            cls = learn(typeId);
         }
-        return known == Void.class ? null : known;
+        return cls == Void.class ? null : cls;
+    }
+
+    private synchronized Class<?> learn(int typeId) {
+        Class<?> cls = VALUE_CLASSES.getOrDefault(heap.types().get(typeId).layout().className(), Void.class);
+        Class<?>[] known = classByTypeId;
+        if (typeId >= known.length) {
+            known = java.util.Arrays.copyOf(known, Math.max(typeId + 1, known.length * 2));
+        } else {
+            known = known.clone();
+        }
+        known[typeId] = cls;
+        classByTypeId = known;
+        return cls;
     }
 
     /** Copies {@code value} (a String, byte[] or boxed primitive) into a new block of {@code tx}. */
@@ -98,7 +114,7 @@ final class ValueCopies {
     }
 
     private byte[] bytes(long ref) {
-        byte[] bytes = new byte[(int) heap.blockByteSize(ref)];
+        byte[] bytes = new byte[(int) heap.byteSizeOfReference(ref)];
         heap.getBytes(ref, bytes, 0, bytes.length);
         return bytes;
     }
