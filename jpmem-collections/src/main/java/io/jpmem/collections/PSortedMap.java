@@ -143,8 +143,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
 
     /** {@return the key kind, or null while the map is empty} */
     private SortedKeyKind kindOrNull() {
-        int k = (int) (heap().getLong(header() + META) & 0xFF);
-        return k == 0 ? null : SortedKeyKind.values()[k - 1];
+        return SortedKeyKind.ofCode((int) (heap().getLong(header() + META) & 0xFF));
     }
 
     /** {@return the key kind, fixing it from {@code key} (logged in {@code tx}) if the map has none} */
@@ -153,7 +152,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         if (kind == null) {
             kind = SortedKeyKind.of(key);
             long meta = heap().getLong(header() + META);
-            tx.putLong(header() + META, (meta & ~0xFFL) | (kind.ordinal() + 1));
+            tx.putLong(header() + META, (meta & ~0xFFL) | kind.code());
         }
         return kind;
     }
@@ -181,9 +180,18 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         return c;
     }
 
-    @SuppressWarnings("unchecked")
     K keyAt(SortedCursor c) {
-        return (K) kindOrNull().decode(heap(), space(), c.keyWord());
+        return keyAt(c, kindOrNull());
+    }
+
+    @SuppressWarnings("unchecked")
+    K keyAt(SortedCursor c, SortedKeyKind kind) {
+        return (K) kind.decode(heap(), space(), c.keyWord());
+    }
+
+    /** {@return the key kind; only for a map known not to be empty} */
+    SortedKeyKind kind() {
+        return kindOrNull();
     }
 
     @SuppressWarnings("unchecked")
@@ -499,9 +507,8 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         Objects.requireNonNull(key, "PSortedMap keys are never null");
         Object[] previous = new Object[1];
         atomically(tx -> {
-            long old = putWord(tx, key, value);
-            if (old != NONE) {
-                previous[0] = space().load(old);
+            long old = putWord(tx, key, value, previous);
+            if (old >= 0) {
                 space().release(tx, old);
             }
         });
@@ -518,9 +525,9 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         Objects.requireNonNull(key, "PSortedMap keys are never null");
         boolean[] added = new boolean[1];
         atomically(tx -> {
-            long old = putWord(tx, key, value);
+            long old = putWord(tx, key, value, null);
             added[0] = old == NONE;
-            if (old != NONE) {
+            if (old >= 0) {
                 space().release(tx, old);
             }
         });
@@ -528,20 +535,30 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     }
 
     private static final long NONE = -1;
+    private static final long IN_PLACE = -2;
 
-    /** {@return the previous value word (the caller releases it), or NONE for a new key} */
-    private long putWord(Transaction tx, Object key, Object value) {
+    /**
+     * {@return the previous value word (the caller releases it), NONE for a new key, or IN_PLACE when
+     * a boxed value of the same class was overwritten in its copy}
+     */
+    private long putWord(Transaction tx, Object key, Object value, Object[] previous) {
         SortedKeyKind kind = kindFor(tx, key);
         SortedProbe probe = probe(kind, key);
         SortedCursor c = writeCursor();
         c.seek(probe, false);
-        long valueWord = space().store(tx, value, "PSortedMap value");
         if (c.found) {
             long at = leafValue(c.node[0], c.index[0]);
             long old = heap().getRef(at);
-            tx.putRef(at, valueWord);
+            if (previous != null) {
+                previous[0] = space().load(old);
+            }
+            if (space().overwriteValueCopy(tx, old, value)) {
+                return IN_PLACE; // the entry's own boxed copy now holds the new value
+            }
+            tx.putRef(at, space().store(tx, value, "PSortedMap value"));
             return old;
         }
+        long valueWord = space().store(tx, value, "PSortedMap value");
         modCount++; // structural: iterators fail fast (a value overwrite is not)
         tree().insert(tx, c, kind, kind.store(tx, nodes(), space(), probe.key), valueWord);
         return NONE;

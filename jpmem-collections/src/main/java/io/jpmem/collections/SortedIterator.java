@@ -23,6 +23,7 @@ final class SortedIterator<K, V, T> implements Iterator<T> {
     private final SortedProbe end;
     private final boolean endInclusive;
     private final int mode;
+    private final SortedKeyKind kind;
     private int expectedModCount;
     private long lastRank = -1;
 
@@ -38,6 +39,7 @@ final class SortedIterator<K, V, T> implements Iterator<T> {
         this.end = end;
         this.endInclusive = endInclusive;
         this.mode = mode;
+        this.kind = map.kind(); // fixed while the map is not empty; emptying it is a structural change
         this.expectedModCount = map.modCount;
     }
 
@@ -63,9 +65,9 @@ final class SortedIterator<K, V, T> implements Iterator<T> {
             throw new NoSuchElementException();
         }
         T element = switch (mode) {
-            case KEYS -> (T) map.keyAt(cursor);
+            case KEYS -> (T) map.keyAt(cursor, kind);
             case VALUES -> (T) map.valueAt(cursor);
-            default -> (T) new Entry<>(map, map.keyAt(cursor), map.valueAt(cursor));
+            default -> (T) new Entry<>(map, map.keyAt(cursor, kind), map.valueAt(cursor));
         };
         lastRank = cursor.rank;
         if (descending) {
