@@ -4,6 +4,9 @@ import static io.jpmem.collections.SortedNodes.*;
 
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The mutations of {@link PSortedMap}'s B+tree, on raw offsets, inside a transaction the caller
@@ -48,8 +51,37 @@ final class SortedTree {
         tx.putLong(header + PSortedMap.META, (meta & 0xFF) | (long) height << 8);
     }
 
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** {@return {@code count} words read from {@code at}} */
+    private long[] read(long at, int count) {
+        if (count == 0) {
+            return new long[0];
+        }
+        byte[] bytes = new byte[count * 8];
+        heap.getBytes(at, bytes, 0, bytes.length);
+        long[] words = new long[count];
+        for (int i = 0; i < count; i++) {
+            words[i] = (long) WORDS.get(bytes, i * 8);
+        }
+        return words;
+    }
+
+    /** Writes {@code words[from, from + count)} at {@code at} with one store (logged unless new or snapshotted). */
+    private static void write(Transaction tx, long at, long[] words, int from, int count) {
+        if (count == 0) {
+            return;
+        }
+        byte[] bytes = new byte[count * 8];
+        for (int i = 0; i < count; i++) {
+            WORDS.set(bytes, i * 8, words[from + i]);
+        }
+        tx.putBytes(at, bytes, 0, bytes.length);
+    }
+
     /**
-     * Inserts a new entry at the position {@code c} found (its key absent).
+     * Inserts a new entry at the position {@code c} found (its key absent). Entries move with one
+     * bulk store per node.
      *
      * @param keyWord the key word, already stored (owned by the leaf from now on)
      * @param valueWord the value reference, already stored
@@ -59,8 +91,7 @@ final class SortedTree {
         long size = get(header + PSortedMap.SIZE);
         if (c.node[0] == 0) {
             long leaf = tx.allocate(nodes.leaf(inline));
-            tx.putLong(leafKey(leaf, 0), keyWord);
-            tx.putLong(leafValue(leaf, 0), valueWord);
+            write(tx, leaf, new long[] {keyWord, valueWord}, 0, 2);
             tx.putRef(header + PSortedMap.ROOT, leaf);
             setHeight(tx, 0);
             tx.putLong(header + PSortedMap.SIZE, 1);
@@ -74,42 +105,31 @@ final class SortedTree {
         long carryKey = 0;
         long leftCount = 0;
         if (n < LEAF_CAPACITY) {
+            long[] words = new long[2 * (n - p + 1)]; // the new entry, then the entries it pushes right
+            words[0] = keyWord;
+            words[1] = valueWord;
+            System.arraycopy(read(leafKey(leaf, p), 2 * (n - p)), 0, words, 2, 2 * (n - p));
             tx.snapshot(leafKey(leaf, p), (long) LEAF_ENTRY_BYTES * (n - p + 1));
-            for (int i = n; i > p; i--) {
-                tx.putLong(leafKey(leaf, i), get(leafKey(leaf, i - 1)));
-                tx.putLong(leafValue(leaf, i), get(leafValue(leaf, i - 1)));
-            }
-            tx.putLong(leafKey(leaf, p), keyWord);
-            tx.putLong(leafValue(leaf, p), valueWord);
+            write(tx, leafKey(leaf, p), words, 0, words.length);
         } else {
-            long[] keys = new long[n + 1];
-            long[] values = new long[n + 1];
-            for (int i = 0, from = 0; i <= n; i++) {
-                if (i == p) {
-                    keys[i] = keyWord;
-                    values[i] = valueWord;
-                } else {
-                    keys[i] = get(leafKey(leaf, from));
-                    values[i] = get(leafValue(leaf, from));
-                    from++;
-                }
-            }
+            long[] old = read(leaf, 2 * n);
+            long[] all = new long[2 * (n + 1)];
+            System.arraycopy(old, 0, all, 0, 2 * p);
+            all[2 * p] = keyWord;
+            all[2 * p + 1] = valueWord;
+            System.arraycopy(old, 2 * p, all, 2 * p + 2, 2 * (n - p));
             int half = (n + 1) / 2;
             long right = tx.allocate(nodes.leaf(inline));
-            for (int i = half; i <= n; i++) {
-                tx.putLong(leafKey(right, i - half), keys[i]);
-                tx.putLong(leafValue(right, i - half), values[i]);
-            }
+            write(tx, right, all, 2 * half, 2 * (n + 1 - half));
             int from = Math.min(p, half);
+            long[] left = new long[2 * (n - from)]; // [from, half) keep their new entries, [half, n) become zero
+            System.arraycopy(all, 2 * from, left, 0, 2 * (half - from));
             tx.snapshot(leafKey(leaf, from), (long) LEAF_ENTRY_BYTES * (n - from));
-            for (int i = from; i < n; i++) {
-                tx.putLong(leafKey(leaf, i), i < half ? keys[i] : 0);
-                tx.putLong(leafValue(leaf, i), i < half ? values[i] : 0);
-            }
+            write(tx, leafKey(leaf, from), left, 0, left.length);
             carry = right;
             carryCount = n + 1 - half;
             leftCount = half;
-            carryKey = kind.copy(tx, nodes, heap, keys[half]);
+            carryKey = kind.copy(tx, nodes, heap, all[2 * half]);
         }
         for (int level = 1; level <= c.height; level++) {
             long node = c.node[level];
@@ -120,73 +140,58 @@ final class SortedTree {
             }
             int m = c.count[level];
             if (m < INNER_CAPACITY) {
+                long[] words = new long[3 * (m - i + 1)]; // entry i (new count), the new entry, the rest
+                long[] old = read(innerEntry(node, i), 3 * (m - i));
+                System.arraycopy(old, 0, words, 0, 3);
+                words[1] = leftCount;
+                words[3] = carry;
+                words[4] = carryCount;
+                words[5] = carryKey;
+                System.arraycopy(old, 3, words, 6, 3 * (m - i - 1));
                 tx.snapshot(innerEntry(node, i), (long) INNER_ENTRY_BYTES * (m - i + 1));
-                for (int j = m; j > i + 1; j--) {
-                    tx.putLong(innerChild(node, j), get(innerChild(node, j - 1)));
-                    tx.putLong(innerCount(node, j), get(innerCount(node, j - 1)));
-                    tx.putLong(innerKey(node, j), get(innerKey(node, j - 1)));
-                }
-                tx.putLong(innerCount(node, i), leftCount);
-                tx.putLong(innerChild(node, i + 1), carry);
-                tx.putLong(innerCount(node, i + 1), carryCount);
-                tx.putLong(innerKey(node, i + 1), carryKey);
+                write(tx, innerEntry(node, i), words, 0, words.length);
                 tx.putLong(node + INNER_COUNT, m + 1);
                 carry = 0;
                 continue;
             }
-            long[] children = new long[m + 1];
-            long[] counts = new long[m + 1];
-            long[] keys = new long[m + 1];
-            for (int j = 0, from = 0; j <= m; j++) {
-                if (j == i + 1) {
-                    children[j] = carry;
-                    counts[j] = carryCount;
-                    keys[j] = carryKey;
-                } else {
-                    children[j] = get(innerChild(node, from));
-                    counts[j] = from == i ? leftCount : get(innerCount(node, from));
-                    keys[j] = get(innerKey(node, from));
-                    from++;
-                }
-            }
+            long[] old = read(innerEntry(node, 0), 3 * m);
+            long[] all = new long[3 * (m + 1)];
+            System.arraycopy(old, 0, all, 0, 3 * (i + 1));
+            all[3 * i + 1] = leftCount;
+            all[3 * (i + 1)] = carry;
+            all[3 * (i + 1) + 1] = carryCount;
+            all[3 * (i + 1) + 2] = carryKey;
+            System.arraycopy(old, 3 * (i + 1), all, 3 * (i + 2), 3 * (m - i - 1));
             int half = (m + 1) / 2;
             long right = tx.allocate(nodes.inner(inline));
+            long[] rightWords = new long[1 + 3 * (m + 1 - half)]; // child count, then the entries
+            rightWords[0] = m + 1 - half;
+            System.arraycopy(all, 3 * half, rightWords, 1, 3 * (m + 1 - half));
+            long newCarryKey = rightWords[3];
+            rightWords[3] = 0; // entry half's key moves up: the new right node's lower bound
+            write(tx, right, rightWords, 0, rightWords.length);
             long rightTotal = 0;
             for (int j = half; j <= m; j++) {
-                tx.putLong(innerChild(right, j - half), children[j]);
-                tx.putLong(innerCount(right, j - half), counts[j]);
-                tx.putLong(innerKey(right, j - half), j == half ? 0 : keys[j]); // keys[half] moves up
-                rightTotal += counts[j];
+                rightTotal += all[3 * j + 1];
             }
-            tx.putLong(right + INNER_COUNT, m + 1 - half);
-            int from = Math.min(i, half);
-            tx.snapshot(innerEntry(node, from), (long) INNER_ENTRY_BYTES * (m - from));
             long leftTotal = 0;
-            for (int j = 0; j < m; j++) {
-                if (j < half) {
-                    leftTotal += counts[j];
-                }
-                if (j >= from) {
-                    tx.putLong(innerChild(node, j), j < half ? children[j] : 0);
-                    tx.putLong(innerCount(node, j), j < half ? counts[j] : 0);
-                    tx.putLong(innerKey(node, j), j < half ? keys[j] : 0);
-                }
+            for (int j = 0; j < half; j++) {
+                leftTotal += all[3 * j + 1];
             }
+            int from = Math.min(i, half);
+            long[] left = new long[3 * (m - from)];
+            System.arraycopy(all, 3 * from, left, 0, 3 * (half - from));
+            tx.snapshot(innerEntry(node, from), (long) INNER_ENTRY_BYTES * (m - from));
+            write(tx, innerEntry(node, from), left, 0, left.length);
             tx.putLong(node + INNER_COUNT, half);
             carry = right;
             carryCount = rightTotal;
-            carryKey = keys[half];
+            carryKey = newCarryKey;
             leftCount = leftTotal;
         }
         if (carry != 0) {
-            long oldRoot = c.node[c.height];
             long root = tx.allocate(nodes.inner(inline));
-            tx.putLong(innerChild(root, 0), oldRoot);
-            tx.putLong(innerCount(root, 0), leftCount);
-            tx.putLong(innerChild(root, 1), carry);
-            tx.putLong(innerCount(root, 1), carryCount);
-            tx.putLong(innerKey(root, 1), carryKey);
-            tx.putLong(root + INNER_COUNT, 2);
+            write(tx, root, new long[] {2, c.node[c.height], leftCount, 0, carry, carryCount, carryKey}, 0, 7);
             tx.putRef(header + PSortedMap.ROOT, root);
             setHeight(tx, c.height + 1);
         }
@@ -203,13 +208,10 @@ final class SortedTree {
         int n = c.count[0];
         int p = c.index[0];
         kind.release(tx, get(leafKey(leaf, p)));
+        long[] words = new long[2 * (n - p)]; // the entries after p move left; the last slot becomes zero
+        System.arraycopy(read(leafKey(leaf, p + 1), 2 * (n - p - 1)), 0, words, 0, 2 * (n - p - 1));
         tx.snapshot(leafKey(leaf, p), (long) LEAF_ENTRY_BYTES * (n - p));
-        for (int i = p; i < n - 1; i++) {
-            tx.putLong(leafKey(leaf, i), get(leafKey(leaf, i + 1)));
-            tx.putLong(leafValue(leaf, i), get(leafValue(leaf, i + 1)));
-        }
-        tx.putLong(leafKey(leaf, n - 1), 0);
-        tx.putLong(leafValue(leaf, n - 1), 0);
+        write(tx, leafKey(leaf, p), words, 0, words.length);
         for (int level = 1; level <= c.height; level++) {
             long at = innerCount(c.node[level], c.index[level]);
             tx.putLong(at, get(at) - 1);
@@ -263,22 +265,17 @@ final class SortedTree {
             int cb = (int) get(innerCount(parent, a + 1));
             if (cb > 0) {
                 tx.snapshot(leafKey(left, ca), (long) LEAF_ENTRY_BYTES * cb);
-            }
-            for (int j = 0; j < cb; j++) {
-                tx.putLong(leafKey(left, ca + j), get(leafKey(right, j)));
-                tx.putLong(leafValue(left, ca + j), get(leafValue(right, j)));
+                write(tx, leafKey(left, ca), read(right, 2 * cb), 0, 2 * cb);
             }
             kind.release(tx, separator);
         } else {
             int na = (int) get(left + INNER_COUNT);
             int nb = (int) get(right + INNER_COUNT);
             if (nb > 0) {
+                long[] words = read(innerEntry(right, 0), 3 * nb);
+                words[2] = separator; // the separator moves down: the lower bound of right's first child
                 tx.snapshot(innerEntry(left, na), (long) INNER_ENTRY_BYTES * nb);
-            }
-            for (int j = 0; j < nb; j++) {
-                tx.putLong(innerChild(left, na + j), get(innerChild(right, j)));
-                tx.putLong(innerCount(left, na + j), get(innerCount(right, j)));
-                tx.putLong(innerKey(left, na + j), j == 0 ? separator : get(innerKey(right, j))); // the separator moves down
+                write(tx, innerEntry(left, na), words, 0, words.length);
             }
             tx.putLong(left + INNER_COUNT, na + nb);
         }
@@ -289,15 +286,13 @@ final class SortedTree {
 
     /** Removes entry {@code i} of an inner node with {@code n} entries; entry 0's key stays 0. */
     private void removeInnerEntry(Transaction tx, long node, int i, int n) {
-        tx.snapshot(innerEntry(node, i), (long) INNER_ENTRY_BYTES * (n - i));
-        for (int j = i; j < n - 1; j++) {
-            tx.putLong(innerChild(node, j), get(innerChild(node, j + 1)));
-            tx.putLong(innerCount(node, j), get(innerCount(node, j + 1)));
-            tx.putLong(innerKey(node, j), j == 0 ? 0 : get(innerKey(node, j + 1)));
+        long[] words = new long[3 * (n - i)]; // the entries after i move left; the last slot becomes zero
+        System.arraycopy(read(innerEntry(node, i + 1), 3 * (n - i - 1)), 0, words, 0, 3 * (n - i - 1));
+        if (i == 0) {
+            words[2] = 0;
         }
-        tx.putLong(innerChild(node, n - 1), 0);
-        tx.putLong(innerCount(node, n - 1), 0);
-        tx.putLong(innerKey(node, n - 1), 0);
+        tx.snapshot(innerEntry(node, i), (long) INNER_ENTRY_BYTES * (n - i));
+        write(tx, innerEntry(node, i), words, 0, words.length);
         tx.putLong(node + INNER_COUNT, n - 1);
     }
 
