@@ -616,7 +616,12 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         tree().remove(tx, c, kindOrNull());
     }
 
-    /** Removes the entry of rank {@code rank}, atomically. @throws IndexOutOfBoundsException if out of range */
+    /**
+     * Removes the entry of rank {@code rank}, atomically (ZREMRANGEBYRANK one at a time).
+     *
+     * @return the removed entry, an immutable snapshot
+     * @throws IndexOutOfBoundsException unless {@code 0 <= rank < sizeLong()}
+     */
     public Map.Entry<K, V> removeAtRank(long rank) {
         Objects.checkIndex(rank, sizeLong());
         return atomicallyResult(tx -> {
@@ -628,11 +633,13 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         });
     }
 
+    /** Removes and returns the first entry (an immutable snapshot), atomically; null if empty. */
     @Override
     public Map.Entry<K, V> pollFirstEntry() {
         return isEmpty() ? null : removeAtRank(0);
     }
 
+    /** Removes and returns the last entry (an immutable snapshot), atomically; null if empty. */
     @Override
     public Map.Entry<K, V> pollLastEntry() {
         return atomicallyResult(tx -> {
