@@ -17,6 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The power-fail explorer (SIMULATED domain) over PSortedMap's mutations: every crash image at every
  * store and fence must recover, with a clean heap check, to the state before or after the operation.
+ * Put of a new key (plain; splitting a leaf under an inner root, String keys with separator copies;
+ * splitting a leaf, then the full inner root, growing a new root), overwrite, remove merging two
+ * leaves and collapsing the root, remove of the last entry. (A root leaf split and poll share these
+ * paths; the SIGKILL and conformance tests cover them.)
  * Prints {@code sorted crash-states=N violations=0} and the seed ({@code -Djpmem.seed=S} replays).
  */
 class PSortedMapExplorerTest {
@@ -64,9 +68,11 @@ class PSortedMapExplorerTest {
     static List<Scenario> scenarios() {
         return List.of(
                 Scenario.of("sorted-put-new-key", mapOf(longs(10)), heap -> map(heap).put(55L, "new")),
-                Scenario.of("sorted-put-root-leaf-split", mapOf(false, longs(31)), heap -> map(heap).put(155L, null)),
                 // 47 ascending keys: leaves of 16 and 31 under an inner root; one more splits the full leaf
                 Scenario.of("sorted-put-leaf-split-under-inner", mapOf(strings(0, 47)), heap -> map(heap).put("key999", "split")),
+                // 1,023 ascending keys: an inner root with 63 children, the last leaf full; one more key
+                // splits the leaf, then the root inner node, and grows a new root (height 1 -> 2)
+                Scenario.of("sorted-put-inner-split-new-root", mapOf(false, longs(1023)), heap -> map(heap).put(100_000L, null)),
                 Scenario.of("sorted-overwrite", mapOf(strings(0, 20)), heap -> map(heap).put("key007", "replaced")),
                 // 32 keys split into two leaves of 16; removing 10 of the left leaves 6 < 7: merge and root collapse
                 Scenario.of("sorted-remove-merge-collapse", heap -> {
@@ -77,8 +83,7 @@ class PSortedMapExplorerTest {
                         }
                     });
                 }, heap -> map(heap).remove("key010")),
-                Scenario.of("sorted-remove-last-entry", mapOf("only"), heap -> map(heap).remove("only")),
-                Scenario.of("sorted-poll-first", mapOf(longs(12)), heap -> map(heap).pollFirstEntry()));
+                Scenario.of("sorted-remove-last-entry", mapOf("only"), heap -> map(heap).remove("only")));
     }
 
     @Test
@@ -122,6 +127,14 @@ class PSortedMapExplorerTest {
             long root = heap.getRef(header + PSortedMap.ROOT);
             assertEquals(2, heap.getLong(root + SortedNodes.INNER_COUNT));
             assertEquals(31, heap.getLong(SortedNodes.innerCount(root, 1)), "the right leaf is full");
+            heap.roots().remove("map");
+            mapOf(false, longs(1023)).accept(heap);
+            long big = ObjectSpace.of(heap).refOf(map(heap));
+            assertEquals(1, PSortedMap.heightOf(heap.getLong(big + PSortedMap.META)));
+            long bigRoot = heap.getRef(big + PSortedMap.ROOT);
+            assertEquals(SortedNodes.INNER_CAPACITY, heap.getLong(bigRoot + SortedNodes.INNER_COUNT), "the inner root is full");
+            assertEquals(SortedNodes.LEAF_CAPACITY, heap.getLong(SortedNodes.innerCount(bigRoot, SortedNodes.INNER_CAPACITY - 1)),
+                    "its last leaf is full");
         }
     }
 }
