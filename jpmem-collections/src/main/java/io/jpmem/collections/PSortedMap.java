@@ -1,6 +1,6 @@
 package io.jpmem.collections;
 
-import static io.jpmem.collections.SortedNodes.*;
+import static io.jpmem.collections.SortedNodes.INNER_COUNT;
 
 import io.jpmem.heap.Transaction;
 import io.jpmem.objects.ObjectSpace;
@@ -204,7 +204,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     }
 
     /** {@return the address of the leaf entry holding {@code probe}, or -1}: one descent, no cursor. */
-    private long find(SortedProbe probe) {
+    private long find(SortedProbe probe, SortedNodes.Shape shape) {
         long at = heap().getRef(header() + ROOT);
         if (at == 0) {
             return -1;
@@ -217,23 +217,23 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
             int child = 0;
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                if (probe.compareTo(heap().getLong(innerKey(at, mid))) >= 0) {
+                if (probe.compareAt(shape.innerKey(at, mid)) >= 0) {
                     child = mid;
                     lo = mid + 1;
                 } else {
                     hi = mid - 1;
                 }
             }
-            entries = heap().getLong(innerCount(at, child));
-            at = heap().getRef(innerChild(at, child));
+            entries = heap().getLong(shape.innerCount(at, child));
+            at = heap().getRef(shape.innerChild(at, child));
         }
         int lo = 0;
         int hi = (int) entries - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = probe.compareTo(heap().getLong(leafKey(at, mid)));
+            int c = probe.compareAt(shape.leafKey(at, mid));
             if (c == 0) {
-                return leafKey(at, mid);
+                return shape.leafKey(at, mid);
             }
             if (c < 0) {
                 hi = mid - 1;
@@ -242,6 +242,13 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
             }
         }
         return -1;
+    }
+
+    /** {@return the address of {@code key}'s leaf entry, or -1} */
+    private long find(Object key) {
+        Objects.requireNonNull(key, "PSortedMap keys are never null");
+        SortedKeyKind kind = kindOrNull();
+        return kind == null ? -1 : find(probe(kind, key), SortedNodes.Shape.of(kind));
     }
 
     /** Positions a new cursor relative to {@code key}: ceiling/higher ({@code up}) or floor/lower. */
@@ -257,11 +264,6 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
             c.seekFloor(probe, strict);
         }
         return c;
-    }
-
-    /** {@return -1, 0, 1 as {@code key} compares with the key under {@code c}} Used by the views' bounds. */
-    int compareWithKeyAt(SortedProbe probe, SortedCursor c) {
-        return probe.compareTo(c.keyWord());
     }
 
     SortedProbe boundProbe(Object key) {
@@ -315,16 +317,14 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     @Override
     @SuppressWarnings("unchecked")
     public V get(Object key) {
-        SortedProbe probe = probeOrNull(key);
-        long entry = probe == null ? -1 : find(probe);
-        return entry < 0 ? null : (V) space().load(heap().getRef(entry + 8));
+        long entry = find(key);
+        return entry < 0 ? null : (V) space().load(heap().getRef(entry + SortedNodes.Shape.of(kindOrNull()).leafStride - 8));
     }
 
     /** {@inheritDoc} Same exceptions as {@link #get}. */
     @Override
     public boolean containsKey(Object key) {
-        SortedProbe probe = probeOrNull(key);
-        return probe != null && find(probe) >= 0;
+        return find(key) >= 0;
     }
 
     /** {@inheritDoc} O(n): reads every value. */
@@ -547,7 +547,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         SortedCursor c = writeCursor();
         c.seek(probe, false);
         if (c.found) {
-            long at = leafValue(c.node[0], c.index[0]);
+            long at = c.shape.leafValue(c.node[0], c.index[0]);
             long old = heap().getRef(at);
             if (previous != null) {
                 previous[0] = space().load(old);
@@ -560,7 +560,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         }
         long valueWord = space().store(tx, value, "PSortedMap value");
         modCount++; // structural: iterators fail fast (a value overwrite is not)
-        tree().insert(tx, c, kind, kind.store(tx, nodes(), space(), probe.key), valueWord);
+        tree().insert(tx, c, kind, kind.store(tx, nodes(), space(), probe.key), probe.prefix(), valueWord);
         return NONE;
     }
 

@@ -51,7 +51,7 @@ final class SortedIterator<K, V, T> implements Iterator<T> {
         if (end == null) {
             return true;
         }
-        int c = end.compareTo(cursor.keyWord()); // the bound against the key under the cursor
+        int c = end.compareAt(cursor.keyAddress()); // the bound against the key under the cursor
         return descending ? c < 0 || c == 0 && endInclusive : c > 0 || c == 0 && endInclusive;
     }
 

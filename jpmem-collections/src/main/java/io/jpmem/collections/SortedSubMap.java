@@ -77,7 +77,7 @@ final class SortedSubMap<K, V> extends AbstractMap<K, V> implements NavigableMap
         if (toEnd || !c.valid()) {
             return false;
         }
-        int cmp = map.boundProbe(hi).compareTo(c.keyWord()); // hi against the stored key
+        int cmp = map.boundProbe(hi).compareAt(c.keyAddress()); // hi against the stored key
         return cmp < 0 || cmp == 0 && !hiInclusive;
     }
 
@@ -85,7 +85,7 @@ final class SortedSubMap<K, V> extends AbstractMap<K, V> implements NavigableMap
         if (fromStart || !c.valid()) {
             return false;
         }
-        int cmp = map.boundProbe(lo).compareTo(c.keyWord());
+        int cmp = map.boundProbe(lo).compareAt(c.keyAddress());
         return cmp > 0 || cmp == 0 && !loInclusive;
     }
 

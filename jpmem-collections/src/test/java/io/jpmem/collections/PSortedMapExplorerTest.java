@@ -126,14 +126,14 @@ class PSortedMapExplorerTest {
             assertEquals(1, PSortedMap.heightOf(heap.getLong(header + PSortedMap.META)));
             long root = heap.getRef(header + PSortedMap.ROOT);
             assertEquals(2, heap.getLong(root + SortedNodes.INNER_COUNT));
-            assertEquals(31, heap.getLong(SortedNodes.innerCount(root, 1)), "the right leaf is full");
+            assertEquals(31, heap.getLong(SortedNodes.Shape.PREFIXED.innerCount(root, 1)), "the right leaf is full");
             heap.roots().remove("map");
             mapOf(false, longs(1023)).accept(heap);
             long big = ObjectSpace.of(heap).refOf(map(heap));
             assertEquals(1, PSortedMap.heightOf(heap.getLong(big + PSortedMap.META)));
             long bigRoot = heap.getRef(big + PSortedMap.ROOT);
             assertEquals(SortedNodes.INNER_CAPACITY, heap.getLong(bigRoot + SortedNodes.INNER_COUNT), "the inner root is full");
-            assertEquals(SortedNodes.LEAF_CAPACITY, heap.getLong(SortedNodes.innerCount(bigRoot, SortedNodes.INNER_CAPACITY - 1)),
+            assertEquals(SortedNodes.LEAF_CAPACITY, heap.getLong(SortedNodes.Shape.INLINE.innerCount(bigRoot, SortedNodes.INNER_CAPACITY - 1)),
                     "its last leaf is full");
         }
     }
