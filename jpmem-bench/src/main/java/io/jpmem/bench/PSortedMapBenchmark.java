@@ -1,9 +1,12 @@
 package io.jpmem.bench;
 
 import io.jpmem.collections.PSortedMap;
+import io.jpmem.collections.SortedKeys;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.persist.Durability;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -24,8 +27,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * PSortedMap against java.util.TreeMap in the same run, on {@code size} entries with Long or String
- * keys (Long values): get of a present key, put overwriting a present key, insert of a new key then
+ * PSortedMap against java.util.TreeMap in the same run, on {@code size} entries with Long, String or
+ * score-member ({@code byte[]}, as a Redis sorted set keeps them) keys and Long values: get of a present key, put overwriting a present key, insert of a new key then
  * its removal (two mutations, two transactions), iteration of 100 entries from a random rank, and
  * the rank of a key (TreeMap: {@code headMap(key).size()}, O(n)). PSortedMap runs in PROCESS and
  * POWER durability (POWER on /dev/shm is msync; {@code PMEM_IS_PMEM_FORCE=1} for libpmem).
@@ -37,10 +40,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class PSortedMapBenchmark {
 
-    /** The key of index {@code i}: spread so that keys land all over the tree. */
+    /**
+     * The key of index {@code i}, spread so that keys land all over the tree: a Long, a String
+     * ("member:" + number), or a Redis sorted-set key ({@code SortedKeys.scoreMember(score, member)}).
+     */
     static Object key(String kind, long i) {
         long spread = i * 0x9E3779B97F4A7C15L >>> 20;
-        return kind.equals("LONG") ? (Object) spread : "member:" + spread;
+        return switch (kind) {
+            case "LONG" -> spread;
+            case "SCORE" -> SortedKeys.scoreMember(spread / 7.0, ("member:" + i).getBytes(StandardCharsets.UTF_8));
+            default -> "member:" + spread;
+        };
     }
 
     /** State shared by both maps: random indices. */
@@ -54,7 +64,7 @@ public class PSortedMapBenchmark {
     public static class Persistent {
         @Param({"PROCESS", "POWER"})
         public Durability durability;
-        @Param({"LONG", "STRING"})
+        @Param({"LONG", "STRING", "SCORE"})
         public String keys;
         @Param({"100000"})
         public int size;
@@ -85,7 +95,7 @@ public class PSortedMapBenchmark {
 
     @State(Scope.Thread)
     public static class Volatile {
-        @Param({"LONG", "STRING"})
+        @Param({"LONG", "STRING", "SCORE"})
         public String keys;
         @Param({"100000"})
         public int size;
@@ -94,7 +104,7 @@ public class PSortedMapBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            map = new TreeMap<>();
+            map = keys.equals("SCORE") ? new TreeMap<>((a, b) -> Arrays.compareUnsigned((byte[]) a, (byte[]) b)) : new TreeMap<>();
             for (int i = 0; i < size; i++) {
                 map.put(key(keys, i), (long) i);
             }
