@@ -147,7 +147,7 @@ final class SortedChecker {
 
     private void checkKey(long node, long word, long address) {
         if (kind.ownsBlock()) {
-            if (word == 0 || !heap.isAllocated(word) || heap.blockTypeId(word) != nodes.keyBytes.id()) {
+            if (word == 0 || !heap.isAllocated(word) || heap.blockTypeId(word) != nodes.keyBytes().id()) {
                 problems.add("node " + node + " has key word " + word + ", not a key bytes block");
             } else if (heap.getLong(address + 8) != SortedProbe.prefixOf(SortedKeyKind.readBytes(heap, word))) {
                 problems.add("node " + node + " key at " + address + " has a prefix that is not its first bytes");

@@ -3,7 +3,6 @@ package io.jpmem.collections;
 import java.util.AbstractMap;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
@@ -109,9 +108,5 @@ final class SortedIterator<K, V, T> implements Iterator<T> {
             map.put(getKey(), value);
             return super.setValue(value);
         }
-    }
-
-    static <K, V> Map.Entry<K, V> immutable(K key, V value) {
-        return new AbstractMap.SimpleImmutableEntry<>(key, value);
     }
 }

@@ -128,7 +128,7 @@ enum SortedKeyKind {
     }
 
     static long storeBytes(Transaction tx, SortedNodes nodes, byte[] bytes) {
-        long block = tx.allocateArray(nodes.keyBytes, 8L + bytes.length);
+        long block = tx.allocateArray(nodes.keyBytes(), 8L + bytes.length);
         tx.putLong(block, bytes.length); // a new block: not logged
         tx.putBytes(block + 8, bytes, 0, bytes.length);
         return block;

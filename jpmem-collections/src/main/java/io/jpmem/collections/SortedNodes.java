@@ -105,21 +105,19 @@ final class SortedNodes {
 
     private static final Map<PersistentHeap, SortedNodes> BY_HEAP = new WeakHashMap<>();
 
-    final HeapType leafInline;
-    final HeapType leafRef;
-    final HeapType innerInline;
-    final HeapType innerRef;
-    final HeapType keyBytes;
+    private final PersistentHeap heap;
+    /** Registered on first use, so a heap's type table holds only the shapes its maps use (~3 KB each). */
+    private volatile HeapType leafInline;
+    private volatile HeapType leafRef;
+    private volatile HeapType innerInline;
+    private volatile HeapType innerRef;
+    private volatile HeapType keyBytes;
 
     private SortedNodes(PersistentHeap heap) {
-        leafInline = heap.types().register(leaf("LeafInline", Shape.INLINE));
-        leafRef = heap.types().register(leaf("LeafPrefixed", Shape.PREFIXED));
-        innerInline = heap.types().register(inner("InnerInline", Shape.INLINE));
-        innerRef = heap.types().register(inner("InnerPrefixed", Shape.PREFIXED));
-        keyBytes = heap.types().register(TypeLayout.ofArray(PREFIX + "KeyBytes", FieldKind.BYTE));
+        this.heap = heap;
     }
 
-    /** {@return the node types of {@code heap}, registered on first use} */
+    /** {@return the node types of {@code heap}} */
     static SortedNodes of(PersistentHeap heap) {
         synchronized (BY_HEAP) {
             return BY_HEAP.computeIfAbsent(heap, SortedNodes::new);
@@ -127,11 +125,28 @@ final class SortedNodes {
     }
 
     HeapType leaf(boolean inline) {
-        return inline ? leafInline : leafRef;
+        HeapType type = inline ? leafInline : leafRef;
+        return type != null ? type : register(inline ? 0 : 1);
     }
 
     HeapType inner(boolean inline) {
-        return inline ? innerInline : innerRef;
+        HeapType type = inline ? innerInline : innerRef;
+        return type != null ? type : register(inline ? 2 : 3);
+    }
+
+    HeapType keyBytes() {
+        HeapType type = keyBytes;
+        return type != null ? type : register(4);
+    }
+
+    private synchronized HeapType register(int which) {
+        return switch (which) {
+            case 0 -> leafInline = heap.types().register(leaf("LeafInline", Shape.INLINE));
+            case 1 -> leafRef = heap.types().register(leaf("LeafPrefixed", Shape.PREFIXED));
+            case 2 -> innerInline = heap.types().register(inner("InnerInline", Shape.INLINE));
+            case 3 -> innerRef = heap.types().register(inner("InnerPrefixed", Shape.PREFIXED));
+            default -> keyBytes = heap.types().register(TypeLayout.ofArray(PREFIX + "KeyBytes", FieldKind.BYTE));
+        };
     }
 
     private static TypeLayout leaf(String name, Shape shape) {

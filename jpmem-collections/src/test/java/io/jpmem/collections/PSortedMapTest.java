@@ -193,4 +193,17 @@ class PSortedMapTest {
         assertEquals(499L * 499, again.get(499L));
         assertEquals(List.of(), again.checkStructure());
     }
+
+    @Test
+    void aMapRegistersOnlyTheNodeTypesOfItsKeyShape() {
+        PSortedMap<Long, Long> map = new PSortedMap<>();
+        for (long i = 0; i < 100; i++) {
+            map.put(i, i); // a root split: leaf and inner types of the inline shape
+        }
+        assertTrue(heap.types().find(SortedNodes.PREFIX + "LeafInline").isPresent());
+        assertTrue(heap.types().find(SortedNodes.PREFIX + "InnerInline").isPresent());
+        assertTrue(heap.types().find(SortedNodes.PREFIX + "LeafPrefixed").isEmpty(), "the type table is small (16 KiB"
+                + " under 64 MiB heaps): shapes no map uses are not registered");
+        assertTrue(heap.types().find(SortedNodes.PREFIX + "KeyBytes").isEmpty());
+    }
 }
