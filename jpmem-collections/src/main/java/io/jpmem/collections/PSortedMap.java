@@ -90,7 +90,8 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     }
 
     /**
-     * Creates an empty map ordered by {@code comparator}, allocated as {@link #PSortedMap()}.
+     * Creates an empty map ordered by {@code comparator} (natural ordering if null), allocated as
+     * {@link #PSortedMap()}.
      *
      * @throws IllegalArgumentException if the comparator's class cannot be made again from its name
      *     after a reopen (a lambda, an anonymous, local or non-public class, or one without a public
@@ -98,9 +99,11 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
      */
     @SuppressWarnings("unchecked")
     public PSortedMap(Comparator<? super K> comparator) {
-        String name = SortedComparators.nameOf(comparator);
+        String name = comparator == null ? null : SortedComparators.nameOf(comparator); // null: natural ordering
         allocateHeader();
-        atomically(tx -> tx.putRef(header() + COMPARATOR, space().store(tx, name, "PSortedMap comparator")));
+        if (name != null) {
+            atomically(tx -> tx.putRef(header() + COMPARATOR, space().store(tx, name, "PSortedMap comparator")));
+        }
         this.comparator = (Comparator<Object>) comparator;
         this.comparatorResolved = true;
     }

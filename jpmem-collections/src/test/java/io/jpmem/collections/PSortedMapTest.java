@@ -124,6 +124,8 @@ class PSortedMapTest {
         Comparator<String> lambda = (a, b) -> b.compareTo(a);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PSortedMap<String, String>(lambda));
         assertTrue(e.getMessage().contains("lambda"), e.getMessage());
+        PSortedMap<String, String> natural = new PSortedMap<>((Comparator<String>) null);
+        assertNull(natural.comparator(), "a null comparator means natural ordering, as for TreeMap");
         assertThrows(IllegalArgumentException.class, () -> new PSortedMap<String, String>(new Comparator<String>() {
             @Override
             public int compare(String a, String b) {
