@@ -442,4 +442,61 @@ class PSortedMapConformanceTest {
         assertEquals(baseline, heap.allocationStats().allocatedBlocks(), "every node, key and value copy was freed");
         assertEquals(List.of(), heap.check());
     }
+
+    /** Views of views (narrowed, reversed), built the same way on both maps: the same keys, or the same refusal. */
+    @Test
+    void nestedViewsMatchTreeMapsOrAreRefusedAlike() {
+        long seed = seed();
+        SplittableRandom r = new SplittableRandom(seed);
+        open(dir.resolve("views.heap"));
+        ObjectSpace.setDefault(heap);
+        PSortedMap<Long, Long> map = new PSortedMap<>();
+        TreeMap<Long, Long> model = new TreeMap<>();
+        heap.transaction(tx -> {
+            for (long k = 0; k < 400; k += 2) {
+                map.put(k, k);
+                model.put(k, k);
+            }
+        });
+        for (int trial = 0; trial < 3000; trial++) {
+            NavigableMap<Long, Long> mine = map;
+            NavigableMap<Long, Long> theirs = model;
+            StringBuilder path = new StringBuilder("seed " + seed + " trial " + trial + ":");
+            for (int depth = 0; depth < 3; depth++) {
+                long a = r.nextLong(-10, 410);
+                long b = r.nextLong(-10, 410);
+                boolean ai = r.nextBoolean();
+                boolean bi = r.nextBoolean();
+                int kind = r.nextInt(4);
+                path.append(" ").append(kind).append("(").append(a).append(ai ? "i" : "x").append(",").append(b)
+                        .append(bi ? "i" : "x").append(")");
+                NavigableMap<Long, Long> nextTheirs;
+                try {
+                    nextTheirs = narrow(theirs, kind, a, ai, b, bi);
+                } catch (IllegalArgumentException refused) {
+                    NavigableMap<Long, Long> view = mine;
+                    assertThrows(IllegalArgumentException.class, () -> narrow(view, kind, a, ai, b, bi), path + " should be refused");
+                    break;
+                }
+                mine = narrow(mine, kind, a, ai, b, bi);
+                theirs = nextTheirs;
+                assertEquals(new ArrayList<>(theirs.keySet()), new ArrayList<>(mine.keySet()), path.toString());
+                assertEquals(theirs.size(), mine.size(), path.toString());
+                long probe = r.nextLong(-10, 410);
+                assertEquals(theirs.ceilingKey(probe), mine.ceilingKey(probe), path + " ceiling " + probe);
+                assertEquals(theirs.lowerKey(probe), mine.lowerKey(probe), path + " lower " + probe);
+                assertEquals(theirs.get(probe), mine.get(probe), path + " get " + probe);
+            }
+        }
+    }
+
+    private static NavigableMap<Long, Long> narrow(NavigableMap<Long, Long> view, int kind, long a, boolean ai, long b,
+                                                   boolean bi) {
+        return switch (kind) {
+            case 0 -> view.subMap(a, ai, b, bi);
+            case 1 -> view.headMap(b, bi);
+            case 2 -> view.tailMap(a, ai);
+            default -> view.descendingMap();
+        };
+    }
 }
