@@ -412,18 +412,22 @@ final class SortedSubMap<K, V> extends AbstractMap<K, V> implements NavigableMap
                 : narrow(fromKey, inclusive, null, false, false, true);
     }
 
-    /** A narrower view with absolute bounds; an unbounded side keeps this view's bound. */
+    /**
+     * A narrower view with absolute bounds; an unbounded side keeps this view's bound. As for
+     * TreeMap's views, an inclusive new bound must lie inside this view, an exclusive one inside or on
+     * its bounds.
+     */
     private NavigableMap<K, V> narrow(K newLo, boolean newLoInclusive, K newHi, boolean newHiInclusive,
                                       boolean keepLo, boolean keepHi) {
         if (!keepLo) {
             java.util.Objects.requireNonNull(newLo);
-            if (!inClosedRange(newLo) || !fromStart && !loInclusive && newLoInclusive && map.compareKeys(newLo, lo) == 0) {
+            if (!(newLoInclusive ? inRange(newLo) : inClosedRange(newLo))) {
                 throw new IllegalArgumentException("fromKey out of range");
             }
         }
         if (!keepHi) {
             java.util.Objects.requireNonNull(newHi);
-            if (!inClosedRange(newHi) || !toEnd && !hiInclusive && newHiInclusive && map.compareKeys(newHi, hi) == 0) {
+            if (!(newHiInclusive ? inRange(newHi) : inClosedRange(newHi))) {
                 throw new IllegalArgumentException("toKey out of range");
             }
         }

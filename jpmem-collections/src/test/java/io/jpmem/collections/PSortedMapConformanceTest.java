@@ -458,7 +458,7 @@ class PSortedMapConformanceTest {
                 model.put(k, k);
             }
         });
-        for (int trial = 0; trial < 3000; trial++) {
+        for (int trial = 0; trial < 8000; trial++) {
             NavigableMap<Long, Long> mine = map;
             NavigableMap<Long, Long> theirs = model;
             StringBuilder path = new StringBuilder("seed " + seed + " trial " + trial + ":");
