@@ -1,6 +1,6 @@
 package io.jpmem.collections;
 
-import static io.jpmem.collections.SortedNodes.*;
+import static io.jpmem.collections.SortedNodes.INNER_COUNT;
 
 import io.jpmem.heap.Transaction;
 import io.jpmem.objects.ObjectSpace;
@@ -90,7 +90,8 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     }
 
     /**
-     * Creates an empty map ordered by {@code comparator}, allocated as {@link #PSortedMap()}.
+     * Creates an empty map ordered by {@code comparator} (natural ordering if null), allocated as
+     * {@link #PSortedMap()}.
      *
      * @throws IllegalArgumentException if the comparator's class cannot be made again from its name
      *     after a reopen (a lambda, an anonymous, local or non-public class, or one without a public
@@ -98,9 +99,11 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
      */
     @SuppressWarnings("unchecked")
     public PSortedMap(Comparator<? super K> comparator) {
-        String name = SortedComparators.nameOf(comparator);
+        String name = comparator == null ? null : SortedComparators.nameOf(comparator); // null: natural ordering
         allocateHeader();
-        atomically(tx -> tx.putRef(header() + COMPARATOR, space().store(tx, name, "PSortedMap comparator")));
+        if (name != null) {
+            atomically(tx -> tx.putRef(header() + COMPARATOR, space().store(tx, name, "PSortedMap comparator")));
+        }
         this.comparator = (Comparator<Object>) comparator;
         this.comparatorResolved = true;
     }
@@ -143,8 +146,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
 
     /** {@return the key kind, or null while the map is empty} */
     private SortedKeyKind kindOrNull() {
-        int k = (int) (heap().getLong(header() + META) & 0xFF);
-        return k == 0 ? null : SortedKeyKind.values()[k - 1];
+        return SortedKeyKind.ofCode((int) (heap().getLong(header() + META) & 0xFF));
     }
 
     /** {@return the key kind, fixing it from {@code key} (logged in {@code tx}) if the map has none} */
@@ -153,7 +155,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         if (kind == null) {
             kind = SortedKeyKind.of(key);
             long meta = heap().getLong(header() + META);
-            tx.putLong(header() + META, (meta & ~0xFFL) | (kind.ordinal() + 1));
+            tx.putLong(header() + META, (meta & ~0xFFL) | kind.code());
         }
         return kind;
     }
@@ -181,9 +183,18 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         return c;
     }
 
-    @SuppressWarnings("unchecked")
     K keyAt(SortedCursor c) {
-        return (K) kindOrNull().decode(heap(), space(), c.keyWord());
+        return keyAt(c, kindOrNull());
+    }
+
+    @SuppressWarnings("unchecked")
+    K keyAt(SortedCursor c, SortedKeyKind kind) {
+        return (K) kind.decode(heap(), space(), c.keyWord());
+    }
+
+    /** {@return the key kind; only for a map known not to be empty} */
+    SortedKeyKind kind() {
+        return kindOrNull();
     }
 
     @SuppressWarnings("unchecked")
@@ -196,7 +207,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     }
 
     /** {@return the address of the leaf entry holding {@code probe}, or -1}: one descent, no cursor. */
-    private long find(SortedProbe probe) {
+    private long find(SortedProbe probe, SortedNodes.Shape shape) {
         long at = heap().getRef(header() + ROOT);
         if (at == 0) {
             return -1;
@@ -209,23 +220,23 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
             int child = 0;
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                if (probe.compareTo(heap().getLong(innerKey(at, mid))) >= 0) {
+                if (probe.compareAt(shape.innerKey(at, mid)) >= 0) {
                     child = mid;
                     lo = mid + 1;
                 } else {
                     hi = mid - 1;
                 }
             }
-            entries = heap().getLong(innerCount(at, child));
-            at = heap().getRef(innerChild(at, child));
+            entries = heap().getLong(shape.innerCount(at, child));
+            at = heap().getRef(shape.innerChild(at, child));
         }
         int lo = 0;
         int hi = (int) entries - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = probe.compareTo(heap().getLong(leafKey(at, mid)));
+            int c = probe.compareAt(shape.leafKey(at, mid));
             if (c == 0) {
-                return leafKey(at, mid);
+                return shape.leafKey(at, mid);
             }
             if (c < 0) {
                 hi = mid - 1;
@@ -234,6 +245,13 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
             }
         }
         return -1;
+    }
+
+    /** {@return the address of {@code key}'s leaf entry, or -1} */
+    private long find(Object key) {
+        Objects.requireNonNull(key, "PSortedMap keys are never null");
+        SortedKeyKind kind = kindOrNull();
+        return kind == null ? -1 : find(probe(kind, key), SortedNodes.Shape.of(kind));
     }
 
     /** Positions a new cursor relative to {@code key}: ceiling/higher ({@code up}) or floor/lower. */
@@ -249,11 +267,6 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
             c.seekFloor(probe, strict);
         }
         return c;
-    }
-
-    /** {@return -1, 0, 1 as {@code key} compares with the key under {@code c}} Used by the views' bounds. */
-    int compareWithKeyAt(SortedProbe probe, SortedCursor c) {
-        return probe.compareTo(c.keyWord());
     }
 
     SortedProbe boundProbe(Object key) {
@@ -307,16 +320,14 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     @Override
     @SuppressWarnings("unchecked")
     public V get(Object key) {
-        SortedProbe probe = probeOrNull(key);
-        long entry = probe == null ? -1 : find(probe);
-        return entry < 0 ? null : (V) space().load(heap().getRef(entry + 8));
+        long entry = find(key);
+        return entry < 0 ? null : (V) space().load(heap().getRef(entry + SortedNodes.Shape.of(kindOrNull()).leafStride - 8));
     }
 
     /** {@inheritDoc} Same exceptions as {@link #get}. */
     @Override
     public boolean containsKey(Object key) {
-        SortedProbe probe = probeOrNull(key);
-        return probe != null && find(probe) >= 0;
+        return find(key) >= 0;
     }
 
     /** {@inheritDoc} O(n): reads every value. */
@@ -499,9 +510,8 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         Objects.requireNonNull(key, "PSortedMap keys are never null");
         Object[] previous = new Object[1];
         atomically(tx -> {
-            long old = putWord(tx, key, value);
-            if (old != NONE) {
-                previous[0] = space().load(old);
+            long old = putWord(tx, key, value, previous);
+            if (old >= 0) {
                 space().release(tx, old);
             }
         });
@@ -518,9 +528,9 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         Objects.requireNonNull(key, "PSortedMap keys are never null");
         boolean[] added = new boolean[1];
         atomically(tx -> {
-            long old = putWord(tx, key, value);
+            long old = putWord(tx, key, value, null);
             added[0] = old == NONE;
-            if (old != NONE) {
+            if (old >= 0) {
                 space().release(tx, old);
             }
         });
@@ -528,22 +538,32 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     }
 
     private static final long NONE = -1;
+    private static final long IN_PLACE = -2;
 
-    /** {@return the previous value word (the caller releases it), or NONE for a new key} */
-    private long putWord(Transaction tx, Object key, Object value) {
+    /**
+     * {@return the previous value word (the caller releases it), NONE for a new key, or IN_PLACE when
+     * a boxed value of the same class was overwritten in its copy}
+     */
+    private long putWord(Transaction tx, Object key, Object value, Object[] previous) {
         SortedKeyKind kind = kindFor(tx, key);
         SortedProbe probe = probe(kind, key);
         SortedCursor c = writeCursor();
         c.seek(probe, false);
-        long valueWord = space().store(tx, value, "PSortedMap value");
         if (c.found) {
-            long at = leafValue(c.node[0], c.index[0]);
+            long at = c.shape.leafValue(c.node[0], c.index[0]);
             long old = heap().getRef(at);
-            tx.putRef(at, valueWord);
+            if (previous != null) {
+                previous[0] = space().load(old);
+            }
+            if (space().overwriteValueCopy(tx, old, value)) {
+                return IN_PLACE; // the entry's own boxed copy now holds the new value
+            }
+            tx.putRef(at, space().store(tx, value, "PSortedMap value"));
             return old;
         }
+        long valueWord = space().store(tx, value, "PSortedMap value");
         modCount++; // structural: iterators fail fast (a value overwrite is not)
-        tree().insert(tx, c, kind, kind.store(tx, nodes(), space(), probe.key), valueWord);
+        tree().insert(tx, c, kind, kind.store(tx, nodes(), space(), probe.key), probe.prefix(), valueWord);
         return NONE;
     }
 
@@ -599,7 +619,12 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         tree().remove(tx, c, kindOrNull());
     }
 
-    /** Removes the entry of rank {@code rank}, atomically. @throws IndexOutOfBoundsException if out of range */
+    /**
+     * Removes the entry of rank {@code rank}, atomically (ZREMRANGEBYRANK one at a time).
+     *
+     * @return the removed entry, an immutable snapshot
+     * @throws IndexOutOfBoundsException unless {@code 0 <= rank < sizeLong()}
+     */
     public Map.Entry<K, V> removeAtRank(long rank) {
         Objects.checkIndex(rank, sizeLong());
         return atomicallyResult(tx -> {
@@ -611,11 +636,13 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         });
     }
 
+    /** Removes and returns the first entry (an immutable snapshot), atomically; null if empty. */
     @Override
     public Map.Entry<K, V> pollFirstEntry() {
         return isEmpty() ? null : removeAtRank(0);
     }
 
+    /** Removes and returns the last entry (an immutable snapshot), atomically; null if empty. */
     @Override
     public Map.Entry<K, V> pollLastEntry() {
         return atomicallyResult(tx -> {

@@ -2,6 +2,7 @@ package io.jpmem.collections;
 
 import static io.jpmem.collections.SortedNodes.*;
 
+
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.objects.ObjectSpace;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ final class SortedChecker {
     private final Comparator<Object> comparator;
     private final ObjectSpace space;
     private final SortedNodes nodes;
+    private final Shape shape;
     private final List<String> problems = new ArrayList<>();
 
     SortedChecker(PersistentHeap heap, long header, SortedKeyKind kind, Comparator<Object> comparator, ObjectSpace space) {
@@ -27,6 +29,7 @@ final class SortedChecker {
         this.comparator = comparator;
         this.space = space;
         this.nodes = SortedNodes.of(heap);
+        this.shape = kind == null ? Shape.INLINE : Shape.of(kind);
     }
 
     List<String> check() {
@@ -67,15 +70,15 @@ final class SortedChecker {
                 return expected;
             }
             for (int i = 0; i < LEAF_CAPACITY; i++) {
-                long k = heap.getLong(leafKey(node, i));
+                long k = heap.getLong(shape.leafKey(node, i));
                 if (i >= expected) {
-                    if (k != 0 || heap.getLong(leafValue(node, i)) != 0) {
+                    if (k != 0 || heap.getLong(shape.leafValue(node, i)) != 0 || !shape.inline && heap.getLong(shape.leafKey(node, i) + 8) != 0) {
                         problems.add("leaf " + node + " slot " + i + " beyond its " + expected + " entries is not zero");
                     }
                     continue;
                 }
-                checkKey(node, k);
-                if (i > 0 && compare(heap.getLong(leafKey(node, i - 1)), k) >= 0) {
+                checkKey(node, k, shape.leafKey(node, i));
+                if (i > 0 && compare(heap.getLong(shape.leafKey(node, i - 1)), k) >= 0) {
                     problems.add("leaf " + node + " keys " + (i - 1) + " and " + i + " are not ascending");
                 }
                 if (hasLo && i == 0 && compare(lo, k) > 0) {
@@ -96,23 +99,23 @@ final class SortedChecker {
             problems.add("inner node " + node + " (level " + level + ") has " + n + " children");
             return expected;
         }
-        if (heap.getLong(innerKey(node, 0)) != 0) {
+        if (heap.getLong(shape.innerKey(node, 0)) != 0 || !shape.inline && heap.getLong(shape.innerKey(node, 0) + 8) != 0) {
             problems.add("inner node " + node + " entry 0 has a key");
         }
         long total = 0;
         for (int i = 0; i < INNER_CAPACITY; i++) {
-            long child = heap.getRef(innerChild(node, i));
-            long count = heap.getLong(innerCount(node, i));
-            long k = heap.getLong(innerKey(node, i));
+            long child = heap.getRef(shape.innerChild(node, i));
+            long count = heap.getLong(shape.innerCount(node, i));
+            long k = heap.getLong(shape.innerKey(node, i));
             if (i >= n) {
-                if (child != 0 || count != 0 || k != 0) {
+                if (child != 0 || count != 0 || k != 0 || !shape.inline && heap.getLong(shape.innerKey(node, i) + 8) != 0) {
                     problems.add("inner node " + node + " slot " + i + " beyond its " + n + " children is not zero");
                 }
                 continue;
             }
             if (i > 0) {
-                checkKey(node, k);
-                if (i > 1 && compare(heap.getLong(innerKey(node, i - 1)), k) >= 0) {
+                checkKey(node, k, shape.innerKey(node, i));
+                if (i > 1 && compare(heap.getLong(shape.innerKey(node, i - 1)), k) >= 0) {
                     problems.add("inner node " + node + " separators " + (i - 1) + " and " + i + " are not ascending");
                 }
                 if (hasLo && compare(lo, k) >= 0 || hasHi && compare(k, hi) >= 0) {
@@ -121,14 +124,14 @@ final class SortedChecker {
             }
             long childLo = i == 0 ? lo : k;
             boolean childHasLo = i == 0 ? hasLo : true;
-            long childHi = i + 1 < n ? heap.getLong(innerKey(node, i + 1)) : hi;
+            long childHi = i + 1 < n ? heap.getLong(shape.innerKey(node, i + 1)) : hi;
             boolean childHasHi = i + 1 < n || hasHi;
             long below = walk(child, level - 1, height, count, childLo, childHasLo, childHi, childHasHi);
             if (level - 1 > 0) {
                 long sum = 0;
                 int m = (int) heap.getLong(child + INNER_COUNT);
                 for (int j = 0; j < m && j < INNER_CAPACITY; j++) {
-                    sum += heap.getLong(innerCount(child, j));
+                    sum += heap.getLong(shape.innerCount(child, j));
                 }
                 if (sum != count) {
                     problems.add("inner node " + node + " counts " + count + " under child " + i + ", which holds " + sum);
@@ -142,13 +145,19 @@ final class SortedChecker {
         return total;
     }
 
-    private void checkKey(long node, long word) {
+    private void checkKey(long node, long word, long address) {
         if (kind.ownsBlock()) {
-            if (word == 0 || !heap.isAllocated(word) || heap.blockTypeId(word) != nodes.keyBytes.id()) {
+            if (word == 0 || !heap.isAllocated(word) || heap.blockTypeId(word) != nodes.keyBytes().id()) {
                 problems.add("node " + node + " has key word " + word + ", not a key bytes block");
+            } else if (heap.getLong(address + 8) != SortedProbe.prefixOf(SortedKeyKind.readBytes(heap, word))) {
+                problems.add("node " + node + " key at " + address + " has a prefix that is not its first bytes");
             }
-        } else if (kind == SortedKeyKind.OBJECT && word == 0) {
-            problems.add("node " + node + " has a null key");
+        } else if (kind == SortedKeyKind.OBJECT) {
+            if (word == 0) {
+                problems.add("node " + node + " has a null key");
+            } else if (heap.getLong(address + 8) != 0) {
+                problems.add("node " + node + " has a prefix beside an object key");
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 package io.jpmem.collections;
 
-import static io.jpmem.collections.SortedNodes.*;
+import static io.jpmem.collections.SortedNodes.INNER_COUNT;
 
 import io.jpmem.heap.PersistentHeap;
 
@@ -24,6 +24,8 @@ final class SortedCursor {
     /** Child count of an inner node; entry count of the leaf at level 0. */
     final int[] count = new int[MAX_HEIGHT];
     int height;
+    /** The node layout of the map's key kind, read at each seek. */
+    SortedNodes.Shape shape = SortedNodes.Shape.INLINE;
     long rank;
     /** Whether the last {@link #seek} found the key. */
     boolean found;
@@ -31,6 +33,13 @@ final class SortedCursor {
     SortedCursor(PersistentHeap heap, long header) {
         this.heap = heap;
         this.header = header;
+    }
+
+    private void readMeta() {
+        long meta = heap.getLong(header + PSortedMap.META);
+        height = PSortedMap.heightOf(meta);
+        SortedKeyKind kind = SortedKeyKind.ofCode((int) (meta & 0xFF));
+        shape = kind == null ? SortedNodes.Shape.INLINE : SortedNodes.Shape.of(kind);
     }
 
     long size() {
@@ -43,11 +52,16 @@ final class SortedCursor {
     }
 
     long keyWord() {
-        return heap.getLong(leafKey(node[0], index[0]));
+        return heap.getLong(shape.leafKey(node[0], index[0]));
+    }
+
+    /** {@return the address of the key word under the cursor (its prefix, if any, follows)} */
+    long keyAddress() {
+        return shape.leafKey(node[0], index[0]);
     }
 
     long valueWord() {
-        return heap.getLong(leafValue(node[0], index[0]));
+        return heap.getLong(shape.leafValue(node[0], index[0]));
     }
 
     /**
@@ -57,7 +71,7 @@ final class SortedCursor {
      */
     void seek(SortedProbe probe, boolean withRank) {
         long root = heap.getRef(header + PSortedMap.ROOT);
-        height = PSortedMap.heightOf(heap.getLong(header + PSortedMap.META));
+        readMeta();
         rank = 0;
         found = false;
         if (root == 0) {
@@ -75,7 +89,7 @@ final class SortedCursor {
             int child = 0; // the last child whose lower bound is <= probe
             while (lo <= hi) {
                 int mid = (lo + hi) >>> 1;
-                if (probe.compareTo(heap.getLong(innerKey(at, mid))) >= 0) {
+                if (probe.compareAt(shape.innerKey(at, mid)) >= 0) {
                     child = mid;
                     lo = mid + 1;
                 } else {
@@ -87,11 +101,11 @@ final class SortedCursor {
             count[level] = n;
             if (withRank) {
                 for (int i = 0; i < child; i++) {
-                    rank += heap.getLong(innerCount(at, i));
+                    rank += heap.getLong(shape.innerCount(at, i));
                 }
             }
-            entries = heap.getLong(innerCount(at, child));
-            at = heap.getRef(innerChild(at, child));
+            entries = heap.getLong(shape.innerCount(at, child));
+            at = heap.getRef(shape.innerChild(at, child));
         }
         node[0] = at;
         count[0] = (int) entries;
@@ -99,7 +113,7 @@ final class SortedCursor {
         int hi = count[0] - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = probe.compareTo(heap.getLong(leafKey(at, mid)));
+            int c = probe.compareAt(shape.leafKey(at, mid));
             if (c == 0) {
                 index[0] = mid;
                 rank += mid;
@@ -142,7 +156,7 @@ final class SortedCursor {
     /** Moves to the entry of rank {@code r}, or invalid if {@code r} is out of range. */
     void seekRank(long r) {
         long root = heap.getRef(header + PSortedMap.ROOT);
-        height = PSortedMap.heightOf(heap.getLong(header + PSortedMap.META));
+        readMeta();
         long entries = size();
         found = false;
         if (root == 0 || r < 0 || r >= entries) {
@@ -158,17 +172,17 @@ final class SortedCursor {
         for (int level = height; level > 0; level--) {
             int n = (int) heap.getLong(at + INNER_COUNT);
             int child = 0;
-            long c = heap.getLong(innerCount(at, 0));
+            long c = heap.getLong(shape.innerCount(at, 0));
             while (remaining >= c && child < n - 1) {
                 remaining -= c;
                 child++;
-                c = heap.getLong(innerCount(at, child));
+                c = heap.getLong(shape.innerCount(at, child));
             }
             node[level] = at;
             index[level] = child;
             count[level] = n;
             entries = c;
-            at = heap.getRef(innerChild(at, child));
+            at = heap.getRef(shape.innerChild(at, child));
         }
         node[0] = at;
         count[0] = (int) entries;
@@ -218,8 +232,8 @@ final class SortedCursor {
     /** Descends from the entry chosen at {@code level} to its leftmost or rightmost leaf entry. */
     private void descend(int level, boolean leftmost) {
         for (int l = level; l > 0; l--) {
-            long child = heap.getRef(innerChild(node[l], index[l]));
-            long entries = heap.getLong(innerCount(node[l], index[l]));
+            long child = heap.getRef(shape.innerChild(node[l], index[l]));
+            long entries = heap.getLong(shape.innerCount(node[l], index[l]));
             if (l - 1 == 0) {
                 node[0] = child;
                 count[0] = (int) entries;

@@ -3,7 +3,6 @@ package io.jpmem.collections;
 import java.util.AbstractMap;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
@@ -23,6 +22,7 @@ final class SortedIterator<K, V, T> implements Iterator<T> {
     private final SortedProbe end;
     private final boolean endInclusive;
     private final int mode;
+    private final SortedKeyKind kind;
     private int expectedModCount;
     private long lastRank = -1;
 
@@ -38,6 +38,7 @@ final class SortedIterator<K, V, T> implements Iterator<T> {
         this.end = end;
         this.endInclusive = endInclusive;
         this.mode = mode;
+        this.kind = map.kind(); // fixed while the map is not empty; emptying it is a structural change
         this.expectedModCount = map.modCount;
     }
 
@@ -49,7 +50,7 @@ final class SortedIterator<K, V, T> implements Iterator<T> {
         if (end == null) {
             return true;
         }
-        int c = end.compareTo(cursor.keyWord()); // the bound against the key under the cursor
+        int c = end.compareAt(cursor.keyAddress()); // the bound against the key under the cursor
         return descending ? c < 0 || c == 0 && endInclusive : c > 0 || c == 0 && endInclusive;
     }
 
@@ -63,9 +64,9 @@ final class SortedIterator<K, V, T> implements Iterator<T> {
             throw new NoSuchElementException();
         }
         T element = switch (mode) {
-            case KEYS -> (T) map.keyAt(cursor);
+            case KEYS -> (T) map.keyAt(cursor, kind);
             case VALUES -> (T) map.valueAt(cursor);
-            default -> (T) new Entry<>(map, map.keyAt(cursor), map.valueAt(cursor));
+            default -> (T) new Entry<>(map, map.keyAt(cursor, kind), map.valueAt(cursor));
         };
         lastRank = cursor.rank;
         if (descending) {
@@ -107,9 +108,5 @@ final class SortedIterator<K, V, T> implements Iterator<T> {
             map.put(getKey(), value);
             return super.setValue(value);
         }
-    }
-
-    static <K, V> Map.Entry<K, V> immutable(K key, V value) {
-        return new AbstractMap.SimpleImmutableEntry<>(key, value);
     }
 }

@@ -25,6 +25,18 @@ import io.jpmem.objects.PersistentObject;
 enum SortedKeyKind {
     LONG, INT, DOUBLE, STRING, BYTES, OBJECT;
 
+    private static final SortedKeyKind[] KINDS = values();
+
+    /** {@return the kind recorded as {@code code} (ordinal + 1) in a map's header, or null for 0} */
+    static SortedKeyKind ofCode(int code) {
+        return code == 0 ? null : KINDS[code - 1];
+    }
+
+    /** {@return the code recorded in a map's header for this kind} */
+    int code() {
+        return ordinal() + 1;
+    }
+
     /** {@return whether the key word is the key itself rather than a reference} */
     boolean inline() {
         return this == LONG || this == INT || this == DOUBLE;
@@ -116,7 +128,7 @@ enum SortedKeyKind {
     }
 
     static long storeBytes(Transaction tx, SortedNodes nodes, byte[] bytes) {
-        long block = tx.allocateArray(nodes.keyBytes, 8L + bytes.length);
+        long block = tx.allocateArray(nodes.keyBytes(), 8L + bytes.length);
         tx.putLong(block, bytes.length); // a new block: not logged
         tx.putBytes(block + 8, bytes, 0, bytes.length);
         return block;

@@ -12,34 +12,32 @@ import java.util.WeakHashMap;
 
 /**
  * The block layouts of {@link PSortedMap}'s B+tree and their heap types, registered once per heap.
+ * Offsets within nodes are {@link Shape}'s business: one shape for inline keys, one for keys held
+ * by reference with an 8-byte prefix beside them.
  *
  * <pre>
- * leaf      LEAF_CAPACITY entries of 16 bytes: key word at 16 i, value reference at 16 i + 8
+ * leaf      LEAF_CAPACITY entries: key word, [key prefix,] value reference
  *           (the entry count is not in the leaf: it is the parent's count of this child, or the
  *           map's size for a root leaf; slots at and after the count are all zero)
- * inner     u64 child count at 0; then INNER_CAPACITY entries of 24 bytes at 8 + 24 i:
- *           child reference, entries in that child's subtree, lower-bound key word of the child
- *           (entry 0's key word is always 0: the lower bound comes from an ancestor)
+ * inner     u64 child count at 0; then INNER_CAPACITY entries at 8: child reference, entries in
+ *           that child's subtree, lower-bound key word, [key prefix]
+ *           (entry 0's key word and prefix are always 0: the lower bound comes from an ancestor)
  * key bytes a BYTE array: u64 length, then the key's bytes (String keys in the order-preserving
- *           encoding of {@link SortedKeyKind#STRING}); owned by the one leaf entry or inner entry
- *           that points at it
+ *           encoding of {@link StringOrder}); owned by the one leaf entry or inner entry that points at it
  * </pre>
  *
  * A key word is the key itself (Long, Integer, Double keys: an inline, order-preserving long) or a
- * reference (a key bytes block, or a persistent object), so there are two leaf and two inner types:
- * the recovery GC must see references and only references.
+ * reference (a key bytes block, or a persistent object). The prefix of a key bytes block is its
+ * first 8 bytes, big-endian, zero-padded: most comparisons are decided by it without reading the
+ * block (a cache miss each). The recovery GC must see references and only references, hence two
+ * leaf and two inner types.
  */
 final class SortedNodes {
 
     static final int LEAF_CAPACITY = 31;
-    static final int LEAF_ENTRY_BYTES = 16;
-    static final int LEAF_BYTES = LEAF_CAPACITY * LEAF_ENTRY_BYTES; // 496: a 512-byte slot
-
     static final int INNER_CAPACITY = 63;
-    static final int INNER_ENTRY_BYTES = 24;
     static final int INNER_COUNT = 0;
     static final int INNER_ENTRIES = 8;
-    static final int INNER_BYTES = INNER_ENTRIES + INNER_CAPACITY * INNER_ENTRY_BYTES; // 1520: a 1536-byte slot
 
     /** Fewest entries a non-root node keeps when a sibling can take them in: below it, they merge. */
     static final int LEAF_MIN = LEAF_CAPACITY / 4;
@@ -47,23 +45,79 @@ final class SortedNodes {
 
     static final String PREFIX = "io.jpmem.collections.PSortedMap$";
 
-    private static final Map<PersistentHeap, SortedNodes> BY_HEAP = new WeakHashMap<>();
+    /** Offsets within the nodes of one key layout. */
+    static final class Shape {
+        static final Shape INLINE = new Shape(true);
+        static final Shape PREFIXED = new Shape(false);
 
-    final HeapType leafInline;
-    final HeapType leafRef;
-    final HeapType innerInline;
-    final HeapType innerRef;
-    final HeapType keyBytes;
+        final boolean inline;
+        /** Words per leaf entry: key, [prefix,] value. */
+        final int leafWords;
+        /** Words per inner entry: child, count, key, [prefix]. */
+        final int innerWords;
+        final int leafStride;
+        final int innerStride;
 
-    private SortedNodes(PersistentHeap heap) {
-        leafInline = heap.types().register(leaf("LeafInline", FieldKind.LONG));
-        leafRef = heap.types().register(leaf("LeafRef", FieldKind.REF));
-        innerInline = heap.types().register(inner("InnerInline", FieldKind.LONG));
-        innerRef = heap.types().register(inner("InnerRef", FieldKind.REF));
-        keyBytes = heap.types().register(TypeLayout.ofArray(PREFIX + "KeyBytes", FieldKind.BYTE));
+        private Shape(boolean inline) {
+            this.inline = inline;
+            this.leafWords = inline ? 2 : 3;
+            this.innerWords = inline ? 3 : 4;
+            this.leafStride = 8 * leafWords;
+            this.innerStride = 8 * innerWords;
+        }
+
+        static Shape of(SortedKeyKind kind) {
+            return kind.inline() ? INLINE : PREFIXED;
+        }
+
+        int leafBytes() {
+            return LEAF_CAPACITY * leafStride;
+        }
+
+        int innerBytes() {
+            return INNER_ENTRIES + INNER_CAPACITY * innerStride;
+        }
+
+        long leafKey(long leaf, int i) {
+            return leaf + (long) leafStride * i;
+        }
+
+        long leafValue(long leaf, int i) {
+            return leaf + (long) leafStride * i + leafStride - 8;
+        }
+
+        long innerEntry(long inner, int i) {
+            return inner + INNER_ENTRIES + (long) innerStride * i;
+        }
+
+        long innerChild(long inner, int i) {
+            return innerEntry(inner, i);
+        }
+
+        long innerCount(long inner, int i) {
+            return innerEntry(inner, i) + 8;
+        }
+
+        long innerKey(long inner, int i) {
+            return innerEntry(inner, i) + 16;
+        }
     }
 
-    /** {@return the node types of {@code heap}, registered on first use} */
+    private static final Map<PersistentHeap, SortedNodes> BY_HEAP = new WeakHashMap<>();
+
+    private final PersistentHeap heap;
+    /** Registered on first use, so a heap's type table holds only the shapes its maps use (~3 KB each). */
+    private volatile HeapType leafInline;
+    private volatile HeapType leafRef;
+    private volatile HeapType innerInline;
+    private volatile HeapType innerRef;
+    private volatile HeapType keyBytes;
+
+    private SortedNodes(PersistentHeap heap) {
+        this.heap = heap;
+    }
+
+    /** {@return the node types of {@code heap}} */
     static SortedNodes of(PersistentHeap heap) {
         synchronized (BY_HEAP) {
             return BY_HEAP.computeIfAbsent(heap, SortedNodes::new);
@@ -71,55 +125,55 @@ final class SortedNodes {
     }
 
     HeapType leaf(boolean inline) {
-        return inline ? leafInline : leafRef;
+        HeapType type = inline ? leafInline : leafRef;
+        return type != null ? type : register(inline ? 0 : 1);
     }
 
     HeapType inner(boolean inline) {
-        return inline ? innerInline : innerRef;
+        HeapType type = inline ? innerInline : innerRef;
+        return type != null ? type : register(inline ? 2 : 3);
     }
 
-    static long leafKey(long leaf, int i) {
-        return leaf + (long) LEAF_ENTRY_BYTES * i;
+    HeapType keyBytes() {
+        HeapType type = keyBytes;
+        return type != null ? type : register(4);
     }
 
-    static long leafValue(long leaf, int i) {
-        return leaf + (long) LEAF_ENTRY_BYTES * i + 8;
+    private synchronized HeapType register(int which) {
+        return switch (which) {
+            case 0 -> leafInline = heap.types().register(leaf("LeafInline", Shape.INLINE));
+            case 1 -> leafRef = heap.types().register(leaf("LeafPrefixed", Shape.PREFIXED));
+            case 2 -> innerInline = heap.types().register(inner("InnerInline", Shape.INLINE));
+            case 3 -> innerRef = heap.types().register(inner("InnerPrefixed", Shape.PREFIXED));
+            default -> keyBytes = heap.types().register(TypeLayout.ofArray(PREFIX + "KeyBytes", FieldKind.BYTE));
+        };
     }
 
-    static long innerEntry(long inner, int i) {
-        return inner + INNER_ENTRIES + (long) INNER_ENTRY_BYTES * i;
-    }
-
-    static long innerChild(long inner, int i) {
-        return innerEntry(inner, i);
-    }
-
-    static long innerCount(long inner, int i) {
-        return innerEntry(inner, i) + 8;
-    }
-
-    static long innerKey(long inner, int i) {
-        return innerEntry(inner, i) + 16;
-    }
-
-    private static TypeLayout leaf(String name, FieldKind keyKind) {
+    private static TypeLayout leaf(String name, Shape shape) {
         List<FieldLayout> fields = new ArrayList<>();
         for (int i = 0; i < LEAF_CAPACITY; i++) {
-            fields.add(FieldLayout.of("k" + i, keyKind, LEAF_ENTRY_BYTES * i));
-            fields.add(FieldLayout.of("v" + i, FieldKind.REF, LEAF_ENTRY_BYTES * i + 8));
+            int at = shape.leafStride * i;
+            fields.add(FieldLayout.of("k" + i, shape.inline ? FieldKind.LONG : FieldKind.REF, at));
+            if (!shape.inline) {
+                fields.add(FieldLayout.of("p" + i, FieldKind.LONG, at + 8));
+            }
+            fields.add(FieldLayout.of("v" + i, FieldKind.REF, at + shape.leafStride - 8));
         }
-        return TypeLayout.ofRecord(PREFIX + name, LEAF_BYTES, fields.toArray(FieldLayout[]::new));
+        return TypeLayout.ofRecord(PREFIX + name, shape.leafBytes(), fields.toArray(FieldLayout[]::new));
     }
 
-    private static TypeLayout inner(String name, FieldKind keyKind) {
+    private static TypeLayout inner(String name, Shape shape) {
         List<FieldLayout> fields = new ArrayList<>();
         fields.add(FieldLayout.of("n", FieldKind.LONG, INNER_COUNT));
         for (int i = 0; i < INNER_CAPACITY; i++) {
-            int at = INNER_ENTRIES + INNER_ENTRY_BYTES * i;
+            int at = INNER_ENTRIES + shape.innerStride * i;
             fields.add(FieldLayout.of("c" + i, FieldKind.REF, at));
             fields.add(FieldLayout.of("n" + i, FieldKind.LONG, at + 8));
-            fields.add(FieldLayout.of("k" + i, keyKind, at + 16));
+            fields.add(FieldLayout.of("k" + i, shape.inline ? FieldKind.LONG : FieldKind.REF, at + 16));
+            if (!shape.inline) {
+                fields.add(FieldLayout.of("p" + i, FieldKind.LONG, at + 24));
+            }
         }
-        return TypeLayout.ofRecord(PREFIX + name, INNER_BYTES, fields.toArray(FieldLayout[]::new));
+        return TypeLayout.ofRecord(PREFIX + name, shape.innerBytes(), fields.toArray(FieldLayout[]::new));
     }
 }

@@ -23,6 +23,7 @@ final class SortedProbe {
     final Object key;
     private final long word;
     private final byte[] bytes;
+    private final long prefix;
 
     SortedProbe(PersistentHeap heap, ObjectSpace space, SortedKeyKind kind, Comparator<Object> comparator, Object key) {
         this.heap = heap;
@@ -31,7 +32,41 @@ final class SortedProbe {
         this.comparator = comparator;
         this.key = kind.check(key);
         this.word = comparator == null && kind.inline() ? kind.inlineWord(key) : 0;
-        this.bytes = comparator == null && kind.ownsBlock() ? kind.bytesOf(key) : null;
+        byte[] encoded = kind.ownsBlock() ? kind.bytesOf(key) : null;
+        this.bytes = comparator == null ? encoded : null; // with a comparator, byte order means nothing
+        this.prefix = encoded == null ? 0 : prefixOf(encoded);
+    }
+
+    /** {@return the first 8 bytes, big-endian, zero-padded: unsigned order agrees with the bytes' order where it differs} */
+    static long prefixOf(byte[] bytes) {
+        if (bytes.length >= 8) {
+            return (long) BIG_ENDIAN.get(bytes, 0);
+        }
+        long p = 0;
+        for (int i = 0; i < 8; i++) {
+            p = p << 8 | (i < bytes.length ? bytes[i] & 0xFF : 0);
+        }
+        return p;
+    }
+
+    /** {@return the prefix word to store beside this key (0 for kinds without one)} */
+    long prefix() {
+        return prefix;
+    }
+
+    /**
+     * {@return negative, zero or positive as the probe is below, equal to or above the key stored at
+     * {@code keyAddress}} (a key word, followed by its prefix for STRING and BYTES keys): a differing
+     * prefix decides without reading the key bytes block.
+     */
+    int compareAt(long keyAddress) {
+        if (bytes != null) {
+            long stored = heap.getLong(keyAddress + 8);
+            if (stored != prefix) {
+                return Long.compareUnsigned(prefix, stored);
+            }
+        }
+        return compareTo(heap.getLong(keyAddress));
     }
 
     /** {@return negative, zero or positive as the probe is below, equal to or above the stored key word} */

@@ -77,7 +77,7 @@ final class SortedSubMap<K, V> extends AbstractMap<K, V> implements NavigableMap
         if (toEnd || !c.valid()) {
             return false;
         }
-        int cmp = map.boundProbe(hi).compareTo(c.keyWord()); // hi against the stored key
+        int cmp = map.boundProbe(hi).compareAt(c.keyAddress()); // hi against the stored key
         return cmp < 0 || cmp == 0 && !hiInclusive;
     }
 
@@ -85,7 +85,7 @@ final class SortedSubMap<K, V> extends AbstractMap<K, V> implements NavigableMap
         if (fromStart || !c.valid()) {
             return false;
         }
-        int cmp = map.boundProbe(lo).compareTo(c.keyWord());
+        int cmp = map.boundProbe(lo).compareAt(c.keyAddress());
         return cmp > 0 || cmp == 0 && !loInclusive;
     }
 
@@ -412,18 +412,22 @@ final class SortedSubMap<K, V> extends AbstractMap<K, V> implements NavigableMap
                 : narrow(fromKey, inclusive, null, false, false, true);
     }
 
-    /** A narrower view with absolute bounds; an unbounded side keeps this view's bound. */
+    /**
+     * A narrower view with absolute bounds; an unbounded side keeps this view's bound. As for
+     * TreeMap's views, an inclusive new bound must lie inside this view, an exclusive one inside or on
+     * its bounds.
+     */
     private NavigableMap<K, V> narrow(K newLo, boolean newLoInclusive, K newHi, boolean newHiInclusive,
                                       boolean keepLo, boolean keepHi) {
         if (!keepLo) {
             java.util.Objects.requireNonNull(newLo);
-            if (!inClosedRange(newLo) || !fromStart && !loInclusive && newLoInclusive && map.compareKeys(newLo, lo) == 0) {
+            if (!(newLoInclusive ? inRange(newLo) : inClosedRange(newLo))) {
                 throw new IllegalArgumentException("fromKey out of range");
             }
         }
         if (!keepHi) {
             java.util.Objects.requireNonNull(newHi);
-            if (!inClosedRange(newHi) || !toEnd && !hiInclusive && newHiInclusive && map.compareKeys(newHi, hi) == 0) {
+            if (!(newHiInclusive ? inRange(newHi) : inClosedRange(newHi))) {
                 throw new IllegalArgumentException("toKey out of range");
             }
         }

@@ -4,12 +4,16 @@ import static io.jpmem.collections.SortedNodes.*;
 
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The mutations of {@link PSortedMap}'s B+tree, on raw offsets, inside a transaction the caller
  * provides. Each leaves the tree whole (keys ordered, counts exact, unused slots zero) when the
  * transaction commits; a crash before rolls every store back (undo log) and drops every allocation
- * and free (published only at commit).
+ * and free (published only at commit). Entries move as arrays of words (an entry is
+ * {@code shape.leafWords} or {@code shape.innerWords} words), written with one bulk store per node.
  *
  * <h2>What each logs</h2>
  * <ul>
@@ -24,6 +28,8 @@ import io.jpmem.heap.Transaction;
  * </ul>
  */
 final class SortedTree {
+
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final PersistentHeap heap;
     private final long header;
@@ -44,23 +50,51 @@ final class SortedTree {
     }
 
     private void setHeight(Transaction tx, int height) {
-        long meta = meta();
-        tx.putLong(header + PSortedMap.META, (meta & 0xFF) | (long) height << 8);
+        tx.putLong(header + PSortedMap.META, (meta() & 0xFF) | (long) height << 8);
+    }
+
+    /** {@return {@code count} words read from {@code at}} */
+    private long[] read(long at, int count) {
+        if (count == 0) {
+            return new long[0];
+        }
+        byte[] bytes = new byte[count * 8];
+        heap.getBytes(at, bytes, 0, bytes.length);
+        long[] words = new long[count];
+        for (int i = 0; i < count; i++) {
+            words[i] = (long) WORDS.get(bytes, i * 8);
+        }
+        return words;
+    }
+
+    /** Writes {@code words[from, from + count)} at {@code at} with one store (logged unless new or snapshotted). */
+    private static void write(Transaction tx, long at, long[] words, int from, int count) {
+        if (count == 0) {
+            return;
+        }
+        byte[] bytes = new byte[count * 8];
+        for (int i = 0; i < count; i++) {
+            WORDS.set(bytes, i * 8, words[from + i]);
+        }
+        tx.putBytes(at, bytes, 0, bytes.length);
     }
 
     /**
      * Inserts a new entry at the position {@code c} found (its key absent).
      *
      * @param keyWord the key word, already stored (owned by the leaf from now on)
+     * @param prefix the key's prefix word (stored beside it in the PREFIXED shape)
      * @param valueWord the value reference, already stored
      */
-    void insert(Transaction tx, SortedCursor c, SortedKeyKind kind, long keyWord, long valueWord) {
-        boolean inline = kind.inline();
+    void insert(Transaction tx, SortedCursor c, SortedKeyKind kind, long keyWord, long prefix, long valueWord) {
+        Shape s = Shape.of(kind);
+        int lw = s.leafWords;
+        int iw = s.innerWords;
+        long[] entry = s.inline ? new long[] {keyWord, valueWord} : new long[] {keyWord, prefix, valueWord};
         long size = get(header + PSortedMap.SIZE);
         if (c.node[0] == 0) {
-            long leaf = tx.allocate(nodes.leaf(inline));
-            tx.putLong(leafKey(leaf, 0), keyWord);
-            tx.putLong(leafValue(leaf, 0), valueWord);
+            long leaf = tx.allocate(nodes.leaf(s.inline));
+            write(tx, leaf, entry, 0, lw);
             tx.putRef(header + PSortedMap.ROOT, leaf);
             setHeight(tx, 0);
             tx.putLong(header + PSortedMap.SIZE, 1);
@@ -72,125 +106,109 @@ final class SortedTree {
         long carry = 0;
         long carryCount = 0;
         long carryKey = 0;
+        long carryPrefix = 0;
         long leftCount = 0;
         if (n < LEAF_CAPACITY) {
-            tx.snapshot(leafKey(leaf, p), (long) LEAF_ENTRY_BYTES * (n - p + 1));
-            for (int i = n; i > p; i--) {
-                tx.putLong(leafKey(leaf, i), get(leafKey(leaf, i - 1)));
-                tx.putLong(leafValue(leaf, i), get(leafValue(leaf, i - 1)));
-            }
-            tx.putLong(leafKey(leaf, p), keyWord);
-            tx.putLong(leafValue(leaf, p), valueWord);
+            long[] words = new long[lw * (n - p + 1)]; // the new entry, then the entries it pushes right
+            System.arraycopy(entry, 0, words, 0, lw);
+            System.arraycopy(read(s.leafKey(leaf, p), lw * (n - p)), 0, words, lw, lw * (n - p));
+            tx.snapshot(s.leafKey(leaf, p), (long) s.leafStride * (n - p + 1));
+            write(tx, s.leafKey(leaf, p), words, 0, words.length);
         } else {
-            long[] keys = new long[n + 1];
-            long[] values = new long[n + 1];
-            for (int i = 0, from = 0; i <= n; i++) {
-                if (i == p) {
-                    keys[i] = keyWord;
-                    values[i] = valueWord;
-                } else {
-                    keys[i] = get(leafKey(leaf, from));
-                    values[i] = get(leafValue(leaf, from));
-                    from++;
-                }
-            }
+            long[] old = read(leaf, lw * n);
+            long[] all = new long[lw * (n + 1)];
+            System.arraycopy(old, 0, all, 0, lw * p);
+            System.arraycopy(entry, 0, all, lw * p, lw);
+            System.arraycopy(old, lw * p, all, lw * (p + 1), lw * (n - p));
             int half = (n + 1) / 2;
-            long right = tx.allocate(nodes.leaf(inline));
-            for (int i = half; i <= n; i++) {
-                tx.putLong(leafKey(right, i - half), keys[i]);
-                tx.putLong(leafValue(right, i - half), values[i]);
-            }
+            long right = tx.allocate(nodes.leaf(s.inline));
+            write(tx, right, all, lw * half, lw * (n + 1 - half));
             int from = Math.min(p, half);
-            tx.snapshot(leafKey(leaf, from), (long) LEAF_ENTRY_BYTES * (n - from));
-            for (int i = from; i < n; i++) {
-                tx.putLong(leafKey(leaf, i), i < half ? keys[i] : 0);
-                tx.putLong(leafValue(leaf, i), i < half ? values[i] : 0);
-            }
+            long[] left = new long[lw * (n - from)]; // [from, half) keep their new entries, [half, n) become zero
+            System.arraycopy(all, lw * from, left, 0, lw * (half - from));
+            tx.snapshot(s.leafKey(leaf, from), (long) s.leafStride * (n - from));
+            write(tx, s.leafKey(leaf, from), left, 0, left.length);
             carry = right;
             carryCount = n + 1 - half;
             leftCount = half;
-            carryKey = kind.copy(tx, nodes, heap, keys[half]);
+            carryKey = kind.copy(tx, nodes, heap, all[lw * half]); // the separator: its own copy of the key
+            carryPrefix = s.inline ? 0 : all[lw * half + 1];
         }
         for (int level = 1; level <= c.height; level++) {
             long node = c.node[level];
             int i = c.index[level];
             if (carry == 0) {
-                tx.putLong(innerCount(node, i), get(innerCount(node, i)) + 1);
+                tx.putLong(s.innerCount(node, i), get(s.innerCount(node, i)) + 1);
                 continue;
             }
             int m = c.count[level];
+            long[] added = innerEntry(s, carry, carryCount, carryKey, carryPrefix);
             if (m < INNER_CAPACITY) {
-                tx.snapshot(innerEntry(node, i), (long) INNER_ENTRY_BYTES * (m - i + 1));
-                for (int j = m; j > i + 1; j--) {
-                    tx.putLong(innerChild(node, j), get(innerChild(node, j - 1)));
-                    tx.putLong(innerCount(node, j), get(innerCount(node, j - 1)));
-                    tx.putLong(innerKey(node, j), get(innerKey(node, j - 1)));
-                }
-                tx.putLong(innerCount(node, i), leftCount);
-                tx.putLong(innerChild(node, i + 1), carry);
-                tx.putLong(innerCount(node, i + 1), carryCount);
-                tx.putLong(innerKey(node, i + 1), carryKey);
+                long[] old = read(s.innerEntry(node, i), iw * (m - i));
+                long[] words = new long[iw * (m - i + 1)]; // entry i (new count), the new entry, the rest
+                System.arraycopy(old, 0, words, 0, iw);
+                words[1] = leftCount;
+                System.arraycopy(added, 0, words, iw, iw);
+                System.arraycopy(old, iw, words, 2 * iw, iw * (m - i - 1));
+                tx.snapshot(s.innerEntry(node, i), (long) s.innerStride * (m - i + 1));
+                write(tx, s.innerEntry(node, i), words, 0, words.length);
                 tx.putLong(node + INNER_COUNT, m + 1);
                 carry = 0;
                 continue;
             }
-            long[] children = new long[m + 1];
-            long[] counts = new long[m + 1];
-            long[] keys = new long[m + 1];
-            for (int j = 0, from = 0; j <= m; j++) {
-                if (j == i + 1) {
-                    children[j] = carry;
-                    counts[j] = carryCount;
-                    keys[j] = carryKey;
-                } else {
-                    children[j] = get(innerChild(node, from));
-                    counts[j] = from == i ? leftCount : get(innerCount(node, from));
-                    keys[j] = get(innerKey(node, from));
-                    from++;
-                }
-            }
+            long[] old = read(s.innerEntry(node, 0), iw * m);
+            long[] all = new long[iw * (m + 1)];
+            System.arraycopy(old, 0, all, 0, iw * (i + 1));
+            all[iw * i + 1] = leftCount;
+            System.arraycopy(added, 0, all, iw * (i + 1), iw);
+            System.arraycopy(old, iw * (i + 1), all, iw * (i + 2), iw * (m - i - 1));
             int half = (m + 1) / 2;
-            long right = tx.allocate(nodes.inner(inline));
+            long right = tx.allocate(nodes.inner(s.inline));
+            long[] rightWords = new long[1 + iw * (m + 1 - half)]; // child count, then the entries
+            rightWords[0] = m + 1 - half;
+            System.arraycopy(all, iw * half, rightWords, 1, iw * (m + 1 - half));
+            long upKey = rightWords[1 + 2];
+            long upPrefix = s.inline ? 0 : rightWords[1 + 3];
+            rightWords[1 + 2] = 0; // entry half's key moves up: the new right node's lower bound
+            if (!s.inline) {
+                rightWords[1 + 3] = 0;
+            }
+            write(tx, right, rightWords, 0, rightWords.length);
             long rightTotal = 0;
             for (int j = half; j <= m; j++) {
-                tx.putLong(innerChild(right, j - half), children[j]);
-                tx.putLong(innerCount(right, j - half), counts[j]);
-                tx.putLong(innerKey(right, j - half), j == half ? 0 : keys[j]); // keys[half] moves up
-                rightTotal += counts[j];
+                rightTotal += all[iw * j + 1];
             }
-            tx.putLong(right + INNER_COUNT, m + 1 - half);
-            int from = Math.min(i, half);
-            tx.snapshot(innerEntry(node, from), (long) INNER_ENTRY_BYTES * (m - from));
             long leftTotal = 0;
-            for (int j = 0; j < m; j++) {
-                if (j < half) {
-                    leftTotal += counts[j];
-                }
-                if (j >= from) {
-                    tx.putLong(innerChild(node, j), j < half ? children[j] : 0);
-                    tx.putLong(innerCount(node, j), j < half ? counts[j] : 0);
-                    tx.putLong(innerKey(node, j), j < half ? keys[j] : 0);
-                }
+            for (int j = 0; j < half; j++) {
+                leftTotal += all[iw * j + 1];
             }
+            int from = Math.min(i, half);
+            long[] left = new long[iw * (m - from)];
+            System.arraycopy(all, iw * from, left, 0, iw * (half - from));
+            tx.snapshot(s.innerEntry(node, from), (long) s.innerStride * (m - from));
+            write(tx, s.innerEntry(node, from), left, 0, left.length);
             tx.putLong(node + INNER_COUNT, half);
             carry = right;
             carryCount = rightTotal;
-            carryKey = keys[half];
+            carryKey = upKey;
+            carryPrefix = upPrefix;
             leftCount = leftTotal;
         }
         if (carry != 0) {
-            long oldRoot = c.node[c.height];
-            long root = tx.allocate(nodes.inner(inline));
-            tx.putLong(innerChild(root, 0), oldRoot);
-            tx.putLong(innerCount(root, 0), leftCount);
-            tx.putLong(innerChild(root, 1), carry);
-            tx.putLong(innerCount(root, 1), carryCount);
-            tx.putLong(innerKey(root, 1), carryKey);
-            tx.putLong(root + INNER_COUNT, 2);
+            long root = tx.allocate(nodes.inner(s.inline));
+            long[] words = new long[1 + 2 * iw];
+            words[0] = 2;
+            System.arraycopy(innerEntry(s, c.node[c.height], leftCount, 0, 0), 0, words, 1, iw);
+            System.arraycopy(innerEntry(s, carry, carryCount, carryKey, carryPrefix), 0, words, 1 + iw, iw);
+            write(tx, root, words, 0, words.length);
             tx.putRef(header + PSortedMap.ROOT, root);
             setHeight(tx, c.height + 1);
         }
         tx.putLong(header + PSortedMap.SIZE, size + 1);
+    }
+
+    private static long[] innerEntry(Shape s, long child, long count, long key, long prefix) {
+        return s.inline ? new long[] {child, count, key} : new long[] {child, count, key, prefix};
     }
 
     /**
@@ -199,109 +217,109 @@ final class SortedTree {
      * forgets the key kind.
      */
     void remove(Transaction tx, SortedCursor c, SortedKeyKind kind) {
+        Shape s = Shape.of(kind);
+        int lw = s.leafWords;
         long leaf = c.node[0];
         int n = c.count[0];
         int p = c.index[0];
-        kind.release(tx, get(leafKey(leaf, p)));
-        tx.snapshot(leafKey(leaf, p), (long) LEAF_ENTRY_BYTES * (n - p));
-        for (int i = p; i < n - 1; i++) {
-            tx.putLong(leafKey(leaf, i), get(leafKey(leaf, i + 1)));
-            tx.putLong(leafValue(leaf, i), get(leafValue(leaf, i + 1)));
-        }
-        tx.putLong(leafKey(leaf, n - 1), 0);
-        tx.putLong(leafValue(leaf, n - 1), 0);
+        kind.release(tx, get(s.leafKey(leaf, p)));
+        long[] words = new long[lw * (n - p)]; // the entries after p move left; the last slot becomes zero
+        System.arraycopy(read(s.leafKey(leaf, p + 1), lw * (n - p - 1)), 0, words, 0, lw * (n - p - 1));
+        tx.snapshot(s.leafKey(leaf, p), (long) s.leafStride * (n - p));
+        write(tx, s.leafKey(leaf, p), words, 0, words.length);
         for (int level = 1; level <= c.height; level++) {
-            long at = innerCount(c.node[level], c.index[level]);
+            long at = s.innerCount(c.node[level], c.index[level]);
             tx.putLong(at, get(at) - 1);
         }
         long size = get(header + PSortedMap.SIZE) - 1;
         tx.putLong(header + PSortedMap.SIZE, size);
-        rebalance(tx, c, kind);
-        shrinkRoot(tx, size);
+        rebalance(tx, c, kind, s);
+        shrinkRoot(tx, size, s);
     }
 
-    private void rebalance(Transaction tx, SortedCursor c, SortedKeyKind kind) {
+    private void rebalance(Transaction tx, SortedCursor c, SortedKeyKind kind, Shape s) {
         for (int level = 0; level < c.height; level++) {
             long parent = c.node[level + 1];
             int i = c.index[level + 1];
             int siblings = (int) get(parent + INNER_COUNT);
-            int entries = entriesOf(parent, i, level);
+            int entries = entriesOf(s, parent, i, level);
             if (entries >= (level == 0 ? LEAF_MIN : INNER_MIN)) {
                 return;
             }
             if (siblings > 1) {
                 int a = i + 1 < siblings ? i : i - 1;
-                if (entriesOf(parent, a, level) + entriesOf(parent, a + 1, level) <= (level == 0 ? LEAF_CAPACITY : INNER_CAPACITY)) {
-                    merge(tx, parent, a, level, kind);
+                if (entriesOf(s, parent, a, level) + entriesOf(s, parent, a + 1, level)
+                        <= (level == 0 ? LEAF_CAPACITY : INNER_CAPACITY)) {
+                    merge(tx, s, parent, a, level, kind);
                     continue;
                 }
             }
             if (entries != 0) {
                 return;
             }
-            tx.free(get(innerChild(parent, i)));
+            tx.free(get(s.innerChild(parent, i)));
             if (i > 0) {
-                kind.release(tx, get(innerKey(parent, i)));
+                kind.release(tx, get(s.innerKey(parent, i)));
             } else if (siblings > 1) {
-                kind.release(tx, get(innerKey(parent, 1)));
+                kind.release(tx, get(s.innerKey(parent, 1))); // entry 1 becomes entry 0, whose key is 0
             }
-            removeInnerEntry(tx, parent, i, siblings);
+            removeInnerEntry(tx, s, parent, i, siblings);
         }
     }
 
-    private int entriesOf(long parent, int i, int childLevel) {
-        return childLevel == 0 ? (int) get(innerCount(parent, i)) : (int) get(get(innerChild(parent, i)) + INNER_COUNT);
+    private int entriesOf(Shape s, long parent, int i, int childLevel) {
+        return childLevel == 0 ? (int) get(s.innerCount(parent, i)) : (int) get(get(s.innerChild(parent, i)) + INNER_COUNT);
     }
 
     /** Moves child {@code a + 1}'s entries into child {@code a} and frees it. */
-    private void merge(Transaction tx, long parent, int a, int childLevel, SortedKeyKind kind) {
-        long left = get(innerChild(parent, a));
-        long right = get(innerChild(parent, a + 1));
-        long separator = get(innerKey(parent, a + 1));
+    private void merge(Transaction tx, Shape s, long parent, int a, int childLevel, SortedKeyKind kind) {
+        long left = get(s.innerChild(parent, a));
+        long right = get(s.innerChild(parent, a + 1));
+        long separator = get(s.innerKey(parent, a + 1));
         if (childLevel == 0) {
-            int ca = (int) get(innerCount(parent, a));
-            int cb = (int) get(innerCount(parent, a + 1));
+            int ca = (int) get(s.innerCount(parent, a));
+            int cb = (int) get(s.innerCount(parent, a + 1));
             if (cb > 0) {
-                tx.snapshot(leafKey(left, ca), (long) LEAF_ENTRY_BYTES * cb);
-            }
-            for (int j = 0; j < cb; j++) {
-                tx.putLong(leafKey(left, ca + j), get(leafKey(right, j)));
-                tx.putLong(leafValue(left, ca + j), get(leafValue(right, j)));
+                tx.snapshot(s.leafKey(left, ca), (long) s.leafStride * cb);
+                write(tx, s.leafKey(left, ca), read(right, s.leafWords * cb), 0, s.leafWords * cb);
             }
             kind.release(tx, separator);
         } else {
             int na = (int) get(left + INNER_COUNT);
             int nb = (int) get(right + INNER_COUNT);
             if (nb > 0) {
-                tx.snapshot(innerEntry(left, na), (long) INNER_ENTRY_BYTES * nb);
-            }
-            for (int j = 0; j < nb; j++) {
-                tx.putLong(innerChild(left, na + j), get(innerChild(right, j)));
-                tx.putLong(innerCount(left, na + j), get(innerCount(right, j)));
-                tx.putLong(innerKey(left, na + j), j == 0 ? separator : get(innerKey(right, j))); // the separator moves down
+                long[] words = read(s.innerEntry(right, 0), s.innerWords * nb);
+                words[2] = separator; // the separator moves down: the lower bound of right's first child
+                if (!s.inline) {
+                    words[3] = get(s.innerKey(parent, a + 1) + 8);
+                }
+                tx.snapshot(s.innerEntry(left, na), (long) s.innerStride * nb);
+                write(tx, s.innerEntry(left, na), words, 0, words.length);
             }
             tx.putLong(left + INNER_COUNT, na + nb);
         }
         tx.free(right);
-        tx.putLong(innerCount(parent, a), get(innerCount(parent, a)) + get(innerCount(parent, a + 1)));
-        removeInnerEntry(tx, parent, a + 1, (int) get(parent + INNER_COUNT));
+        tx.putLong(s.innerCount(parent, a), get(s.innerCount(parent, a)) + get(s.innerCount(parent, a + 1)));
+        removeInnerEntry(tx, s, parent, a + 1, (int) get(parent + INNER_COUNT));
     }
 
     /** Removes entry {@code i} of an inner node with {@code n} entries; entry 0's key stays 0. */
-    private void removeInnerEntry(Transaction tx, long node, int i, int n) {
-        tx.snapshot(innerEntry(node, i), (long) INNER_ENTRY_BYTES * (n - i));
-        for (int j = i; j < n - 1; j++) {
-            tx.putLong(innerChild(node, j), get(innerChild(node, j + 1)));
-            tx.putLong(innerCount(node, j), get(innerCount(node, j + 1)));
-            tx.putLong(innerKey(node, j), j == 0 ? 0 : get(innerKey(node, j + 1)));
+    private void removeInnerEntry(Transaction tx, Shape s, long node, int i, int n) {
+        int iw = s.innerWords;
+        long[] words = new long[iw * (n - i)]; // the entries after i move left; the last slot becomes zero
+        System.arraycopy(read(s.innerEntry(node, i + 1), iw * (n - i - 1)), 0, words, 0, iw * (n - i - 1));
+        if (i == 0) {
+            words[2] = 0;
+            if (!s.inline) {
+                words[3] = 0;
+            }
         }
-        tx.putLong(innerChild(node, n - 1), 0);
-        tx.putLong(innerCount(node, n - 1), 0);
-        tx.putLong(innerKey(node, n - 1), 0);
+        tx.snapshot(s.innerEntry(node, i), (long) s.innerStride * (n - i));
+        write(tx, s.innerEntry(node, i), words, 0, words.length);
         tx.putLong(node + INNER_COUNT, n - 1);
     }
 
-    private void shrinkRoot(Transaction tx, long size) {
+    private void shrinkRoot(Transaction tx, long size, Shape s) {
         while (true) {
             long root = get(header + PSortedMap.ROOT);
             int height = PSortedMap.heightOf(meta());
@@ -321,7 +339,7 @@ final class SortedTree {
                 return;
             }
             tx.free(root);
-            tx.putRef(header + PSortedMap.ROOT, n == 0 ? 0 : get(innerChild(root, 0)));
+            tx.putRef(header + PSortedMap.ROOT, n == 0 ? 0 : get(s.innerChild(root, 0)));
             if (n == 0) {
                 tx.putLong(header + PSortedMap.META, 0);
                 return;
@@ -334,27 +352,27 @@ final class SortedTree {
     void clear(Transaction tx, SortedKeyKind kind, java.util.function.LongConsumer values) {
         long root = get(header + PSortedMap.ROOT);
         if (root != 0) {
-            freeSubtree(tx, root, PSortedMap.heightOf(meta()), get(header + PSortedMap.SIZE), kind, values);
+            freeSubtree(tx, Shape.of(kind), root, PSortedMap.heightOf(meta()), get(header + PSortedMap.SIZE), kind, values);
         }
         tx.putRef(header + PSortedMap.ROOT, 0);
         tx.putLong(header + PSortedMap.SIZE, 0);
         tx.putLong(header + PSortedMap.META, 0);
     }
 
-    private void freeSubtree(Transaction tx, long node, int level, long entries, SortedKeyKind kind,
+    private void freeSubtree(Transaction tx, Shape s, long node, int level, long entries, SortedKeyKind kind,
                              java.util.function.LongConsumer values) {
         if (level == 0) {
             for (int i = 0; i < entries; i++) {
-                kind.release(tx, get(leafKey(node, i)));
-                values.accept(get(leafValue(node, i)));
+                kind.release(tx, get(s.leafKey(node, i)));
+                values.accept(get(s.leafValue(node, i)));
             }
         } else {
             int n = (int) get(node + INNER_COUNT);
             for (int i = 0; i < n; i++) {
                 if (i > 0) {
-                    kind.release(tx, get(innerKey(node, i)));
+                    kind.release(tx, get(s.innerKey(node, i)));
                 }
-                freeSubtree(tx, get(innerChild(node, i)), level - 1, get(innerCount(node, i)), kind, values);
+                freeSubtree(tx, s, get(s.innerChild(node, i)), level - 1, get(s.innerCount(node, i)), kind, values);
             }
         }
         tx.free(node);

@@ -391,22 +391,25 @@ class PSortedMapConformanceTest {
         assertEquals(List.of(), heap.check());
     }
 
-    @Test
-    void aDeepTreeGrowsAndShrinksThroughInnerSplitsMergesAndRootChanges() {
+    @ParameterizedTest
+    @EnumSource(value = Keys.class, names = {"LONG", "STRING"})
+    void aDeepTreeGrowsAndShrinksThroughInnerSplitsMergesAndRootChanges(Keys keys) {
         long seed = seed();
         SplittableRandom random = new SplittableRandom(seed);
         Path file = dir.resolve("deep.heap");
         open(file);
-        PSortedMap<Long, Long> map = heap.transactionResult(tx -> {
-            PSortedMap<Long, Long> m = new PSortedMap<>();
+        PSortedMap<Object, Object> map = heap.transactionResult(tx -> {
+            PSortedMap<Object, Object> m = new PSortedMap<>();
             ObjectSpace.of(heap).setRoot("map", m);
             return m;
         });
         long baseline = heap.allocationStats().allocatedBlocks();
-        TreeMap<Long, Long> model = new TreeMap<>();
+        TreeMap<Object, Object> model = new TreeMap<>();
         int maxHeight = 0;
-        for (int i = 0; i < 40_000; i++) {
-            long key = random.nextLong(1_000_000);
+        int inserts = keys == Keys.LONG ? 40_000 : 25_000;
+        for (int i = 0; i < inserts; i++) {
+            long n = random.nextLong(1_000_000);
+            Object key = keys == Keys.LONG ? (Object) n : "member:" + n; // Strings share a prefix of 8 bytes
             long value = random.nextLong(100);
             assertEquals(model.put(key, value), map.put(key, value));
             maxHeight = Math.max(maxHeight, PSortedMap.heightOf(heap.getLong(ObjectSpace.of(heap).refOf(map) + PSortedMap.META)));
@@ -415,20 +418,18 @@ class PSortedMapConformanceTest {
             }
         }
         assertTrue(maxHeight >= 2, "the tree reached height " + maxHeight);
-        @SuppressWarnings("unchecked")
-        PSortedMap<Long, Long> reopened = (PSortedMap<Long, Long>) (PSortedMap<?, ?>) reopen(file);
-        map = reopened;
+        map = reopen(file);
         assertEquals(new ArrayList<>(model.entrySet()), new ArrayList<>(map.entrySet()));
-        List<Long> keys = new ArrayList<>(model.keySet());
+        List<Object> all = new ArrayList<>(model.keySet());
         for (int i = 0; i < 200; i++) {
-            int rank = random.nextInt(keys.size());
-            assertEquals(rank, map.rankOf(keys.get(rank)));
-            assertEquals(keys.get(rank), map.entryAtRank(rank).getKey());
+            int rank = random.nextInt(all.size());
+            assertEquals(rank, map.rankOf(all.get(rank)));
+            assertEquals(all.get(rank), map.entryAtRank(rank).getKey());
         }
-        java.util.Collections.shuffle(keys, new java.util.Random(seed));
-        for (int i = 0; i < keys.size(); i++) {
-            assertEquals(model.remove(keys.get(i)), map.remove(keys.get(i)));
-            if (i % 5000 == 4999 || keys.size() - i < 70 && i % 7 == 0) {
+        java.util.Collections.shuffle(all, new java.util.Random(seed));
+        for (int i = 0; i < all.size(); i++) {
+            assertEquals(model.remove(all.get(i)), map.remove(all.get(i)));
+            if (i % 5000 == 4999 || all.size() - i < 70 && i % 7 == 0) {
                 assertEquals(List.of(), map.checkStructure(), "seed " + seed + " remove " + i);
                 assertEquals(model.size(), map.size());
                 if (!model.isEmpty()) {
@@ -438,7 +439,64 @@ class PSortedMapConformanceTest {
             }
         }
         assertTrue(map.isEmpty());
-        assertEquals(baseline, heap.allocationStats().allocatedBlocks(), "every node and value copy was freed");
+        assertEquals(baseline, heap.allocationStats().allocatedBlocks(), "every node, key and value copy was freed");
         assertEquals(List.of(), heap.check());
+    }
+
+    /** Views of views (narrowed, reversed), built the same way on both maps: the same keys, or the same refusal. */
+    @Test
+    void nestedViewsMatchTreeMapsOrAreRefusedAlike() {
+        long seed = seed();
+        SplittableRandom r = new SplittableRandom(seed);
+        open(dir.resolve("views.heap"));
+        ObjectSpace.setDefault(heap);
+        PSortedMap<Long, Long> map = new PSortedMap<>();
+        TreeMap<Long, Long> model = new TreeMap<>();
+        heap.transaction(tx -> {
+            for (long k = 0; k < 400; k += 2) {
+                map.put(k, k);
+                model.put(k, k);
+            }
+        });
+        for (int trial = 0; trial < 8000; trial++) {
+            NavigableMap<Long, Long> mine = map;
+            NavigableMap<Long, Long> theirs = model;
+            StringBuilder path = new StringBuilder("seed " + seed + " trial " + trial + ":");
+            for (int depth = 0; depth < 3; depth++) {
+                long a = r.nextLong(-10, 410);
+                long b = r.nextLong(-10, 410);
+                boolean ai = r.nextBoolean();
+                boolean bi = r.nextBoolean();
+                int kind = r.nextInt(4);
+                path.append(" ").append(kind).append("(").append(a).append(ai ? "i" : "x").append(",").append(b)
+                        .append(bi ? "i" : "x").append(")");
+                NavigableMap<Long, Long> nextTheirs;
+                try {
+                    nextTheirs = narrow(theirs, kind, a, ai, b, bi);
+                } catch (IllegalArgumentException refused) {
+                    NavigableMap<Long, Long> view = mine;
+                    assertThrows(IllegalArgumentException.class, () -> narrow(view, kind, a, ai, b, bi), path + " should be refused");
+                    break;
+                }
+                mine = narrow(mine, kind, a, ai, b, bi);
+                theirs = nextTheirs;
+                assertEquals(new ArrayList<>(theirs.keySet()), new ArrayList<>(mine.keySet()), path.toString());
+                assertEquals(theirs.size(), mine.size(), path.toString());
+                long probe = r.nextLong(-10, 410);
+                assertEquals(theirs.ceilingKey(probe), mine.ceilingKey(probe), path + " ceiling " + probe);
+                assertEquals(theirs.lowerKey(probe), mine.lowerKey(probe), path + " lower " + probe);
+                assertEquals(theirs.get(probe), mine.get(probe), path + " get " + probe);
+            }
+        }
+    }
+
+    private static NavigableMap<Long, Long> narrow(NavigableMap<Long, Long> view, int kind, long a, boolean ai, long b,
+                                                   boolean bi) {
+        return switch (kind) {
+            case 0 -> view.subMap(a, ai, b, bi);
+            case 1 -> view.headMap(b, bi);
+            case 2 -> view.tailMap(a, ai);
+            default -> view.descendingMap();
+        };
     }
 }

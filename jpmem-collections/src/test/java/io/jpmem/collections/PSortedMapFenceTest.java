@@ -27,7 +27,7 @@ class PSortedMapFenceTest {
         try (PersistentHeap heap = PersistentHeap.create(dir.resolve("fences.heap"),
                 HeapOptions.defaults().withDurability(Durability.SIMULATED).withMaxByteSize(8L << 20))) {
             SimulatedDomain domain = (SimulatedDomain) heap.domain();
-            PSortedMap<Long, Long> map = heap.transactionResult(tx -> new PSortedMap<>());
+            PSortedMap<Long, Object> map = heap.transactionResult(tx -> new PSortedMap<>());
             heap.transaction(tx -> {
                 for (long i = 0; i < 400; i++) {
                     map.put(i * 10, i); // height 1: leaves under one inner root
@@ -35,16 +35,22 @@ class PSortedMapFenceTest {
             });
             long header = ObjectSpace.of(heap).refOf(map);
             assertEquals(1, PSortedMap.heightOf(heap.getLong(header + PSortedMap.META)));
-            map.put(-5L, 0L); // warm the value-copy slab class and the code paths
+            map.put(-5L, 0L); // warm the value-copy slab classes (a new slab costs fences of its own)
+            map.put(-6L, "warm");
             map.remove(-5L);
+            map.remove(-6L);
 
             long before = domain.fenceCount();
             map.put(15L, 1L); // a new key in a leaf with room: leaf snapshot, 1 count, size; a value copy
             assertEquals(3 + 4, domain.fenceCount() - before, "insert at height 1");
 
             before = domain.fenceCount();
-            map.put(15L, 2L); // overwrite: the value slot; a new copy, the old one freed
-            assertEquals(1 + 4, domain.fenceCount() - before, "overwrite");
+            map.put(15L, 2L); // overwrite of a Long by a Long: the entry's own copy, in place
+            assertEquals(1 + 2, domain.fenceCount() - before, "overwrite in place");
+
+            before = domain.fenceCount();
+            map.put(15L, "two"); // another class: the value slot; a new copy, the old one freed
+            assertEquals(1 + 4, domain.fenceCount() - before, "overwrite with a new copy");
 
             before = domain.fenceCount();
             assertTrue(map.delete(15L)); // leaf snapshot, 1 count, size; the value copy freed

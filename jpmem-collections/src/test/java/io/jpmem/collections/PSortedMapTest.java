@@ -124,6 +124,8 @@ class PSortedMapTest {
         Comparator<String> lambda = (a, b) -> b.compareTo(a);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PSortedMap<String, String>(lambda));
         assertTrue(e.getMessage().contains("lambda"), e.getMessage());
+        PSortedMap<String, String> natural = new PSortedMap<>((Comparator<String>) null);
+        assertNull(natural.comparator(), "a null comparator means natural ordering, as for TreeMap");
         assertThrows(IllegalArgumentException.class, () -> new PSortedMap<String, String>(new Comparator<String>() {
             @Override
             public int compare(String a, String b) {
@@ -192,5 +194,18 @@ class PSortedMapTest {
         assertEquals(500, again.size());
         assertEquals(499L * 499, again.get(499L));
         assertEquals(List.of(), again.checkStructure());
+    }
+
+    @Test
+    void aMapRegistersOnlyTheNodeTypesOfItsKeyShape() {
+        PSortedMap<Long, Long> map = new PSortedMap<>();
+        for (long i = 0; i < 100; i++) {
+            map.put(i, i); // a root split: leaf and inner types of the inline shape
+        }
+        assertTrue(heap.types().find(SortedNodes.PREFIX + "LeafInline").isPresent());
+        assertTrue(heap.types().find(SortedNodes.PREFIX + "InnerInline").isPresent());
+        assertTrue(heap.types().find(SortedNodes.PREFIX + "LeafPrefixed").isEmpty(), "the type table is small (16 KiB"
+                + " under 64 MiB heaps): shapes no map uses are not registered");
+        assertTrue(heap.types().find(SortedNodes.PREFIX + "KeyBytes").isEmpty());
     }
 }
