@@ -16,7 +16,7 @@ import java.util.Map;
  */
 @Persistent
 public class ZSet {
-    PSortedMap<byte[], Boolean> byScore;
+    PSortedMap<byte[], Object> byScore; // members by score: keys only, null values allocate nothing
     PHashMap<byte[], Double> scores;
 
     public ZSet() {
@@ -45,7 +45,7 @@ public class ZSet {
             }
             byScore.delete(SortedKeys.scoreMember(old, member));
         }
-        byScore.set(SortedKeys.scoreMember(score, member), Boolean.TRUE);
+        byScore.set(SortedKeys.scoreMember(score, member), null);
         scores.set(member, score);
         return old == null;
     }
@@ -70,7 +70,7 @@ public class ZSet {
     /** {@return the entries of ranks [from, to)} */
     public List<Entry> byRank(long from, long to) {
         List<Entry> out = new ArrayList<>();
-        for (Map.Entry<byte[], Boolean> e : byScore.entriesByRank(from, to)) {
+        for (Map.Entry<byte[], Object> e : byScore.entriesByRank(from, to)) {
             out.add(new Entry(SortedKeys.member(e.getKey()), SortedKeys.score(e.getKey())));
         }
         return out;
