@@ -2,7 +2,7 @@
 # Runs Redis's own load tool, redis-benchmark, against jpmem-redis and Debian's redis-server in the
 # same run on this machine, and prints throughput and the ratios BENCHMARKS.md records.
 #
-#   bench/redis-vs-jpmem.sh [--requests N] [--restart-keys N] [--skip-restart]
+#   bench/redis-vs-jpmem.sh [--requests N] [--restart-keys N] [--skip-restart | --only-restart]
 #
 # Needs: the jars (./mvnw -q -DskipTests package), redis-server and redis-tools (apt-get install
 # redis-server redis-tools). Not a test: it takes minutes and its numbers depend on the machine.
@@ -21,11 +21,13 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 requests=100000
 restart_keys=1000000
 skip_restart=false
+only_restart=false
 while [ $# -gt 0 ]; do
     case "$1" in
         --requests) requests=$2; shift 2 ;;
         --restart-keys) restart_keys=$2; shift 2 ;;
         --skip-restart) skip_restart=true; shift ;;
+        --only-restart) only_restart=true; shift ;;
         -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
@@ -49,10 +51,10 @@ stop() {
 }
 trap stop EXIT
 
-wait_ready() {
-    for _ in $(seq 600); do
-        redis-cli -p $port ping >/dev/null 2>&1 && return 0
-        sleep 0.05
+wait_ready() { # until PONG (a server still loading its data answers -LOADING)
+    for _ in $(seq 6000); do
+        [ "$(redis-cli -p $port ping 2>/dev/null)" = PONG ] && return 0
+        sleep 0.01
     done
     echo "server on $port did not start" >&2
     return 1
@@ -72,7 +74,7 @@ start() { # name
 }
 
 declare -A rps
-configs=(jpmem-process redis-aof-no jpmem-power redis-aof-always-tmpfs redis-aof-always-disk redis-none)
+[ "$only_restart" = true ] && configs=() || configs=(jpmem-process redis-aof-no jpmem-power redis-aof-always-tmpfs redis-aof-always-disk redis-none)
 for config in "${configs[@]}"; do
     start "$config"
     for clients in 1 50; do
@@ -89,6 +91,7 @@ for config in "${configs[@]}"; do
     stop
 done
 
+if [ "$only_restart" = false ]; then
 printf '\n%-26s' "requests/s"
 for config in "${configs[@]}"; do printf '%14s' "$config"; done
 printf '\n'
@@ -114,6 +117,7 @@ for op in SET GET; do
     done
 done
 
+fi
 if [ "$skip_restart" = true ]; then
     exit 0
 fi
@@ -134,6 +138,7 @@ load_keys() {
 
 printf '\nrestart with ~%s keys of 1 KiB (seconds from start to first PONG)\n' "$restart_keys"
 for config in jpmem-process redis-aof-no; do
+    rm -rf "$tmpfs"/aof-* "$tmpfs"/*.heap
     start "$config"
     keys=$(load_keys)
     stop # clean shutdown
