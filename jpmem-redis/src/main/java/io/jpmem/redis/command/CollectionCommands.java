@@ -47,4 +47,65 @@ final class CollectionCommands {
         }
         return n;
     }
+
+    /**
+     * {@return [from, to) for Redis's inclusive start/stop indices (negative: from the end), clamped
+     * to [0, size); from == to when the range is empty}
+     */
+    static long[] indexRange(long start, long stop, long size) {
+        if (start < 0) {
+            start = Math.max(0, size + start);
+        }
+        if (stop < 0) {
+            stop = size + stop;
+        }
+        stop = Math.min(stop, size - 1);
+        return start > stop ? new long[] {0, 0} : new long[] {start, stop + 1};
+    }
+
+    /**
+     * HSCAN/SSCAN/ZSCAN {@code key cursor [MATCH pattern] [COUNT count]} over {@code elements}: the
+     * cursor is the position in the collection's iteration order (stable while it does not change),
+     * and each element matched by its name is written as {@code slots} bulk strings by {@code write}.
+     */
+    static <T> void scan(Request r, java.util.Iterator<T> elements, java.util.function.Function<T, byte[]> name,
+                         int slots, java.util.function.BiConsumer<io.jpmem.redis.protocol.RespWriter, T> write) {
+        long cursor = Numbers.parseLong(r.arg(2)).orElseThrow(() -> new CommandError("ERR invalid cursor"));
+        if (cursor < 0) {
+            throw new CommandError("ERR invalid cursor");
+        }
+        byte[] pattern = null;
+        long count = 10;
+        for (int i = 3; i < r.argc(); i += 2) {
+            if (i + 1 >= r.argc()) {
+                throw CommandError.syntax();
+            }
+            switch (r.keyword(i)) {
+                case "MATCH" -> pattern = r.arg(i + 1);
+                case "COUNT" -> {
+                    count = r.longArg(i + 1);
+                    if (count < 1) {
+                        throw CommandError.syntax();
+                    }
+                }
+                default -> throw CommandError.syntax();
+            }
+        }
+        long position = 0;
+        while (position < cursor && elements.hasNext()) {
+            elements.next();
+            position++;
+        }
+        java.util.List<T> found = new java.util.ArrayList<>();
+        for (long visited = 0; visited < count && elements.hasNext(); visited++, position++) {
+            T element = elements.next();
+            if (pattern == null || Glob.matches(pattern, name.apply(element), false)) {
+                found.add(element);
+            }
+        }
+        io.jpmem.redis.protocol.RespWriter w = r.reply().array(2);
+        w.bulk(Long.toString(elements.hasNext() ? position : 0));
+        w.array(found.size() * slots);
+        found.forEach(e -> write.accept(w, e));
+    }
 }

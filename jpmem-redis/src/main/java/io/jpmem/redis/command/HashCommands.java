@@ -52,7 +52,13 @@ public final class HashCommands {
                 .add(spec("hvals", 2, EnumSet.of(READONLY), 1, 1, 1, r -> all(r, false, true)))
                 .add(spec("hgetall", 2, EnumSet.of(READONLY), 1, 1, 1, r -> all(r, true, true)))
                 .add(spec("hincrby", 4, write, 1, 1, 1, HashCommands::hincrby))
-                .add(spec("hincrbyfloat", 4, write, 1, 1, 1, HashCommands::hincrbyfloat));
+                .add(spec("hincrbyfloat", 4, write, 1, 1, 1, HashCommands::hincrbyfloat))
+                .add(spec("hscan", -3, EnumSet.of(READONLY), 1, 1, 1, r -> {
+                    PHashMap<byte[], byte[]> h = hash(r);
+                    java.util.Iterator<Map.Entry<byte[], byte[]>> it = h == null ? java.util.Collections.emptyIterator()
+                            : h.entrySet().iterator();
+                    CollectionCommands.scan(r, it, Map.Entry::getKey, 2, (w, e) -> w.bulk(e.getKey()).bulk(e.getValue()));
+                }));
     }
 
     @SuppressWarnings("unchecked")

@@ -126,18 +126,6 @@ public final class ListCommands {
         r.reply().simple("OK");
     }
 
-    /** {@return [from, to) for Redis's inclusive start/stop, clamped; from >= to when empty} */
-    private static long[] range(long start, long stop, long size) {
-        if (start < 0) {
-            start = Math.max(0, size + start);
-        }
-        if (stop < 0) {
-            stop = size + stop;
-        }
-        stop = Math.min(stop, size - 1);
-        return start > stop ? new long[] {0, 0} : new long[] {start, stop + 1};
-    }
-
     private static void lrange(Request r) {
         long start = r.longArg(2);
         long stop = r.longArg(3);
@@ -146,7 +134,7 @@ public final class ListCommands {
             r.reply().array(0);
             return;
         }
-        long[] span = range(start, stop, list.size());
+        long[] span = CollectionCommands.indexRange(start, stop, list.size());
         List<byte[]> elements = list.range(span[0], span[1]);
         RespWriter w = r.reply().array(elements.size());
         elements.forEach(w::bulk);
@@ -157,7 +145,7 @@ public final class ListCommands {
         long stop = r.longArg(3);
         PDeque<byte[]> list = list(r, r.arg(1));
         if (list != null) {
-            long[] span = range(start, stop, list.size());
+            long[] span = CollectionCommands.indexRange(start, stop, list.size());
             if (span[0] >= span[1]) {
                 data(r).delete(r.client().db(), r.arg(1));
             } else {

@@ -58,7 +58,12 @@ public final class SetCommands {
                 .add(spec("sdiff", -2, EnumSet.of(READONLY), 1, -1, 1, r -> reply(r, combine(r, 1, Op.DIFF))))
                 .add(spec("sinterstore", -3, EnumSet.of(WRITE, DENY_OOM), 1, -1, 1, r -> store(r, Op.INTER)))
                 .add(spec("sunionstore", -3, EnumSet.of(WRITE, DENY_OOM), 1, -1, 1, r -> store(r, Op.UNION)))
-                .add(spec("sdiffstore", -3, EnumSet.of(WRITE, DENY_OOM), 1, -1, 1, r -> store(r, Op.DIFF)));
+                .add(spec("sdiffstore", -3, EnumSet.of(WRITE, DENY_OOM), 1, -1, 1, r -> store(r, Op.DIFF)))
+                .add(spec("sscan", -3, EnumSet.of(READONLY), 1, 1, 1, r -> {
+                    PHashSet<byte[]> s = set(r, r.arg(1));
+                    Iterator<byte[]> it = s == null ? java.util.Collections.emptyIterator() : s.iterator();
+                    CollectionCommands.scan(r, it, m -> m, 1, RespWriter::bulk);
+                }));
     }
 
     private enum Op { INTER, UNION, DIFF }

@@ -60,7 +60,13 @@ public final class ZSetCommands {
                 .add(spec("zremrangebyrank", 4, EnumSet.of(WRITE), 1, 1, 1, ZSetCommands::zremrangebyrank))
                 .add(spec("zremrangebyscore", 4, EnumSet.of(WRITE), 1, 1, 1, ZSetCommands::zremrangebyscore))
                 .add(spec("zpopmin", -2, EnumSet.of(WRITE, FAST), 1, 1, 1, r -> pop(r, false)))
-                .add(spec("zpopmax", -2, EnumSet.of(WRITE, FAST), 1, 1, 1, r -> pop(r, true)));
+                .add(spec("zpopmax", -2, EnumSet.of(WRITE, FAST), 1, 1, 1, r -> pop(r, true)))
+                .add(spec("zscan", -3, EnumSet.of(READONLY), 1, 1, 1, r -> {
+                    ZSet z = zset(r);
+                    java.util.Iterator<ZSet.Entry> it = z == null ? java.util.Collections.emptyIterator()
+                            : z.byRank(0, z.size()).iterator();
+                    CollectionCommands.scan(r, it, ZSet.Entry::member, 2, (w, e) -> w.bulk(e.member()).bulk(RespWriter.formatDouble(e.score())));
+                }));
     }
 
     private static ZSet zset(Request r) {
@@ -257,19 +263,13 @@ public final class ZSetCommands {
             return;
         }
         long size = z.size();
-        if (start < 0) {
-            start = Math.max(0, size + start);
-        }
-        if (stop < 0) {
-            stop = size + stop;
-        }
-        stop = Math.min(stop, size - 1);
-        if (start > stop) {
+        long[] span = CollectionCommands.indexRange(start, stop, size);
+        if (span[0] >= span[1]) {
             r.reply().array(0);
             return;
         }
-        long from = reverse ? size - 1 - stop : start;
-        long to = reverse ? size - start : stop + 1;
+        long from = reverse ? size - span[1] : span[0];
+        long to = reverse ? size - span[0] : span[1];
         reply(r, z.byRank(from, to), reverse, scores);
     }
 
@@ -352,15 +352,8 @@ public final class ZSetCommands {
             r.reply().integer(0);
             return;
         }
-        long size = z.size();
-        if (start < 0) {
-            start = Math.max(0, size + start);
-        }
-        if (stop < 0) {
-            stop = size + stop;
-        }
-        stop = Math.min(stop, size - 1);
-        List<ZSet.Entry> doomed = start > stop ? List.of() : z.byRank(start, stop + 1);
+        long[] span = CollectionCommands.indexRange(start, stop, z.size());
+        List<ZSet.Entry> doomed = z.byRank(span[0], span[1]);
         doomed.forEach(e -> z.remove(e.member()));
         deleteIfEmpty(r, r.arg(1), z.size() == 0);
         r.reply().integer(doomed.size());

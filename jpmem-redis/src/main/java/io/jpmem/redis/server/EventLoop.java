@@ -279,16 +279,26 @@ final class EventLoop implements ServerContext, AutoCloseable {
                 try {
                     heap.transaction(tx -> replies[at] = runOne(inv, true));
                 } catch (HeapFullException full) {
-                    inv.connection().state.restore(s);
+                    undo(inv, s);
                     replies[at] = new RespWriter().error("OOM command not allowed when used memory > 'maxmemory'.").drain();
                 } catch (AbortRound failed) {
-                    inv.connection().state.restore(s);
+                    undo(inv, s);
                     LOG.log(System.Logger.Level.ERROR, "command failed: " + name(inv), failed.getCause());
                     replies[at] = new RespWriter().error("ERR internal error: " + failed.getCause()).drain();
                 }
             }
         }
         deliver(round, replies);
+    }
+
+    /** Puts a client back as it was before a failed command; a failed EXEC still ends its MULTI, as in Redis. */
+    private void undo(Invocation inv, ClientState.Snapshot before) {
+        ClientState state = inv.connection().state;
+        state.restore(before);
+        if (name(inv).equals("exec") && state.inMulti()) {
+            state.endMulti();
+            dispatcher.watches().unwatchAll(state);
+        }
     }
 
     private boolean mayWrite(Invocation inv) {
