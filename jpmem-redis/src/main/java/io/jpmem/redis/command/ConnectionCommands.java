@@ -23,7 +23,6 @@ public final class ConnectionCommands {
     public static final String REDIS_VERSION = "7.0.15";
 
     private final Dispatcher dispatcher;
-    private final long startedAtSeconds = System.currentTimeMillis() / 1000;
 
     private ConnectionCommands(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
@@ -318,9 +317,5 @@ public final class ConnectionCommands {
     private void time(Request r) {
         long micros = java.time.Instant.now().getEpochSecond() * 1_000_000 + java.time.Instant.now().getNano() / 1000;
         r.reply().array(2).bulk(Long.toString(micros / 1_000_000)).bulk(Long.toString(micros % 1_000_000));
-    }
-
-    long startedAtSeconds() {
-        return startedAtSeconds;
     }
 }

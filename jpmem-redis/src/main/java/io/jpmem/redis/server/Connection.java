@@ -19,6 +19,7 @@ final class Connection {
     final RespParser parser;
     final ArrayDeque<List<byte[]>> pending = new ArrayDeque<>();
     private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
+    private long queuedBytes;
     /** A protocol error ends the connection once its error reply is written. */
     String protocolError;
     boolean closing;
@@ -31,28 +32,36 @@ final class Connection {
         parser.setAuthenticated(state.authenticated());
     }
 
-    /** Moves complete commands from the parser to {@link #pending}, at most {@code limit} of them. */
-    void parse(int limit) {
+    /**
+     * Moves complete commands from the parser to {@link #pending}, at most {@code limit} of them.
+     *
+     * @return whether it stopped early (the limit, or an unauthenticated client's one command) with
+     *     bytes still buffered: the next round must not wait for the socket
+     */
+    boolean parse(int limit) {
         parser.setAuthenticated(state.authenticated());
         try {
             for (int i = 0; i < limit && protocolError == null; i++) {
                 List<byte[]> command = parser.next();
                 if (command == null) {
-                    return;
+                    return false;
                 }
                 pending.add(command);
                 if (!state.authenticated()) {
-                    return; // AUTH must run before the parser's limits can be lifted
+                    return parser.buffered() > 0; // AUTH must run before the parser's limits can be lifted
                 }
             }
         } catch (ProtocolException e) {
             protocolError = "ERR " + e.getMessage();
+            return false;
         }
+        return protocolError == null && parser.buffered() > 0;
     }
 
     void send(byte[] reply) {
         if (reply.length > 0) {
             output.add(ByteBuffer.wrap(reply));
+            queuedBytes += reply.length;
         }
     }
 
@@ -64,7 +73,7 @@ final class Connection {
     boolean flush() throws IOException {
         while (!output.isEmpty()) {
             ByteBuffer head = output.peek();
-            channel.write(head);
+            queuedBytes -= channel.write(head);
             if (head.hasRemaining()) {
                 return false;
             }
@@ -73,11 +82,8 @@ final class Connection {
         return true;
     }
 
+    /** {@return the bytes of replies not yet written to the socket} */
     long queuedBytes() {
-        long total = 0;
-        for (ByteBuffer b : output) {
-            total += b.remaining();
-        }
-        return total;
+        return queuedBytes;
     }
 }

@@ -218,22 +218,19 @@ final class EventLoop implements ServerContext, AutoCloseable {
 
     private void runRound() {
         List<Invocation> round = new ArrayList<>();
+        boolean more = false;
         for (Connection c : connections.values()) {
             if (c.closing || c.queuedBytes() > OUTPUT_HIGH_WATER) {
                 continue;
             }
-            c.parse(COMMANDS_PER_CLIENT_PER_ROUND);
+            more |= c.parse(COMMANDS_PER_CLIENT_PER_ROUND);
             while (!c.pending.isEmpty()) {
                 round.add(new Invocation(c, c.pending.poll()));
             }
         }
+        backlog = more;
         if (!round.isEmpty()) {
             execute(round);
-        }
-        backlog = false;
-        for (Connection c : connections.values()) {
-            backlog |= !c.closing && c.protocolError == null && c.parser.buffered() > 0 && c.queuedBytes() <= OUTPUT_HIGH_WATER
-                    && round.stream().anyMatch(inv -> inv.connection() == c);
         }
         for (Connection c : List.copyOf(connections.values())) {
             if (c.protocolError != null && c.pending.isEmpty() && !c.closing) {
