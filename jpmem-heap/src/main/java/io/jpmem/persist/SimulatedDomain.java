@@ -48,8 +48,18 @@ public final class SimulatedDomain extends MappedDomain {
 
     private final byte[] durable;
     private final BitSet unflushedWords = new BitSet();
+    /** A line's content as one flush wrote it back, numbered in flush order. */
+    private record Snapshot(long sequence, byte[] bytes) {}
+
     /** Per thread: lines flushed and not yet fenced, with their content when flushed. */
-    private final Map<Thread, Map<Integer, byte[]>> pendingLines = new HashMap<>();
+    private final Map<Thread, Map<Integer, Snapshot>> pendingLines = new HashMap<>();
+    /**
+     * Per line: the flush whose content the durable image holds. Write-backs of one line reach the
+     * media in the order they were issued, and a fence only waits for its own thread's: a fence that
+     * completes an older flush never puts older content over a newer flush another thread fenced.
+     */
+    private final Map<Integer, Long> durableSequence = new HashMap<>();
+    private long flushSequence;
     private Consumer<Event> listener = e -> { };
     private long storeCount;
     private long flushCount;
@@ -181,10 +191,10 @@ public final class SimulatedDomain extends MappedDomain {
         checkRange(offset, byteSize);
         if (byteSize > 0) {
             long[] lines = unitRange(offset, byteSize, LINE);
-            Map<Integer, byte[]> pending = pendingLines.computeIfAbsent(Thread.currentThread(), t -> new HashMap<>());
+            Map<Integer, Snapshot> pending = pendingLines.computeIfAbsent(Thread.currentThread(), t -> new HashMap<>());
             for (long line = lines[0]; line < lines[1]; line += LINE) {
                 int length = (int) Math.min(LINE, mapping.byteSize() - line);
-                pending.put((int) line, mapping.asSlice(line, length).toArray(ValueLayout.JAVA_BYTE));
+                pending.put((int) line, new Snapshot(flushSequence++, mapping.asSlice(line, length).toArray(ValueLayout.JAVA_BYTE)));
             }
             unflushedWords.clear(Math.toIntExact(lines[0] >>> 3), Math.toIntExact(lines[1] >>> 3));
         }
@@ -195,9 +205,14 @@ public final class SimulatedDomain extends MappedDomain {
     public void drain() {
         synchronized (this) {
             // The fence completes this thread's flushes: their lines, as flushed, are durable now.
-            Map<Integer, byte[]> pending = pendingLines.remove(Thread.currentThread());
+            Map<Integer, Snapshot> pending = pendingLines.remove(Thread.currentThread());
             if (pending != null) {
-                pending.forEach((line, bytes) -> System.arraycopy(bytes, 0, durable, line, bytes.length));
+                pending.forEach((line, snapshot) -> {
+                    if (snapshot.sequence() > durableSequence.getOrDefault(line, -1L)) {
+                        System.arraycopy(snapshot.bytes(), 0, durable, line, snapshot.bytes().length);
+                        durableSequence.put(line, snapshot.sequence());
+                    }
+                });
             }
             fenceCount++;
         }
@@ -221,8 +236,8 @@ public final class SimulatedDomain extends MappedDomain {
 
     private BitSet candidateWords() {
         BitSet words = (BitSet) unflushedWords.clone();
-        for (Map<Integer, byte[]> pending : pendingLines.values()) {
-            pending.forEach((line, bytes) -> words.set(line >>> 3, (line + bytes.length + 7) >>> 3));
+        for (Map<Integer, Snapshot> pending : pendingLines.values()) {
+            pending.forEach((line, snapshot) -> words.set(line >>> 3, (line + snapshot.bytes().length + 7) >>> 3));
         }
         return words;
     }
@@ -248,11 +263,15 @@ public final class SimulatedDomain extends MappedDomain {
                 MemorySegment.copy(mapping, ValueLayout.JAVA_BYTE, offset, image, (int) offset, length);
             } else {
                 int line = (int) (offset & -LINE);
-                for (Map<Integer, byte[]> pending : pendingLines.values()) {
-                    byte[] bytes = pending.get(line);
-                    if (bytes != null) {
-                        System.arraycopy(bytes, (int) (offset - line), image, (int) offset, length);
+                Snapshot newest = null; // the newest write-back of the line in flight, if newer than the media's
+                for (Map<Integer, Snapshot> pending : pendingLines.values()) {
+                    Snapshot snapshot = pending.get(line);
+                    if (snapshot != null && (newest == null || snapshot.sequence() > newest.sequence())) {
+                        newest = snapshot;
                     }
+                }
+                if (newest != null && newest.sequence() > durableSequence.getOrDefault(line, -1L)) {
+                    System.arraycopy(newest.bytes(), (int) (offset - line), image, (int) offset, length);
                 }
             }
         }
