@@ -16,7 +16,8 @@ import java.util.function.LongPredicate;
  * <p>The mapping plays the part of the CPU caches (what the running program sees). Beside it the
  * domain keeps a <em>durable image</em>: what the persistent media would hold. A {@link #flush}
  * takes the lines as they are; the flushing thread's next {@link #drain} (a fence) makes them
- * durable. Until then they may or may not reach the media; so may every word stored since its line
+ * durable — unless a newer flush of the same line is durable already (write-backs of one line reach
+ * the media in issue order). Until then they may or may not reach the media; so may every word stored since its line
  * was last flushed (it may have been evicted). {@link #crashImage} builds the durable image plus any
  * chosen subset of these candidate words.
  *
