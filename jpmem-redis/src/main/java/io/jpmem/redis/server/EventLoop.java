@@ -64,6 +64,7 @@ final class EventLoop implements ServerContext, AutoCloseable {
     private volatile boolean running = true;
     private long commandsProcessed;
     private long rollbacks;
+    private long groupCommits;
     /** Whether some client has received bytes not yet parsed (more than a round's worth). */
     private boolean backlog;
 
@@ -260,6 +261,7 @@ final class EventLoop implements ServerContext, AutoCloseable {
         }
         Map<Connection, ClientState.Snapshot> before = new HashMap<>();
         round.forEach(inv -> before.computeIfAbsent(inv.connection(), c -> c.state.snapshot()));
+        groupCommits++;
         try {
             heap.transaction(tx -> {
                 for (int i = 0; i < round.size(); i++) {
@@ -430,6 +432,7 @@ final class EventLoop implements ServerContext, AutoCloseable {
         }
         if (all || section.equals("stats")) {
             out.append("# Stats\r\ntotal_commands_processed:").append(commandsProcessed).append("\r\n")
+                    .append("jpmem_group_commits:").append(groupCommits).append("\r\n")
                     .append("jpmem_group_commit_rollbacks:").append(rollbacks).append("\r\n\r\n");
         }
         return out.toString();
