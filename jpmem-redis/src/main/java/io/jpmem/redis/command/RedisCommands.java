@@ -14,5 +14,7 @@ public final class RedisCommands {
         HashCommands.register(table);
         SetCommands.register(table);
         ZSetCommands.register(table);
+        ZSetRangeCommands.register(table);
+        ZSetAlgebraCommands.register(table);
     }
 }
