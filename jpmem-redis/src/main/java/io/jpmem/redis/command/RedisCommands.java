@@ -16,5 +16,6 @@ public final class RedisCommands {
         ZSetCommands.register(table);
         ZSetRangeCommands.register(table);
         ZSetAlgebraCommands.register(table);
+        DatabaseCommands.register(table);
     }
 }
