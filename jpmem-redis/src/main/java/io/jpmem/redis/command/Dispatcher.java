@@ -54,13 +54,16 @@ public final class Dispatcher {
 
     /** Runs a command whose checks passed (also what EXEC does with each queued command). */
     void run(CommandSpec spec, ClientState client, List<byte[]> args, RespWriter reply) {
+        Request request = new Request(args, client, reply, server);
         try {
-            spec.handler().execute(new Request(args, client, reply, server));
+            spec.handler().execute(request);
         } catch (CommandError e) {
             reply.error(e.getMessage());
             return;
         }
-        if (spec.is(CommandSpec.Flag.WRITE) && spec.firstKey() > 0) {
+        if (request.declaredTouches() != null) {
+            request.declaredTouches().forEach(touch -> touch.accept(watches));
+        } else if (spec.is(CommandSpec.Flag.WRITE) && spec.firstKey() > 0) {
             int last = spec.lastKey() < 0 ? args.size() + spec.lastKey() : spec.lastKey();
             for (int i = spec.firstKey(); i <= last && i < args.size(); i += Math.max(1, spec.step())) {
                 watches.touch(client.db(), args.get(i));

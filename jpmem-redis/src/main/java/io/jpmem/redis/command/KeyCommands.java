@@ -96,19 +96,8 @@ public final class KeyCommands {
             r.reply().integer(0);
             return;
         }
-        long expiry = d.expiryOf(db, from);
         d.delete(db, to);
-        if (value instanceof byte[] bytes) {
-            d.set(db, to, bytes, false);
-            d.dict(db).remove(from);
-        } else {
-            d.dict(db).remove(from); // the collection moves by reference: nothing is freed
-            d.set(db, to, value, false);
-        }
-        d.expires(db).remove(from);
-        if (expiry >= 0) {
-            d.expires(db).put(to, expiry);
-        }
+        d.relocate(db, from, db, to);
         if (onlyIfAbsent) {
             r.reply().integer(1);
         } else {

@@ -47,6 +47,23 @@ public final class Numbers {
         return OptionalLong.of(value);
     }
 
+    /**
+     * {@return the double {@code bytes} spell, as Redis's getDoubleFromObject accepts it: as
+     * {@link #parseDouble}, but a finite number too large for a double, or one so small that it
+     * rounds to zero, is refused (strtod's ERANGE)} ZADD and ZINCRBY scores, ZUNIONSTORE weights.
+     */
+    public static Optional<Double> parseDoubleInRange(byte[] bytes) {
+        return parseDouble(bytes).filter(value -> {
+            String text = new String(bytes, StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
+            if (Double.isInfinite(value)) {
+                return text.contains("inf");
+            }
+            int exponent = text.indexOf('e');
+            String mantissa = exponent < 0 ? text : text.substring(0, exponent);
+            return value != 0 || mantissa.chars().noneMatch(c -> c >= '1' && c <= '9');
+        });
+    }
+
     /** {@return the double {@code bytes} spell (also inf, +inf, -inf); NaN is refused} */
     public static Optional<Double> parseDouble(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.US_ASCII);

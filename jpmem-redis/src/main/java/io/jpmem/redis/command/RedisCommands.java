@@ -14,5 +14,8 @@ public final class RedisCommands {
         HashCommands.register(table);
         SetCommands.register(table);
         ZSetCommands.register(table);
+        ZSetRangeCommands.register(table);
+        ZSetAlgebraCommands.register(table);
+        DatabaseCommands.register(table);
     }
 }

@@ -12,6 +12,7 @@ public final class Request {
     private final ClientState client;
     private final RespWriter reply;
     private final ServerContext server;
+    private List<java.util.function.Consumer<Watches>> touches; // null: the command's key positions say what it changed
 
     public Request(List<byte[]> args, ClientState client, RespWriter reply, ServerContext server) {
         this.args = args;
@@ -50,6 +51,11 @@ public final class Request {
         return Numbers.parseDouble(args.get(i)).orElseThrow(CommandError::notFloat);
     }
 
+    /** {@return argument {@code i} as a sorted-set score (no overflow to infinity, no underflow to 0)} @throws CommandError if it is not one */
+    public double scoreArg(int i) {
+        return Numbers.parseDoubleInRange(args.get(i)).orElseThrow(CommandError::notFloat);
+    }
+
     public List<byte[]> args() {
         return args;
     }
@@ -64,5 +70,27 @@ public final class Request {
 
     public ServerContext server() {
         return server;
+    }
+
+    /**
+     * Says what a write command changed for WATCH, instead of the key positions of its
+     * {@link CommandSpec} (for commands whose key positions name keys they only read, or keys of
+     * another database): applied by the dispatcher if the command succeeds.
+     */
+    public void touches(java.util.function.Consumer<Watches> touch) {
+        ownTouches();
+        touches.add(touch);
+    }
+
+    /** Says that this command declares what it changes for WATCH with {@link #touches} (nothing, if it does not). */
+    public void ownTouches() {
+        if (touches == null) {
+            touches = new java.util.ArrayList<>();
+        }
+    }
+
+    /** {@return the touches the command declared, or null if it declared none} */
+    List<java.util.function.Consumer<Watches>> declaredTouches() {
+        return touches;
     }
 }

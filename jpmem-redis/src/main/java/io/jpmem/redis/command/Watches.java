@@ -42,6 +42,15 @@ public final class Watches {
         });
     }
 
+    /** SWAPDB: every watched key of {@code db} for which {@code changed} holds (a key either database holds) changed. */
+    public void touchWhere(int db, java.util.function.Predicate<byte[]> changed) {
+        watchers.forEach((k, clients) -> {
+            if (k.db() == db && changed.test(k.name().array())) {
+                dirty.addAll(clients);
+            }
+        });
+    }
+
     /** {@return whether a key {@code client} watches changed since it watched it} */
     public boolean isDirty(ClientState client) {
         return dirty.contains(client);

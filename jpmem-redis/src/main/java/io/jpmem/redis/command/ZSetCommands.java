@@ -11,7 +11,6 @@ import static io.jpmem.redis.command.CommandSpec.Flag.WRITE;
 
 import io.jpmem.redis.data.ZSet;
 import io.jpmem.redis.protocol.RespWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -53,10 +52,6 @@ public final class ZSetCommands {
                 .add(spec("zrank", 3, read, 1, 1, 1, r -> rank(r, false)))
                 .add(spec("zrevrank", 3, read, 1, 1, 1, r -> rank(r, true)))
                 .add(spec("zcount", 4, read, 1, 1, 1, ZSetCommands::zcount))
-                .add(spec("zrange", -4, EnumSet.of(READONLY), 1, 1, 1, ZSetCommands::zrange))
-                .add(spec("zrevrange", -4, EnumSet.of(READONLY), 1, 1, 1, r -> rangeByRank(r, true, withScores(r, 4, 5))))
-                .add(spec("zrangebyscore", -4, EnumSet.of(READONLY), 1, 1, 1, r -> rangeByScore(r, 2, 3, false, 4)))
-                .add(spec("zrevrangebyscore", -4, EnumSet.of(READONLY), 1, 1, 1, r -> rangeByScore(r, 3, 2, true, 4)))
                 .add(spec("zremrangebyrank", 4, EnumSet.of(WRITE), 1, 1, 1, ZSetCommands::zremrangebyrank))
                 .add(spec("zremrangebyscore", 4, EnumSet.of(WRITE), 1, 1, 1, ZSetCommands::zremrangebyscore))
                 .add(spec("zpopmin", -2, EnumSet.of(WRITE, FAST), 1, 1, 1, r -> pop(r, false)))
@@ -110,7 +105,7 @@ public final class ZSetCommands {
         }
         double[] scores = new double[pairs / 2];
         for (int p = 0; p < scores.length; p++) {
-            scores[p] = r.doubleArg(i + 2 * p);
+            scores[p] = r.scoreArg(i + 2 * p);
         }
         ZSet z = existing(r, r.arg(1), ZSet.class);
         if (z == null && xx) {
@@ -160,7 +155,7 @@ public final class ZSetCommands {
     }
 
     private static void zincrby(Request r) {
-        double by = r.doubleArg(2);
+        double by = r.scoreArg(2);
         ZSet z = orCreate(r, r.arg(1), ZSet.class, ZSet::new);
         Double old = z.score(r.arg(3));
         double score = (old == null ? 0 : old) + by;
@@ -196,9 +191,9 @@ public final class ZSetCommands {
     }
 
     /** A score bound: {@code 1.5}, {@code (1.5} (exclusive), {@code -inf}, {@code +inf}. */
-    private record Bound(double score, boolean inclusive) {}
+    record Bound(double score, boolean inclusive) {}
 
-    private static Bound bound(Request r, int i) {
+    static Bound bound(Request r, int i) {
         byte[] arg = r.arg(i);
         boolean exclusive = arg.length > 0 && arg[0] == '(';
         byte[] number = exclusive ? java.util.Arrays.copyOfRange(arg, 1, arg.length) : arg;
@@ -206,7 +201,7 @@ public final class ZSetCommands {
         return new Bound(score, !exclusive);
     }
 
-    private static long[] scoreSpan(ZSet z, Bound min, Bound max) {
+    static long[] scoreSpan(ZSet z, Bound min, Bound max) {
         long from = z.firstRankFrom(min.score(), min.inclusive());
         long to = z.endRankTo(max.score(), max.inclusive());
         return from >= to ? new long[] {0, 0} : new long[] {from, to};
@@ -224,17 +219,7 @@ public final class ZSetCommands {
         r.reply().integer(span[1] - span[0]);
     }
 
-    private static boolean withScores(Request r, int from, int argcWith) {
-        if (r.argc() == argcWith && r.keyword(from).equals("WITHSCORES")) {
-            return true;
-        }
-        if (r.argc() != from) {
-            throw CommandError.syntax();
-        }
-        return false;
-    }
-
-    private static void reply(Request r, List<ZSet.Entry> entries, boolean reverse, boolean scores) {
+    static void reply(Request r, List<ZSet.Entry> entries, boolean reverse, boolean scores) {
         if (reverse) {
             entries = new java.util.ArrayList<>(entries);
             java.util.Collections.reverse(entries);
@@ -254,94 +239,22 @@ public final class ZSetCommands {
         }
     }
 
-    private static void rangeByRank(Request r, boolean reverse, boolean scores) {
-        long start = r.longArg(2);
-        long stop = r.longArg(3);
-        ZSet z = zset(r);
-        if (z == null) {
-            r.reply().array(0);
-            return;
+    /**
+     * Stores {@code entries} as the sorted set {@code destination} (ZUNIONSTORE, ZRANGESTORE, ...):
+     * its old value of any type is freed and its expiry dropped; an empty result deletes it. Replies
+     * with the number of members stored.
+     */
+    static void store(Request r, byte[] destination, List<ZSet.Entry> entries) {
+        int db = r.client().db();
+        r.ownTouches(); // the destination only (the sources are only read), and only if it changes
+        if (CollectionCommands.data(r).delete(db, destination) || !entries.isEmpty()) {
+            r.touches(w -> w.touch(db, destination));
         }
-        long size = z.size();
-        long[] span = CollectionCommands.indexRange(start, stop, size);
-        if (span[0] >= span[1]) {
-            r.reply().array(0);
-            return;
+        if (!entries.isEmpty()) {
+            ZSet target = orCreate(r, destination, ZSet.class, ZSet::new);
+            entries.forEach(e -> target.put(e.member(), e.score()));
         }
-        long from = reverse ? size - span[1] : span[0];
-        long to = reverse ? size - span[0] : span[1];
-        reply(r, z.byRank(from, to), reverse, scores);
-    }
-
-    private static void rangeByScore(Request r, int minArg, int maxArg, boolean reverse, int optionsFrom) {
-        Bound min = bound(r, minArg);
-        Bound max = bound(r, maxArg);
-        boolean scores = false;
-        long offset = 0;
-        long count = -1;
-        for (int i = optionsFrom; i < r.argc(); i++) {
-            String option = r.keyword(i);
-            if (option.equals("WITHSCORES")) {
-                scores = true;
-            } else if (option.equals("LIMIT") && i + 2 < r.argc()) {
-                offset = r.longArg(i + 1);
-                count = r.longArg(i + 2);
-                i += 2;
-            } else {
-                throw CommandError.syntax();
-            }
-        }
-        ZSet z = zset(r);
-        if (z == null || offset < 0) {
-            r.reply().array(0);
-            return;
-        }
-        long[] span = scoreSpan(z, min, max);
-        long n = span[1] - span[0];
-        long take = Math.max(0, Math.min(count < 0 ? n : count, n - offset));
-        long from = reverse ? span[1] - offset - take : span[0] + offset;
-        reply(r, take <= 0 ? List.of() : z.byRank(from, from + take), reverse, scores);
-    }
-
-    private static void zrange(Request r) {
-        boolean byScore = false;
-        boolean rev = false;
-        boolean scores = false;
-        int limitAt = -1;
-        for (int i = 4; i < r.argc(); i++) {
-            switch (r.keyword(i)) {
-                case "BYSCORE" -> byScore = true;
-                case "REV" -> rev = true;
-                case "WITHSCORES" -> scores = true;
-                case "LIMIT" -> {
-                    if (i + 2 >= r.argc()) {
-                        throw CommandError.syntax();
-                    }
-                    limitAt = i;
-                    i += 2;
-                }
-                case "BYLEX" -> throw new CommandError("ERR BYLEX is not supported by jpmem-redis yet");
-                default -> throw CommandError.syntax();
-            }
-        }
-        if (limitAt >= 0 && !byScore) {
-            throw new CommandError("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
-        }
-        if (!byScore) {
-            rangeByRank(r, rev, scores);
-            return;
-        }
-        List<byte[]> args = new java.util.ArrayList<>(List.of(r.arg(0), r.arg(1), rev ? r.arg(3) : r.arg(2), rev ? r.arg(2) : r.arg(3)));
-        if (scores) {
-            args.add("WITHSCORES".getBytes(StandardCharsets.US_ASCII));
-        }
-        if (limitAt >= 0) {
-            args.add("LIMIT".getBytes(StandardCharsets.US_ASCII));
-            args.add(r.arg(limitAt + 1));
-            args.add(r.arg(limitAt + 2));
-        }
-        Request rewritten = new Request(args, r.client(), r.reply(), r.server());
-        rangeByScore(rewritten, 2, 3, rev, 4); // arguments 2 and 3 are min and max now
+        r.reply().integer(entries.size());
     }
 
     private static void zremrangebyrank(Request r) {

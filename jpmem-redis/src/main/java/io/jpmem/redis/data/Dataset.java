@@ -191,6 +191,48 @@ public final class Dataset {
         return deleted;
     }
 
+    /**
+     * RENAME, MOVE: the value of the live key {@code from} of database {@code fromDb} and its expiry
+     * move to {@code to} of {@code toDb}, which must not exist; a collection moves by reference
+     * (nothing is copied or freed).
+     */
+    public void relocate(int fromDb, byte[] from, int toDb, byte[] to) {
+        heap.transaction(tx -> {
+            Object value = dbs[fromDb].dict.get(from);
+            Long expiry = dbs[fromDb].expires.get(from);
+            if (value instanceof byte[] bytes) {
+                dbs[toDb].dict.set(to, bytes);
+                dbs[fromDb].dict.remove(from); // frees the key space's copy of the string
+            } else {
+                dbs[fromDb].dict.remove(from);
+                dbs[toDb].dict.set(to, value);
+            }
+            dbs[fromDb].expires.remove(from);
+            if (expiry != null) {
+                dbs[toDb].expires.put(to, expiry);
+            }
+        });
+    }
+
+    /**
+     * SWAPDB: databases {@code a} and {@code b} exchange their contents (key spaces and expiry
+     * times), atomically. The {@link Db} objects stay where they are and swap their fields, so a
+     * rolled-back transaction leaves nothing of the swap anywhere, this object included.
+     */
+    public void swap(int a, int b) {
+        if (a == b) {
+            return;
+        }
+        heap.transaction(tx -> {
+            PHashMap<byte[], Object> dict = dbs[a].dict;
+            PHashMap<byte[], Long> expires = dbs[a].expires;
+            dbs[a].dict = dbs[b].dict;
+            dbs[a].expires = dbs[b].expires;
+            dbs[b].dict = dict;
+            dbs[b].expires = expires;
+        });
+    }
+
     /** {@return a copy of {@code bytes}} */
     static byte[] copy(byte[] bytes) {
         return Arrays.copyOf(bytes, bytes.length);

@@ -76,6 +76,25 @@ public class ZSet {
         return out;
     }
 
+    /**
+     * {@return the first rank whose member fails {@code before}}, by binary search: {@code before}
+     * must hold for a prefix of the ranks (as lexicographic bounds do when all scores are equal,
+     * which is what Redis's BYLEX commands require).
+     */
+    public long firstRankNotBefore(java.util.function.Predicate<byte[]> before) {
+        long lo = 0;
+        long hi = size();
+        while (lo < hi) {
+            long mid = (lo + hi) >>> 1;
+            if (before.test(SortedKeys.member(byScore.entryAtRank(mid).getKey()))) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     /** {@return the rank of the first member whose score is above {@code score} (or at least it, when {@code inclusive})} */
     public long firstRankFrom(double score, boolean inclusive) {
         if (!inclusive) {

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The power-fail explorer over server commands, each run as the event loop runs a round (in one
- * heap transaction): SET, DEL, an expiry by the active cycle, LPUSH/LPOP, HSET, ZADD and a
- * MULTI/EXEC block. Every crash image must recover to the state before or after the command.
+ * heap transaction): SET, DEL, an expiry by the active cycle, LPUSH/LPOP, HSET, ZADD, a
+ * MULTI/EXEC block, the sorted-set stores, ZREMRANGEBYLEX, COPY, MOVE and SWAPDB. Every crash image must recover to the state before or after the command.
  */
 class RedisExplorerTest {
 
@@ -41,7 +41,7 @@ class RedisExplorerTest {
 
         Engine(PersistentHeap heap) {
             this.heap = heap;
-            this.dataset = Dataset.open(heap, 1);
+            this.dataset = Dataset.open(heap, 2);
             RedisCommands.registerAll(table, dispatcher);
         }
 
@@ -67,7 +67,7 @@ class RedisExplorerTest {
         @Override public List<String[]> config(String pattern) { return List.of(); }
         @Override public String info(String section) { return ""; }
         @Override public void shutdown() { }
-        @Override public int databases() { return 1; }
+        @Override public int databases() { return 2; }
         @Override public Dataset dataset() { return dataset; }
         @Override public long maxBulkLength() { return 1 << 20; }
     }
@@ -99,7 +99,15 @@ class RedisExplorerTest {
                 command("LPOP-last", new String[] {"RPUSH l a"}, "LPOP l"),
                 command("HSET", new String[] {"HSET h f v"}, "HSET h f w g x"),
                 command("ZADD", new String[] {"ZADD z 1 a 2 b"}, "ZADD z 1.5 c 3 a"),
-                command("MULTI-EXEC", new String[] {"SET n 1"}, "MULTI", "INCR n", "RPUSH l x", "SET s v", "EXEC"));
+                command("MULTI-EXEC", new String[] {"SET n 1"}, "MULTI", "INCR n", "RPUSH l x", "SET s v", "EXEC"),
+                command("ZUNIONSTORE-replace", new String[] {"ZADD a 1 x 2 y", "SADD s y z", "ZADD d 5 old"},
+                        "ZUNIONSTORE d 2 a s WEIGHTS 2 1"),
+                command("ZINTERSTORE-empty-deletes", new String[] {"ZADD a 1 x", "ZADD d 5 old"}, "ZINTERSTORE d 2 a nokey"),
+                command("ZRANGESTORE", new String[] {"ZADD a 1 x 2 y 3 z", "SET d str"}, "ZRANGESTORE d a 1 -1"),
+                command("ZREMRANGEBYLEX", new String[] {"ZADD a 0 x 0 y 0 z"}, "ZREMRANGEBYLEX a [y +"),
+                command("COPY-REPLACE", new String[] {"HSET h f v g w", "RPUSH d x"}, "COPY h d REPLACE"),
+                command("MOVE", new String[] {"SET k v", "PEXPIRE k 100000"}, "MOVE k 1"),
+                command("SWAPDB", new String[] {"SET a 1", "SELECT 1", "SET b 2", "SELECT 0"}, "SWAPDB 0 1"));
         for (Scenario scenario : scenarios) {
             Explorer.Report report = explorer.explore(scenario);
             assertEquals(List.of(), report.violations(), scenario.name());

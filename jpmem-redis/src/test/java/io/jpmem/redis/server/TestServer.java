@@ -119,6 +119,17 @@ final class TestServer implements AutoCloseable {
             return line.substring(0, line.length() - 1);
         }
 
+        /** Stores large strings ({@code fill0}, {@code fill1}, ...) until the heap is full. @return whether a SET got -OOM */
+        boolean fillHeap() throws IOException {
+            String filler = "x".repeat(500_000);
+            for (int i = 0; i < 100; i++) {
+                if (call("SET", "fill" + i, filler).startsWith("-OOM")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** {@return whether the server closed the connection (read returns EOF)} */
         boolean closedByServer() throws IOException {
             try {
