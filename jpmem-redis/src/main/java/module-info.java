@@ -1,11 +1,9 @@
 /** jpmem-redis: a Redis-compatible server whose dataset lives in a persistent heap. */
 module io.jpmem.redis {
     requires io.jpmem.collections;
-    requires info.picocli;
 
     exports io.jpmem.redis.protocol;
     exports io.jpmem.redis.command;
     exports io.jpmem.redis.data;
-    opens io.jpmem.redis.server to info.picocli;
     opens io.jpmem.redis.data to io.jpmem.objects; // package-private @Persistent fields and the handle constructors
 }

@@ -1,0 +1,91 @@
+package io.jpmem.redis.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jpmem.persist.Durability;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** bin/jpmem-redis's command line: defaults, both option forms, every bad value named, and --help kept true. */
+class ServerCommandLineTest {
+
+    private static ServerOptions serve(String... args) throws Exception {
+        return assertInstanceOf(ServerCommandLine.Serve.class, ServerCommandLine.parse(args)).options();
+    }
+
+    private static String refused(String... args) {
+        return assertThrows(ServerCommandLine.UsageException.class, () -> ServerCommandLine.parse(args)).getMessage();
+    }
+
+    @Test
+    void defaults() throws Exception {
+        ServerOptions o = serve();
+        assertEquals(new ServerOptions("127.0.0.1", 6379, Path.of("data/jpmem-redis.heap"), 1L << 30, Durability.POWER,
+                Optional.empty(), 10000, false, 16, 536870912L), o);
+    }
+
+    @Test
+    void bothFormsOfEveryOption() throws Exception {
+        ServerOptions o = serve("--port=7000", "--bind", "0.0.0.0", "--heap=x/y.heap", "--heap-size", "256m",
+                "--durability=PROCESS", "--requirepass", "s3cret", "--maxclients=5", "--recovery-gc", "on",
+                "--databases=4", "--proto-max-bulk-len", "1024");
+        assertEquals(new ServerOptions("0.0.0.0", 7000, Path.of("x/y.heap"), 256L << 20, Durability.PROCESS,
+                Optional.of("s3cret"), 5, true, 4, 1024), o);
+        assertEquals("a=b", serve("--requirepass=a=b").requirePass().orElseThrow(), "only the first '=' separates");
+    }
+
+    @Test
+    void helpAndVersionWin() throws Exception {
+        assertInstanceOf(ServerCommandLine.Help.class, ServerCommandLine.parse("--port=1", "-h"));
+        assertInstanceOf(ServerCommandLine.Help.class, ServerCommandLine.parse("--help"));
+        assertInstanceOf(ServerCommandLine.Version.class, ServerCommandLine.parse("-V"));
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        assertEquals("--port: 'x' is not a TCP port (0..65535)", refused("--port=x"));
+        assertEquals("--port: '65536' is not a TCP port (0..65535)", refused("--port", "65536"));
+        assertEquals("--heap-size: 'big' is not a size such as 256m or 4g", refused("--heap-size=big"));
+        assertEquals("--durability: 'disk' is not power or process", refused("--durability=disk"));
+        assertEquals("--recovery-gc: 'yes' is not on or off", refused("--recovery-gc=yes"));
+        assertEquals("--maxclients: '0' is not a positive number", refused("--maxclients=0"));
+        assertEquals("--databases: '2000' is not a number of databases (1..1024)", refused("--databases=2000"));
+        assertEquals("--proto-max-bulk-len: '-1' is not a positive number of bytes", refused("--proto-max-bulk-len=-1"));
+        assertEquals("unknown option '--nope'", refused("--nope=1"));
+        assertEquals("unexpected argument 'stray' (options are --name=value)", refused("stray"));
+        assertEquals("--port needs a value", refused("--port"));
+    }
+
+    @Test
+    void exitStatuses() {
+        assertEquals(0, RedisServer.run("--version"));
+        assertEquals(2, RedisServer.run("--port=x"));
+    }
+
+    /** Every option of --help is in docs/redis.md's table with the same default, and the other way round. */
+    @Test
+    void helpMatchesTheDocs() throws Exception {
+        String usage = ServerCommandLine.usage();
+        String docs = Files.readString(Path.of("../docs/redis.md"));
+        Matcher option = Pattern.compile("(?m)^  (--[a-z-]+)=\\S+").matcher(usage);
+        int count = 0;
+        while (option.find()) {
+            count++;
+            assertTrue(docs.contains("`" + option.group(1) + "="), option.group(1) + " is missing from docs/redis.md");
+        }
+        assertEquals(10, count, usage);
+        Matcher documented = Pattern.compile("\\| `(--[a-z-]+)=").matcher(docs);
+        while (documented.find()) {
+            assertTrue(usage.contains("  " + documented.group(1) + "="), documented.group(1) + " is documented but not an option");
+        }
+        assertFalse(usage.lines().anyMatch(l -> l.length() > 100), "lines fit in 100 columns");
+    }
+}
