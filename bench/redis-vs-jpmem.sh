@@ -5,7 +5,8 @@
 #   bench/redis-vs-jpmem.sh [--requests N] [--restart-keys N] [--skip-restart | --only-restart]
 #
 # Needs: the jars (./mvnw -q -DskipTests package), redis-server and redis-tools (apt-get install
-# redis-server redis-tools). Not a test: it takes minutes and its numbers depend on the machine.
+# redis-server redis-tools), python3 (the restart dataset). Not a test: it takes minutes and its numbers
+# depend on the machine.
 #
 # Like with like:
 #   survives a process crash: jpmem-redis --durability process  vs  redis-server appendonly yes, appendfsync no
@@ -14,7 +15,7 @@
 #                             and the same redis-server with its AOF on disk (target/, go-pmem's SSD comparison)
 #   ceiling:                  redis-server without persistence
 # Workloads: SET and GET, 1024-byte values, 1 and 50 clients, pipeline 1 and 16.
-# Restart: N keys of 1 KiB (default 1,000,000) loaded, then the time from start to the first PONG,
+# Restart: N distinct keys of 1 KiB random bytes (default 1,000,000) loaded, then the time from start to the first PONG,
 # after a clean shutdown and after SIGKILL, for jpmem-redis and for redis-server reloading its AOF.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
         --restart-keys) restart_keys=$2; shift 2 ;;
         --skip-restart) skip_restart=true; shift ;;
         --only-restart) only_restart=true; shift ;;
-        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -54,7 +55,7 @@ trap stop EXIT
 wait_ready() { # until PONG (a server still loading its data answers -LOADING)
     for _ in $(seq 6000); do
         [ "$(redis-cli -p $port ping 2>/dev/null)" = PONG ] && return 0
-        sleep 0.01
+        sleep 0.002
     done
     echo "server on $port did not start" >&2
     return 1
@@ -130,13 +131,27 @@ timed_start() { # config: starts it, sets $took to the seconds from start to the
     took=$(awk -v a="$t0" -v b="$t1" 'BEGIN{ printf "%.3f", b-a }')
 }
 
+# The restart dataset: N SETs of distinct keys with 1,024 random printable bytes each (incompressible,
+# so Redis's RDB preamble cannot shrink it), as one RESP stream that redis-cli --pipe sends.
+make_dataset() {
+    python3 - "$restart_keys" "$tmpfs/restart.resp" <<'PY'
+import base64, os, sys
+n, path = int(sys.argv[1]), sys.argv[2]
+with open(path, 'wb') as out:
+    for start in range(0, n, 10000):
+        out.write(b''.join(b'*3\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$1024\r\n%s\r\n'
+                           % (i, base64.b64encode(os.urandom(768))) for i in range(start, min(n, start + 10000))))
+PY
+}
+
 load_keys() {
-    redis-benchmark -p $port -t set -n "$restart_keys" -r "$restart_keys" -d 1024 -c 50 -P 64 -q >/dev/null 2>&1
-    # -r with -n N touches about 63% of the key space: report what was loaded
+    redis-cli -p $port --pipe < "$tmpfs/restart.resp" >/dev/null
     redis-cli -p $port dbsize
 }
 
-printf '\nrestart with ~%s keys of 1 KiB (seconds from start to first PONG)\n' "$restart_keys"
+command -v python3 >/dev/null || { echo "the restart benchmark needs python3 to make its dataset" >&2; exit 2; }
+make_dataset
+printf '\nrestart with %s keys of 1 KiB (seconds from start to first PONG)\n' "$restart_keys"
 for config in jpmem-process redis-aof-no; do
     rm -rf "$tmpfs"/aof-* "$tmpfs"/*.heap
     start "$config"
