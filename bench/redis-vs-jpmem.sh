@@ -14,9 +14,11 @@
 #                             PMEM_IS_PMEM_FORCE=1)  vs  redis-server appendfsync always, AOF on the same tmpfs;
 #                             and the same redis-server with its AOF on disk (target/, go-pmem's SSD comparison)
 #   ceiling:                  redis-server without persistence
-# Workloads: SET and GET, 1024-byte values, 1 and 50 clients, pipeline 1 and 16.
-# Restart: N distinct keys of 1 KiB random bytes (default 1,000,000) loaded, then the time from start to the first PONG,
-# after a clean shutdown and after SIGKILL, for jpmem-redis and for redis-server reloading its AOF.
+# Workloads: SET and GET, 1024-byte values, 1 and 50 clients, pipeline 1 and 16, after the same
+# unmeasured warm-up for every server.
+# Restart: N distinct keys of 1 KiB random bytes (default 1,000,000) loaded, then the time from
+# start to the first PONG, after a clean shutdown and after SIGKILL, for jpmem-redis and for
+# redis-server reloading its AOF.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 requests=100000
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
         --restart-keys) restart_keys=$2; shift 2 ;;
         --skip-restart) skip_restart=true; shift ;;
         --only-restart) only_restart=true; shift ;;
-        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -78,6 +80,9 @@ declare -A rps
 [ "$only_restart" = true ] && configs=() || configs=(jpmem-process redis-aof-no jpmem-power redis-aof-always-tmpfs redis-aof-always-disk redis-none)
 for config in "${configs[@]}"; do
     start "$config"
+    # Warm-up, not measured, the same for every server: a JVM compiles its hot paths in the first
+    # ~100k commands, and a server is measured as it runs, not as it starts (restart is measured below).
+    redis-benchmark -p $port -t set,get -n "$requests" -c 50 -P 16 -d 1024 -r 100000 -q >/dev/null 2>&1
     for clients in 1 50; do
         for pipeline in 1 16; do
             n=$requests
@@ -94,14 +99,14 @@ done
 
 if [ "$only_restart" = false ]; then
 printf '\n%-26s' "requests/s"
-for config in "${configs[@]}"; do printf '%14s' "$config"; done
+for config in "${configs[@]}"; do printf '%24s' "$config"; done
 printf '\n'
 for op in SET GET; do
     for clients in 1 50; do
         for pipeline in 1 16; do
             key="$op c$clients P$pipeline"
             printf '%-26s' "$key"
-            for config in "${configs[@]}"; do printf '%14s' "${rps[$config $key]}"; done
+            for config in "${configs[@]}"; do printf '%24s' "${rps[$config $key]}"; done
             printf '\n'
         done
     done
