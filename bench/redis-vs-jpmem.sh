@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
         --restart-keys) restart_keys=$2; shift 2 ;;
         --skip-restart) skip_restart=true; shift ;;
         --only-restart) only_restart=true; shift ;;
-        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
