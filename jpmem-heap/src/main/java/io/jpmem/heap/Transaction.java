@@ -154,6 +154,41 @@ public final class Transaction implements AutoCloseable {
      * @throws IllegalArgumentException if the type is not recorded in this heap, or the size is out of range
      */
     public long allocate(HeapType type, long payloadBytes) {
+        long ref = reserve(type, payloadBytes);
+        if (payloadBytes > 0) {
+            s.domain.fill(ref, payloadBytes, (byte) 0);
+            dirtyRange(ref, payloadBytes);
+        }
+        return ref;
+    }
+
+    /**
+     * Allocates an array block of one-byte elements holding a copy of {@code contents}, published
+     * at commit: {@link #allocateArray} then {@link #putBytes}, in one step. The block is not
+     * zeroed first, and the copy starts its write-back as it is made (on persistent memory,
+     * non-temporal stores through libpmem) instead of line by line at commit.
+     *
+     * @throws HeapFullException if it does not fit
+     * @throws IllegalArgumentException if the type is not an array type of BYTE or BOOLEAN elements
+     */
+    public long allocateArrayCopy(HeapType type, byte[] contents) {
+        TypeLayout layout = type.layout();
+        if (layout.shape() != TypeLayout.Shape.ARRAY || layout.elementKind().byteSize() != 1) {
+            throw new IllegalArgumentException(layout.className() + " is not an array type of one-byte elements");
+        }
+        long ref = reserve(type, contents.length);
+        if (contents.length > 0) {
+            if (s.tracksLines) {
+                s.domain.putBytesAndFlush(ref, contents, 0, contents.length); // drained before the commit point
+            } else {
+                s.domain.putBytes(ref, contents, 0, contents.length);
+            }
+        }
+        return ref;
+    }
+
+    /** Reserves a block with the type's id in its header; its payload is what the block held before. */
+    private long reserve(HeapType type, long payloadBytes) {
         checkActive();
         HeapType recorded = s.heap.types().get(type.id());
         if (recorded.fingerprint() != type.fingerprint()) {
@@ -170,10 +205,6 @@ public final class Transaction implements AutoCloseable {
         s.newBlocks.put(ref, end);
         s.lastNewStart = ref;
         s.lastNewEnd = end;
-        if (payloadBytes > 0) {
-            s.domain.fill(ref, payloadBytes, (byte) 0);
-            dirtyRange(ref, payloadBytes);
-        }
         return ref;
     }
 

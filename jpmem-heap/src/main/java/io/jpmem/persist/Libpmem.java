@@ -25,6 +25,7 @@ final class Libpmem {
     private final MethodHandle isPmem;
     private final MethodHandle flush;
     private final MethodHandle drain;
+    private final MethodHandle memcpyNoDrain;
 
     private Libpmem(SymbolLookup lookup) {
         Linker linker = Linker.nativeLinker();
@@ -34,6 +35,10 @@ final class Libpmem {
         flush = linker.downcallHandle(find(lookup, "pmem_flush"),
                 FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), critical);
         drain = linker.downcallHandle(find(lookup, "pmem_drain"), FunctionDescriptor.ofVoid(), critical);
+        // critical(true): the source may be a Java array, read in place (no copy to native memory first)
+        memcpyNoDrain = linker.downcallHandle(find(lookup, "pmem_memcpy_nodrain"), FunctionDescriptor.of(
+                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+                Linker.Option.critical(true));
     }
 
     static Optional<Libpmem> instance() {
@@ -66,6 +71,15 @@ final class Libpmem {
     void flush(MemorySegment range) {
         try {
             flush.invokeExact(range, range.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code pmem_memcpy_nodrain}: copies {@code source} to {@code target}, flushed but not drained. */
+    void copyNoDrain(MemorySegment target, MemorySegment source) {
+        try {
+            MemorySegment ignored = (MemorySegment) memcpyNoDrain.invokeExact(target, source, source.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -1,6 +1,7 @@
 package io.jpmem.persist;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 
 /** {@link Durability#POWER} on persistent memory: cache-line flush and store fence through libpmem. */
 final class LibpmemDomain extends MappedDomain {
@@ -27,6 +28,12 @@ final class LibpmemDomain extends MappedDomain {
         // Passing a slice (not a raw address) makes the downcall keep the mapping alive for its
         // duration and fail with IllegalStateException after close, never touch unmapped memory.
         libpmem.flush(mapping.asSlice(offset, byteSize));
+    }
+
+    @Override
+    public void putBytesAndFlush(long offset, byte[] source, int sourceIndex, int length) {
+        Objects.checkFromIndexSize(sourceIndex, length, source.length);
+        libpmem.copyNoDrain(mapping.asSlice(offset, length), MemorySegment.ofArray(source).asSlice(sourceIndex, length));
     }
 
     @Override

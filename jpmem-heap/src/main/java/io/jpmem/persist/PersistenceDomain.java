@@ -65,6 +65,17 @@ public sealed interface PersistenceDomain permits MappedDomain {
      */
     void flush(long offset, long byteSize);
 
+    /**
+     * {@link #putBytes(long, byte[], int, int)} then {@link #flush} of the range: the copy is durable
+     * after this thread's next {@link #drain}. On persistent memory through libpmem the copy is made
+     * with non-temporal stores ({@code pmem_memcpy_nodrain}), which bypass the cache, so no cache
+     * line of it is left to write back: for filling new blocks.
+     */
+    default void putBytesAndFlush(long offset, byte[] source, int sourceIndex, int length) {
+        putBytes(offset, source, sourceIndex, length);
+        flush(offset, length);
+    }
+
     /** Waits until everything this thread flushed is durable; a store fence. */
     void drain();
 

@@ -10,8 +10,9 @@ public final class HeapChildren {
 
     /**
      * {@code hold MODE PATH}: opens the heap (read-write or read-only), prints "open", and waits to
-     * be killed. {@code mechanism PATH}: opens read-write with POWER, prints the flush mechanism,
-     * closes.
+     * be killed. {@code mechanism PATH}: opens read-write with POWER, commits a byte-array copy
+     * (libpmem's non-temporal copy where it is the mechanism), puts it in root "copy" (freeing the one
+     * before), prints the flush mechanism, closes.
      */
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
@@ -24,9 +25,19 @@ public final class HeapChildren {
             }
             case "mechanism" -> {
                 try (PersistentHeap heap = PersistentHeap.open(Path.of(args[1]), Durability.POWER)) {
-                    long a = heap.objectAreaOffset();
-                    heap.putLong(a, 4242);
-                    heap.persist(a, 8);
+                    HeapType bytes = heap.types().find("test.Bytes")
+                            .orElseGet(() -> heap.types().register(TypeLayout.ofArray("test.Bytes", FieldKind.BYTE)));
+                    byte[] contents = new byte[3000]; // several lines, not line-aligned at the end
+                    java.util.Arrays.fill(contents, (byte) 0x5A);
+                    heap.transaction(tx -> {
+                        long copy = tx.allocateArrayCopy(bytes, contents);
+                        if (heap.roots().get("copy").isPresent()) {
+                            tx.free(heap.roots().get("copy").getAsLong());
+                            heap.roots().set("copy", copy);
+                        } else {
+                            heap.roots().create("copy", copy);
+                        }
+                    });
                     System.out.println(heap.flushMechanism());
                 }
             }

@@ -9,6 +9,8 @@ import io.jpmem.persist.FlushMechanism;
 import io.jpmem.persist.PersistenceDomain;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,17 +34,25 @@ class LibpmemTest {
     void powerModeUsesLibpmemWhereMemoryIsPersistentAndMsyncElsewhere() throws Exception {
         Path file = dir.resolve("pm.heap");
         PersistentHeap.create(file, TestHeaps.small(Durability.PROCESS)).close();
-        try (ChildJvm child = ChildJvm.start(HeapChildren.class, Map.of("PMEM_IS_PMEM_FORCE", "1"), "mechanism", file.toString())) {
-            assertEquals(FlushMechanism.LIBPMEM.name(), child.awaitLine(Duration.ofSeconds(60)), child.stderr());
-            assertEquals(0, child.waitFor(Duration.ofSeconds(60)));
-        }
-        try (ChildJvm child = ChildJvm.start(HeapChildren.class, Map.of("PMEM_IS_PMEM_FORCE", "0"), "mechanism", file.toString())) {
-            assertEquals(FlushMechanism.MSYNC.name(), child.awaitLine(Duration.ofSeconds(60)), child.stderr());
+        runChild(file, "1", FlushMechanism.LIBPMEM);
+        runChild(file, "0", FlushMechanism.MSYNC);
+    }
+
+    /** Runs the "mechanism" child and checks what it persisted. */
+    private static void runChild(Path file, String forcePmem, FlushMechanism expected) throws Exception {
+        try (ChildJvm child = ChildJvm.start(HeapChildren.class, Map.of("PMEM_IS_PMEM_FORCE", forcePmem), "mechanism", file.toString())) {
+            assertEquals(expected.name(), child.awaitLine(Duration.ofSeconds(60)), child.stderr());
             assertEquals(0, child.waitFor(Duration.ofSeconds(60)));
         }
         try (PersistentHeap heap = PersistentHeap.open(file, Durability.PROCESS)) {
-            assertEquals(4242, heap.getLong(heap.objectAreaOffset()), "what the libpmem child persisted is there");
             assertTrue(heap.wasClosedCleanly());
+            long copy = heap.roots().get("copy").orElseThrow();
+            byte[] read = new byte[3000];
+            heap.getBytes(copy, read, 0, read.length);
+            byte[] contents = new byte[3000];
+            Arrays.fill(contents, (byte) 0x5A);
+            assertArrayEquals(contents, read, expected + ": the child's copy (non-temporal through libpmem) is there");
+            assertEquals(List.of(), heap.check());
         }
     }
 }

@@ -63,6 +63,36 @@ class TransactionTest {
 
     @ParameterizedTest
     @EnumSource(Durability.class)
+    void allocateArrayCopyHoldsTheBytesAfterCommitAndNothingAfterRollback(Durability durability) {
+        heap.close();
+        open(durability);
+        HeapType bytes = heap.types().register(TypeLayout.ofArray("test.Bytes", FieldKind.BYTE));
+        byte[] contents = new byte[1000];
+        for (int i = 0; i < contents.length; i++) {
+            contents[i] = (byte) (i * 7 + 1);
+        }
+        long before = heap.allocationStats().allocatedBlocks();
+        assertThrows(IllegalStateException.class, () -> heap.transaction(tx -> {
+            tx.allocateArrayCopy(bytes, contents);
+            throw new IllegalStateException("roll back");
+        }));
+        assertEquals(before, heap.allocationStats().allocatedBlocks(), "a rolled-back copy is released");
+        long copy = heap.transactionResult(tx -> tx.allocateArrayCopy(bytes, contents));
+        long empty = heap.transactionResult(tx -> tx.allocateArrayCopy(bytes, new byte[0]));
+        reopen(durability);
+        byte[] read = new byte[contents.length];
+        heap.getBytes(copy, read, 0, read.length);
+        assertArrayEquals(contents, read);
+        assertEquals(contents.length, heap.byteSizeOfReference(copy));
+        assertEquals(0, heap.byteSizeOfReference(empty));
+        assertThrows(IllegalArgumentException.class, () -> heap.transaction(tx -> tx.allocateArrayCopy(refs, contents)),
+                "an array of 8-byte elements");
+        assertThrows(IllegalArgumentException.class, () -> heap.transaction(tx -> tx.allocateArrayCopy(node, contents)),
+                "a record type");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Durability.class)
     void committedAllocationsAndStoresSurviveReopen(Durability durability) {
         heap.close();
         open(durability);

@@ -97,9 +97,7 @@ final class ValueCopies {
     }
 
     private static long copyBytes(Transaction tx, HeapType type, byte[] bytes) {
-        long copy = tx.allocateArray(type, bytes.length);
-        tx.putBytes(copy, bytes, 0, bytes.length);
-        return copy;
+        return tx.allocateArrayCopy(type, bytes);
     }
 
     /** {@return a new Java value equal to the copy at {@code ref}, whose class is {@code valueClass}} */
