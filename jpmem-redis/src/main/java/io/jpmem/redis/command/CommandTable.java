@@ -1,6 +1,7 @@
 package io.jpmem.redis.command;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -9,18 +10,24 @@ import java.util.TreeMap;
 /** The commands the server knows, by lower-case name. */
 public final class CommandTable {
 
+    /** For listings (COMMAND, docs), in name order. */
     private final Map<String, CommandSpec> byName = new TreeMap<>();
+    /** For the lookup of every command run: a hash lookup, not a walk of string comparisons. */
+    private final Map<String, CommandSpec> index = new HashMap<>();
 
     /** Adds a command. @throws IllegalStateException if the name is taken */
     public CommandTable add(CommandSpec spec) {
         if (byName.putIfAbsent(spec.name(), spec) != null) {
             throw new IllegalStateException("command " + spec.name() + " registered twice");
         }
+        index.put(spec.name(), spec);
         return this;
     }
 
+    /** {@return the command named {@code name}, in any case} */
     public Optional<CommandSpec> find(String name) {
-        return Optional.ofNullable(byName.get(name.toLowerCase(Locale.ROOT)));
+        CommandSpec spec = index.get(name); // clients send lower or upper case: try as given first
+        return Optional.ofNullable(spec != null ? spec : index.get(name.toLowerCase(Locale.ROOT)));
     }
 
     public Collection<CommandSpec> all() {
