@@ -82,6 +82,7 @@ public final class HashCommands {
                 added++;
             }
         }
+        r.modified(r.arg(1));
         if (legacy) {
             r.reply().simple("OK");
         } else {
@@ -95,6 +96,7 @@ public final class HashCommands {
             r.reply().integer(0);
         } else {
             h.set(r.arg(2), r.arg(3));
+            r.modified(r.arg(1));
             r.reply().integer(1);
         }
     }
@@ -117,6 +119,9 @@ public final class HashCommands {
                 }
             }
             deleteIfEmpty(r, r.arg(1), h.isEmpty());
+        }
+        if (deleted > 0) {
+            r.modified(r.arg(1));
         }
         r.reply().integer(deleted);
     }
@@ -151,6 +156,7 @@ public final class HashCommands {
             throw new CommandError("ERR increment or decrement would overflow");
         }
         h.set(r.arg(2), Long.toString(next).getBytes(StandardCharsets.US_ASCII));
+        r.modified(r.arg(1));
         r.reply().integer(next);
     }
 
@@ -166,6 +172,7 @@ public final class HashCommands {
         }
         byte[] text = StringCommands.formatLongDouble(next).getBytes(StandardCharsets.US_ASCII);
         h.set(r.arg(2), text);
+        r.modified(r.arg(1));
         r.reply().bulk(text);
     }
 }

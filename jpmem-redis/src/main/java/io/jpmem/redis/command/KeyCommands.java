@@ -59,6 +59,7 @@ public final class KeyCommands {
         int deleted = 0;
         for (int i = 1; i < r.argc(); i++) {
             if (data(r).delete(r.client().db(), r.arg(i))) {
+                r.modified(r.arg(i));
                 deleted++;
             }
         }
@@ -98,6 +99,8 @@ public final class KeyCommands {
         }
         d.delete(db, to);
         d.relocate(db, from, db, to);
+        r.modified(from);
+        r.modified(to);
         if (onlyIfAbsent) {
             r.reply().integer(1);
         } else {
@@ -224,12 +227,12 @@ public final class KeyCommands {
         if (r.argc() > 2 || r.argc() == 2 && !r.keyword(1).equals("ASYNC") && !r.keyword(1).equals("SYNC")) {
             throw CommandError.syntax();
         }
-        if (all) {
-            for (int db = 0; db < data(r).databases(); db++) {
-                data(r).flush(db);
-            }
-        } else {
-            data(r).flush(r.client().db());
+        int from = all ? 0 : r.client().db();
+        int to = all ? data(r).databases() : from + 1;
+        for (int db = from; db < to; db++) {
+            var dict = data(r).dict(db);
+            r.modifiedWhere(db, dict::containsKey); // as Redis 7.0: watched keys the database holds
+            data(r).flush(db);
         }
         r.reply().simple("OK");
     }
@@ -274,6 +277,7 @@ public final class KeyCommands {
             return;
         }
         d.expireAt(db, r.arg(1), when);
+        r.modified(r.arg(1));
         r.reply().integer(1);
     }
 
@@ -303,6 +307,7 @@ public final class KeyCommands {
             return;
         }
         d.expires(db).remove(r.arg(1));
+        r.modified(r.arg(1));
         r.reply().integer(1);
     }
 

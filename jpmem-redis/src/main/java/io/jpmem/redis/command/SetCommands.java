@@ -86,6 +86,9 @@ public final class SetCommands {
                 added++;
             }
         }
+        if (added > 0) {
+            r.modified(r.arg(1));
+        }
         r.reply().integer(added);
     }
 
@@ -99,6 +102,9 @@ public final class SetCommands {
                 }
             }
             deleteIfEmpty(r, r.arg(1), s.isEmpty());
+        }
+        if (removed > 0) {
+            r.modified(r.arg(1));
         }
         r.reply().integer(removed);
     }
@@ -132,6 +138,7 @@ public final class SetCommands {
             byte[] member = sample(s, 1).get(0);
             s.remove(member);
             deleteIfEmpty(r, r.arg(1), s.isEmpty());
+            r.modified(r.arg(1));
             r.reply().bulk(member);
             return;
         }
@@ -143,6 +150,9 @@ public final class SetCommands {
         List<byte[]> popped = sample(s, count);
         popped.forEach(s::remove);
         deleteIfEmpty(r, r.arg(1), s.isEmpty());
+        if (!popped.isEmpty()) {
+            r.modified(r.arg(1));
+        }
         reply(r, popped);
     }
 
@@ -186,7 +196,10 @@ public final class SetCommands {
         }
         source.remove(r.arg(3));
         deleteIfEmpty(r, r.arg(1), source.isEmpty());
-        setOrCreate(r, r.arg(2)).add(r.arg(3));
+        r.modified(r.arg(1));
+        if (setOrCreate(r, r.arg(2)).add(r.arg(3))) {
+            r.modified(r.arg(2));
+        }
         r.reply().integer(1);
     }
 
@@ -221,7 +234,9 @@ public final class SetCommands {
 
     private static void store(Request r, Op op) {
         List<byte[]> members = combine(r, 2, op);
-        data(r).delete(r.client().db(), r.arg(1));
+        if (data(r).delete(r.client().db(), r.arg(1)) || !members.isEmpty()) {
+            r.modified(r.arg(1)); // the destination only: the sources are only read
+        }
         if (!members.isEmpty()) {
             PHashSet<byte[]> target = setOrCreate(r, r.arg(1));
             members.forEach(target::add);

@@ -143,6 +143,9 @@ public final class ZSetCommands {
             result = score;
         }
         deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        if (added + changed > 0) {
+            r.modified(r.arg(1));
+        }
         if (incr) {
             if (result == null) {
                 r.reply().nullBulk();
@@ -163,6 +166,9 @@ public final class ZSetCommands {
             throw new CommandError("ERR resulting score is not a number (NaN)");
         }
         z.put(r.arg(3), score);
+        if (old == null || old != score) {
+            r.modified(r.arg(1));
+        }
         r.reply().dbl(score);
     }
 
@@ -176,6 +182,9 @@ public final class ZSetCommands {
                 }
             }
             deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        }
+        if (removed > 0) {
+            r.modified(r.arg(1));
         }
         r.reply().integer(removed);
     }
@@ -246,9 +255,8 @@ public final class ZSetCommands {
      */
     static void store(Request r, byte[] destination, List<ZSet.Entry> entries) {
         int db = r.client().db();
-        r.ownTouches(); // the destination only (the sources are only read), and only if it changes
         if (CollectionCommands.data(r).delete(db, destination) || !entries.isEmpty()) {
-            r.touches(w -> w.touch(db, destination));
+            r.modified(destination); // the destination only (the sources are only read), and only if it changes
         }
         if (!entries.isEmpty()) {
             ZSet target = orCreate(r, destination, ZSet.class, ZSet::new);
@@ -267,8 +275,7 @@ public final class ZSetCommands {
         }
         long[] span = CollectionCommands.indexRange(start, stop, z.size());
         List<ZSet.Entry> doomed = z.byRank(span[0], span[1]);
-        doomed.forEach(e -> z.remove(e.member()));
-        deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        removed(r, z, doomed);
         r.reply().integer(doomed.size());
     }
 
@@ -282,9 +289,17 @@ public final class ZSetCommands {
         }
         long[] span = scoreSpan(z, min, max);
         List<ZSet.Entry> doomed = z.byRank(span[0], span[1]);
+        removed(r, z, doomed);
+        r.reply().integer(doomed.size());
+    }
+
+    /** Removes {@code doomed} from the sorted set at argument 1, deleting it if emptied; a change for WATCH if any. */
+    static void removed(Request r, ZSet z, List<ZSet.Entry> doomed) {
         doomed.forEach(e -> z.remove(e.member()));
         deleteIfEmpty(r, r.arg(1), z.size() == 0);
-        r.reply().integer(doomed.size());
+        if (!doomed.isEmpty()) {
+            r.modified(r.arg(1));
+        }
     }
 
     private static void pop(Request r, boolean max) {
@@ -299,8 +314,7 @@ public final class ZSetCommands {
         }
         long n = Math.min(count, z.size());
         List<ZSet.Entry> popped = max ? z.byRank(z.size() - n, z.size()) : z.byRank(0, n);
-        popped.forEach(e -> z.remove(e.member()));
-        deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        removed(r, z, popped);
         reply(r, popped, max, true);
     }
 }
