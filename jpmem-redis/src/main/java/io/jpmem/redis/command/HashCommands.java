@@ -53,17 +53,19 @@ public final class HashCommands {
                 .add(spec("hgetall", 2, EnumSet.of(READONLY), 1, 1, 1, r -> all(r, true, true)))
                 .add(spec("hincrby", 4, write, 1, 1, 1, HashCommands::hincrby))
                 .add(spec("hincrbyfloat", 4, write, 1, 1, 1, HashCommands::hincrbyfloat))
-                .add(spec("hscan", -3, EnumSet.of(READONLY), 1, 1, 1, r -> {
-                    PHashMap<byte[], byte[]> h = hash(r);
-                    java.util.Iterator<Map.Entry<byte[], byte[]>> it = h == null ? java.util.Collections.emptyIterator()
-                            : h.entrySet().iterator();
-                    CollectionCommands.scan(r, it, Map.Entry::getKey, 2, (w, e) -> w.bulk(e.getKey()).bulk(e.getValue()));
-                }));
+                .add(spec("hscan", -3, EnumSet.of(READONLY), 1, 1, 1, HashCommands::hscan));
     }
 
     @SuppressWarnings("unchecked")
     private static PHashMap<byte[], byte[]> hash(Request r) {
         return existing(r, r.arg(1), HASH);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void hscan(Request r) {
+        CollectionCommands.<PHashMap, Map.Entry<byte[], byte[]>>scan(r, HASH,
+                h -> (cursor, sink) -> ((PHashMap<byte[], byte[]>) h).scan(cursor, (k, v) -> sink.accept(Map.entry(k, v))),
+                Map.Entry::getKey, 2, (w, e) -> w.bulk(e.getKey()).bulk(e.getValue()));
     }
 
     @SuppressWarnings("unchecked")

@@ -59,11 +59,7 @@ public final class SetCommands {
                 .add(spec("sinterstore", -3, EnumSet.of(WRITE, DENY_OOM), 1, -1, 1, r -> store(r, Op.INTER)))
                 .add(spec("sunionstore", -3, EnumSet.of(WRITE, DENY_OOM), 1, -1, 1, r -> store(r, Op.UNION)))
                 .add(spec("sdiffstore", -3, EnumSet.of(WRITE, DENY_OOM), 1, -1, 1, r -> store(r, Op.DIFF)))
-                .add(spec("sscan", -3, EnumSet.of(READONLY), 1, 1, 1, r -> {
-                    PHashSet<byte[]> s = set(r, r.arg(1));
-                    Iterator<byte[]> it = s == null ? java.util.Collections.emptyIterator() : s.iterator();
-                    CollectionCommands.scan(r, it, m -> m, 1, RespWriter::bulk);
-                }));
+                .add(spec("sscan", -3, EnumSet.of(READONLY), 1, 1, 1, SetCommands::sscan));
     }
 
     private enum Op { INTER, UNION, DIFF }
@@ -71,6 +67,11 @@ public final class SetCommands {
     @SuppressWarnings("unchecked")
     private static PHashSet<byte[]> set(Request r, byte[] key) {
         return existing(r, key, SET);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void sscan(Request r) {
+        CollectionCommands.<PHashSet, byte[]>scan(r, SET, s -> ((PHashSet<byte[]>) s)::scan, m -> m, 1, RespWriter::bulk);
     }
 
     @SuppressWarnings("unchecked")

@@ -56,12 +56,36 @@ public final class ZSetCommands {
                 .add(spec("zremrangebyscore", 4, EnumSet.of(WRITE), 1, 1, 1, ZSetCommands::zremrangebyscore))
                 .add(spec("zpopmin", -2, EnumSet.of(WRITE, FAST), 1, 1, 1, r -> pop(r, false)))
                 .add(spec("zpopmax", -2, EnumSet.of(WRITE, FAST), 1, 1, 1, r -> pop(r, true)))
-                .add(spec("zscan", -3, EnumSet.of(READONLY), 1, 1, 1, r -> {
-                    ZSet z = zset(r);
-                    java.util.Iterator<ZSet.Entry> it = z == null ? java.util.Collections.emptyIterator()
-                            : z.byRank(0, z.size()).iterator();
-                    CollectionCommands.scan(r, it, ZSet.Entry::member, 2, (w, e) -> w.bulk(e.member()).bulk(RespWriter.formatDouble(e.score())));
-                }));
+                .add(spec("zscan", -3, EnumSet.of(READONLY), 1, 1, 1, r -> CollectionCommands.scan(r, ZSet.class,
+                        z -> z::scan, ZSet.Entry::member, 2, (w, e) -> w.bulk(e.member()).bulk(scanScore(e.score())))));
+    }
+
+    /**
+     * A score as ZSCAN gives it: Redis 7.0's d2string — integers below 2^52 as such, {@code inf},
+     * {@code -inf}, {@code -0}, else C's {@code %.17g} (17 significant digits, trailing zeros
+     * dropped, an exponent below 1e-4 or from 1e17 on), unlike the shortest form of ZSCORE.
+     */
+    static String scanScore(double value) {
+        if (Double.isNaN(value)) {
+            return "nan";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "inf" : "-inf";
+        }
+        if (value == 0) {
+            return 1.0 / value < 0 ? "-0" : "0";
+        }
+        if (value > -4503599627370495.0 && value < 4503599627370496.0 && value == (long) value) {
+            return Long.toString((long) value);
+        }
+        java.math.BigDecimal d = new java.math.BigDecimal(value).round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
+        int exponent = d.precision() - d.scale() - 1;
+        if (exponent < -4 || exponent >= 17) {
+            String mantissa = d.movePointLeft(exponent).stripTrailingZeros().toPlainString();
+            int e = Math.abs(exponent);
+            return mantissa + (exponent < 0 ? "e-" : "e+") + (e < 10 ? "0" : "") + e;
+        }
+        return d.stripTrailingZeros().toPlainString();
     }
 
     private static ZSet zset(Request r) {
