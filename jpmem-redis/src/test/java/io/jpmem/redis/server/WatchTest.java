@@ -139,9 +139,9 @@ class WatchTest {
              TestServer.Client w = server.client(); TestServer.Client c = server.client()) {
             c.call("SET", "k", "v");
             c.call("SELECT", "1");
-            assertEquals(RAN, execAfter(w, c, "k", "FLUSHDB"), "db 1 is flushed, the watched key is in db 0");
-            assertEquals(ABORTED, execAfter(w, c, "k", "FLUSHALL"));
-            assertEquals(RAN, execAfter(w, c, "k", "FLUSHALL"), "nothing left to flush");
+            assertEquals(RAN, SortedSetStoreCommandsTest.execAfter(w, c, "k", "FLUSHDB"), "db 1 is flushed, the watched key is in db 0");
+            assertEquals(ABORTED, SortedSetStoreCommandsTest.execAfter(w, c, "k", "FLUSHALL"));
+            assertEquals(RAN, SortedSetStoreCommandsTest.execAfter(w, c, "k", "FLUSHALL"), "nothing left to flush");
         }
     }
 
@@ -152,7 +152,8 @@ class WatchTest {
              TestServer.Client w = server.client(); TestServer.Client c = server.client()) {
             assertEquals("+OK\r\n", w.call("WATCH", "k"));
             assertTrue(c.fillHeap(), "the heap fills up");
-            c.send(command("MULTI") + command("SET", "k", "v") + command("SETRANGE", "big", "600000", "y") + command("EXEC"));
+            c.send(TestServer.request("MULTI") + TestServer.request("SET", "k", "v")
+                    + TestServer.request("SETRANGE", "big", "600000", "y") + TestServer.request("EXEC"));
             assertEquals("+OK\r\n", c.reply());
             assertEquals("+QUEUED\r\n", c.reply());
             assertEquals("+QUEUED\r\n", c.reply());
@@ -163,7 +164,7 @@ class WatchTest {
             assertEquals(RAN, w.call("EXEC"), "k never changed");
 
             assertEquals("+OK\r\n", w.call("WATCH", "k"));
-            c.send(command("SET", "k", "v") + command("SETRANGE", "big", "600000", "y"));
+            c.send(TestServer.request("SET", "k", "v") + TestServer.request("SETRANGE", "big", "600000", "y"));
             assertEquals("+OK\r\n", c.reply(), "a small value still fits");
             assertTrue(c.reply().startsWith("-OOM"));
             assertEquals("+OK\r\n", w.call("MULTI"));
@@ -183,7 +184,8 @@ class WatchTest {
             assertEquals("+OK\r\n", w.call("WATCH", "k"));
             assertEquals("+OK\r\n", c.call("SET", "k", "v"));
             assertTrue(c.fillHeap(), "the heap fills up");
-            w.send(command("MULTI") + command("PING") + command("EXEC") + command("SETRANGE", "big", "600000", "y"));
+            w.send(TestServer.request("MULTI") + TestServer.request("PING") + TestServer.request("EXEC")
+                    + TestServer.request("SETRANGE", "big", "600000", "y"));
             assertEquals("+OK\r\n", w.reply());
             assertEquals("+QUEUED\r\n", w.reply());
             assertEquals(ABORTED, w.reply(), "k changed after WATCH");
@@ -192,22 +194,5 @@ class WatchTest {
             assertEquals("+QUEUED\r\n", w.call("PING"));
             assertEquals(RAN, w.call("EXEC"), "EXEC unwatched everything");
         }
-    }
-
-    /** {@return EXEC's reply after {@code other} ran {@code command} while {@code watcher} watched {@code key}} */
-    private static String execAfter(TestServer.Client watcher, TestServer.Client other, String key, String... command) throws Exception {
-        assertEquals("+OK\r\n", watcher.call("WATCH", key));
-        other.call(command);
-        assertEquals("+OK\r\n", watcher.call("MULTI"));
-        assertEquals("+QUEUED\r\n", watcher.call("PING"));
-        return watcher.call("EXEC");
-    }
-
-    private static String command(String... args) {
-        StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-        for (String a : args) {
-            request.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
-        }
-        return request.toString();
     }
 }
