@@ -17,22 +17,21 @@ import java.util.function.LongConsumer;
  * over a {@link HashCore}, which has the same shape as Redis's dict (power-of-two tables, a bucket
  * is {@code spread(hash) & mask}, an incremental rehash from {@code table} to {@code newTable}).
  *
- * <p><b>The cursor</b> is a bucket index incremented in reverse-bit order (Pieter Noordhuis's
- * design, as documented for Redis's SCAN): the high bits of the index are incremented first, so
- * the buckets visited so far are a set of high-bit prefixes. When the table doubles, bucket
- * {@code b} of the old table splits into buckets {@code b} and {@code b | (mask + 1)} of the new
- * one — both of which a reverse-increment cursor reaches after the prefix it already visited — and
- * when it halves, buckets merge into ones sharing the low bits, which the cursor (masked) revisits
- * at worst. So every entry present from the first step of a full iteration to its last is returned
- * at least once, whatever resizes happen in between; an entry may be returned more than once.
+ * <p><b>The cursor</b> is a bucket index incremented in reverse-bit order (the design documented
+ * for Redis's SCAN): its highest bit changes first, so the buckets visited so far are those whose
+ * index, read backwards, is below the cursor's. That set survives resizes: when the table doubles,
+ * bucket {@code b} splits into {@code b} and {@code b | (mask + 1)}, both visited or both still
+ * ahead; when it halves, buckets merge into ones the cursor (masked) at worst revisits. So every
+ * entry present from the first step of a full iteration to its last is returned at least once,
+ * whatever resizes happen in between; an entry may be returned more than once.
  *
- * <p><b>During a rehash</b> a step visits bucket {@code cursor & m} of the smaller table and every
- * bucket of the larger table that expands from it ({@code cursor & m} plus each combination of the
- * bits between the two masks, taken in reverse-bit order from the cursor's own), the cursor's
- * increment over those bits carrying into the smaller mask's bits (Redis 7's dictScan; the earlier
- * forward increment of the expansion bits could skip buckets when a rehash started mid-iteration). The old table's
- * buckets below {@code rehashIndex} are empty (their entries moved), and its freed segments read as
- * empty buckets.
+ * <p><b>During a rehash</b> a step visits bucket {@code cursor & small} of the smaller table and
+ * the buckets of the larger table that expand from it (each combination of the bits between the
+ * two masks, taken in reverse-bit order from the cursor's own), and the carry of that increment
+ * moves the cursor on over the smaller mask, as Redis 7's dictScan does (a forward increment of
+ * the expansion bits, as older Redis had, skips buckets when a rehash starts mid-iteration). The
+ * old table's buckets below {@code rehashIndex} are empty (their entries moved), and its freed
+ * segments read as empty buckets.
  *
  * <p>Reads only: no transaction, nothing written.
  */
