@@ -302,6 +302,40 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
         return o instanceof byte[] bytes ? Arrays.hashCode(bytes) : Objects.hashCode(o);
     }
 
+    // ------------------------------------------------------------------ scan
+
+    /**
+     * One step of a cursor iteration, as Redis's SCAN/HSCAN: passes the mappings of the bucket(s)
+     * {@code cursor} names to {@code action} and returns the cursor of the next step, 0 when the
+     * iteration is complete. Start with 0.
+     *
+     * <p><b>Guarantee</b> (Redis's SCAN): a full iteration — from cursor 0 until a call returns 0 —
+     * returns every mapping present from its start to its end at least once, even if the map
+     * grows, shrinks or is mid-rehash between calls (an incremental rehash is scanned in both
+     * tables); mappings added or removed during the iteration may or may not be returned, and any
+     * may be returned more than once. No state is kept between calls: the cursor is all there is,
+     * any number of iterations may run at once, and the map may change between calls (not during
+     * one: the action runs after the step's mappings were read, so it may change the map too).
+     * Each call visits one bucket of the table (while rehashing, one of the smaller table and the
+     * buckets of the larger one it expands to), returning the whole bucket, so it may return
+     * nothing and still not be the end. Reads only. The cursor is a reverse-binary bucket index:
+     * any value may be passed (a stale or foreign one starts somewhere in the middle).
+     *
+     * @return the next cursor, 0 at the end
+     */
+    @SuppressWarnings("unchecked")
+    public long scan(long cursor, java.util.function.BiConsumer<? super K, ? super V> action) {
+        Objects.requireNonNull(action, "action");
+        return HashScan.scan(core, cursor, true, (k, v) -> action.accept((K) k, (V) v));
+    }
+
+    /** {@link #scan} of the keys only (values are not read). @return the next cursor, 0 at the end */
+    @SuppressWarnings("unchecked")
+    public long scanKeys(long cursor, java.util.function.Consumer<? super K> action) {
+        Objects.requireNonNull(action, "action");
+        return HashScan.scan(core, cursor, false, (k, v) -> action.accept((K) k));
+    }
+
     // ------------------------------------------------------------------ views
 
     private Set<Map.Entry<K, V>> entrySet;

@@ -180,6 +180,31 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         };
     }
 
+    /**
+     * One step of a cursor iteration, as Redis's SSCAN: passes the elements of the bucket(s)
+     * {@code cursor} names to {@code action} and returns the cursor of the next step, 0 when the
+     * iteration is complete. Start with 0.
+     *
+     * <p><b>Guarantee</b> (Redis's SCAN): a full iteration — from cursor 0 until a call returns 0 —
+     * returns every element present from its start to its end at least once, even if the set
+     * grows, shrinks or is mid-rehash between calls (an incremental rehash is scanned in both
+     * tables); elements added or removed during the iteration may or may not be returned, and any
+     * may be returned more than once. No state is kept between calls: the cursor is all there is,
+     * any number of iterations may run at once, and the set may change between calls (not during
+     * one: the action runs after the step's elements were read, so it may change the set too).
+     * Each call visits one bucket of the table (while rehashing, one of the smaller table and the
+     * buckets of the larger one it expands to), returning the whole bucket, so it may return
+     * nothing and still not be the end. Reads only. The cursor is a reverse-binary bucket index:
+     * any value may be passed (a stale or foreign one starts somewhere in the middle).
+     *
+     * @return the next cursor, 0 at the end
+     */
+    @SuppressWarnings("unchecked")
+    public long scan(long cursor, java.util.function.Consumer<? super E> action) {
+        java.util.Objects.requireNonNull(action, "action");
+        return HashScan.scan(core, cursor, false, (e, none) -> action.accept((E) e));
+    }
+
     /** Set equality, with byte[] elements compared by content. */
     @Override
     public boolean equals(Object o) {

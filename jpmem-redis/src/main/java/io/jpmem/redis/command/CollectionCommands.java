@@ -64,48 +64,21 @@ final class CollectionCommands {
     }
 
     /**
-     * HSCAN/SSCAN/ZSCAN {@code key cursor [MATCH pattern] [COUNT count]} over {@code elements}: the
-     * cursor is the position in the collection's iteration order (stable while it does not change),
-     * and each element matched by its name is written as {@code slots} bulk strings by {@code write}.
+     * HSCAN/SSCAN/ZSCAN {@code key cursor [MATCH pattern] [COUNT count]} over the collection at
+     * argument 1, as Redis 7.0 (see {@link Scan}): the cursor is checked first, then the key (a
+     * missing key is an empty, finished scan, whatever the options), then the options. {@code steps}
+     * gives the collection's bucket cursor; each element matched by its {@code name} is written as
+     * {@code slots} bulk strings by {@code write}.
      */
-    static <T> void scan(Request r, java.util.Iterator<T> elements, java.util.function.Function<T, byte[]> name,
-                         int slots, java.util.function.BiConsumer<io.jpmem.redis.protocol.RespWriter, T> write) {
-        long cursor = Numbers.parseLong(r.arg(2)).orElseThrow(() -> new CommandError("ERR invalid cursor"));
-        if (cursor < 0) {
-            throw new CommandError("ERR invalid cursor");
+    static <C, T> void scan(Request r, Class<C> type, java.util.function.Function<C, Scan.Stepper<T>> steps,
+                            java.util.function.Function<T, byte[]> name, int slots,
+                            java.util.function.BiConsumer<io.jpmem.redis.protocol.RespWriter, T> write) {
+        long cursor = Scan.cursor(r.arg(2));
+        C collection = existing(r, r.arg(1), type);
+        if (collection == null) {
+            r.reply().array(2).bulk("0").array(0);
+            return;
         }
-        byte[] pattern = null;
-        long count = 10;
-        for (int i = 3; i < r.argc(); i += 2) {
-            if (i + 1 >= r.argc()) {
-                throw CommandError.syntax();
-            }
-            switch (r.keyword(i)) {
-                case "MATCH" -> pattern = r.arg(i + 1);
-                case "COUNT" -> {
-                    count = r.longArg(i + 1);
-                    if (count < 1) {
-                        throw CommandError.syntax();
-                    }
-                }
-                default -> throw CommandError.syntax();
-            }
-        }
-        long position = 0;
-        while (position < cursor && elements.hasNext()) {
-            elements.next();
-            position++;
-        }
-        java.util.List<T> found = new java.util.ArrayList<>();
-        for (long visited = 0; visited < count && elements.hasNext(); visited++, position++) {
-            T element = elements.next();
-            if (pattern == null || Glob.matches(pattern, name.apply(element), false)) {
-                found.add(element);
-            }
-        }
-        io.jpmem.redis.protocol.RespWriter w = r.reply().array(2);
-        w.bulk(Long.toString(elements.hasNext() ? position : 0));
-        w.array(found.size() * slots);
-        found.forEach(e -> write.accept(w, e));
+        Scan.run(r, cursor, Scan.options(r, 3, false), steps.apply(collection), name, element -> true, slots, write);
     }
 }

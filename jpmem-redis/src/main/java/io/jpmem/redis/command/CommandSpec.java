@@ -11,7 +11,7 @@ public record CommandSpec(String name, int arity, Set<Flag> flags, int firstKey,
 
     /** What the server needs to know about a command. */
     public enum Flag {
-        /** Changes the dataset: runs in a transaction, its keys invalidate WATCH. */
+        /** May change the dataset: runs in a transaction; it signals the keys it changed for WATCH itself ({@link Request#modified}). */
         WRITE,
         /** Only reads. */
         READONLY,

@@ -91,7 +91,6 @@ public final class DatabaseCommands {
             throw sameObject();
         }
         Dataset d = data(r);
-        r.ownTouches(); // the source is only read; the destination changes below, if it does
         Object value = d.lookup(db, source);
         if (value == null) {
             r.reply().integer(0);
@@ -105,12 +104,11 @@ public final class DatabaseCommands {
             }
             d.delete(target, destination);
         }
-        int targetDb = target;
-        r.touches(w -> w.touch(targetDb, destination));
         d.set(target, destination, Values.copy(value), false);
         if (expiry >= 0) {
             d.expires(target).put(destination, expiry);
         }
+        r.modified(target, destination); // the source is only read
         r.reply().integer(1);
     }
 
@@ -123,16 +121,13 @@ public final class DatabaseCommands {
         }
         Dataset d = data(r);
         byte[] key = r.arg(1);
-        r.ownTouches(); // the key changes in both databases, if it moves
         if (d.lookup(db, key) == null || d.lookup(target, key) != null) {
             r.reply().integer(0);
             return;
         }
-        r.touches(w -> {
-            w.touch(db, key);
-            w.touch(target, key);
-        });
         d.relocate(db, key, target, key);
+        r.modified(db, key);
+        r.modified(target, key);
         r.reply().integer(1);
     }
 
@@ -154,12 +149,11 @@ public final class DatabaseCommands {
             throw new CommandError("ERR DB index is out of range");
         }
         Dataset d = data(r);
-        r.touches(w -> { // as Redis: a watched key of either database changed if either holds it
-            if (a != b) {
-                w.touchWhere(a, k -> d.dict(a).containsKey(k) || d.dict(b).containsKey(k));
-                w.touchWhere(b, k -> d.dict(a).containsKey(k) || d.dict(b).containsKey(k));
-            }
-        });
+        if (a != b) { // as Redis: a watched key of either database changed if either holds it
+            java.util.function.Predicate<byte[]> held = k -> d.dict(a).containsKey(k) || d.dict(b).containsKey(k);
+            r.modifiedWhere(a, held);
+            r.modifiedWhere(b, held);
+        }
         d.swap(a, b);
         r.reply().simple("OK");
     }

@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Runs one command for a client, as Redis's processCommand does: lookup and arity (an error inside
  * MULTI also dooms the EXEC), authentication, queuing inside MULTI, then the handler. A
- * {@link CommandError} becomes the error reply; a successful write touches its keys for WATCH.
+ * {@link CommandError} becomes the error reply. For WATCH, each write command signals the keys it
+ * changed ({@link Request#modified}), as Redis's signalModifiedKey.
  * Event-loop thread only; the caller provides the transaction (see the event loop).
  */
 public final class Dispatcher {
@@ -54,20 +55,11 @@ public final class Dispatcher {
 
     /** Runs a command whose checks passed (also what EXEC does with each queued command). */
     void run(CommandSpec spec, ClientState client, List<byte[]> args, RespWriter reply) {
-        Request request = new Request(args, client, reply, server);
+        Request request = new Request(args, client, reply, server, watches);
         try {
             spec.handler().execute(request);
         } catch (CommandError e) {
             reply.error(e.getMessage());
-            return;
-        }
-        if (request.declaredTouches() != null) {
-            request.declaredTouches().forEach(touch -> touch.accept(watches));
-        } else if (spec.is(CommandSpec.Flag.WRITE) && spec.firstKey() > 0) {
-            int last = spec.lastKey() < 0 ? args.size() + spec.lastKey() : spec.lastKey();
-            for (int i = spec.firstKey(); i <= last && i < args.size(); i += Math.max(1, spec.step())) {
-                watches.touch(client.db(), args.get(i));
-            }
         }
     }
 

@@ -53,17 +53,19 @@ public final class HashCommands {
                 .add(spec("hgetall", 2, EnumSet.of(READONLY), 1, 1, 1, r -> all(r, true, true)))
                 .add(spec("hincrby", 4, write, 1, 1, 1, HashCommands::hincrby))
                 .add(spec("hincrbyfloat", 4, write, 1, 1, 1, HashCommands::hincrbyfloat))
-                .add(spec("hscan", -3, EnumSet.of(READONLY), 1, 1, 1, r -> {
-                    PHashMap<byte[], byte[]> h = hash(r);
-                    java.util.Iterator<Map.Entry<byte[], byte[]>> it = h == null ? java.util.Collections.emptyIterator()
-                            : h.entrySet().iterator();
-                    CollectionCommands.scan(r, it, Map.Entry::getKey, 2, (w, e) -> w.bulk(e.getKey()).bulk(e.getValue()));
-                }));
+                .add(spec("hscan", -3, EnumSet.of(READONLY), 1, 1, 1, HashCommands::hscan));
     }
 
     @SuppressWarnings("unchecked")
     private static PHashMap<byte[], byte[]> hash(Request r) {
         return existing(r, r.arg(1), HASH);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void hscan(Request r) {
+        CollectionCommands.<PHashMap, Map.Entry<byte[], byte[]>>scan(r, HASH,
+                h -> (cursor, sink) -> ((PHashMap<byte[], byte[]>) h).scan(cursor, (k, v) -> sink.accept(Map.entry(k, v))),
+                Map.Entry::getKey, 2, (w, e) -> w.bulk(e.getKey()).bulk(e.getValue()));
     }
 
     @SuppressWarnings("unchecked")
@@ -82,6 +84,7 @@ public final class HashCommands {
                 added++;
             }
         }
+        r.modified(r.arg(1));
         if (legacy) {
             r.reply().simple("OK");
         } else {
@@ -95,6 +98,7 @@ public final class HashCommands {
             r.reply().integer(0);
         } else {
             h.set(r.arg(2), r.arg(3));
+            r.modified(r.arg(1));
             r.reply().integer(1);
         }
     }
@@ -117,6 +121,9 @@ public final class HashCommands {
                 }
             }
             deleteIfEmpty(r, r.arg(1), h.isEmpty());
+        }
+        if (deleted > 0) {
+            r.modified(r.arg(1));
         }
         r.reply().integer(deleted);
     }
@@ -151,6 +158,7 @@ public final class HashCommands {
             throw new CommandError("ERR increment or decrement would overflow");
         }
         h.set(r.arg(2), Long.toString(next).getBytes(StandardCharsets.US_ASCII));
+        r.modified(r.arg(1));
         r.reply().integer(next);
     }
 
@@ -166,6 +174,7 @@ public final class HashCommands {
         }
         byte[] text = StringCommands.formatLongDouble(next).getBytes(StandardCharsets.US_ASCII);
         h.set(r.arg(2), text);
+        r.modified(r.arg(1));
         r.reply().bulk(text);
     }
 }

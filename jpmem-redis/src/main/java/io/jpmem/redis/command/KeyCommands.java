@@ -59,6 +59,7 @@ public final class KeyCommands {
         int deleted = 0;
         for (int i = 1; i < r.argc(); i++) {
             if (data(r).delete(r.client().db(), r.arg(i))) {
+                r.modified(r.arg(i));
                 deleted++;
             }
         }
@@ -98,6 +99,8 @@ public final class KeyCommands {
         }
         d.delete(db, to);
         d.relocate(db, from, db, to);
+        r.modified(from);
+        r.modified(to);
         if (onlyIfAbsent) {
             r.reply().integer(1);
         } else {
@@ -132,67 +135,25 @@ public final class KeyCommands {
     }
 
     /**
-     * SCAN: the cursor is the number of keys visited so far in the key space's iteration order,
-     * which is stable while the key space does not change; keys added or removed between calls may
-     * be missed or repeated (Redis's cursors guarantee more: see the notes in docs).
+     * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]: the key space's bucket cursor
+     * ({@code PHashMap.scanKeys}) with Redis's guarantee (see {@link Scan}); keys whose expiry passed
+     * are left out (not deleted), and TYPE reads the value of the matching keys only.
      */
     private static void scan(Request r) {
-        long cursor = Numbers.parseLong(r.arg(1)).orElseThrow(() -> new CommandError("ERR invalid cursor"));
-        if (cursor < 0) {
-            throw new CommandError("ERR invalid cursor");
-        }
-        byte[] pattern = null;
-        long count = 10;
-        String type = null;
-        for (int i = 2; i < r.argc(); i++) {
-            String option = r.keyword(i);
-            if (i + 1 >= r.argc()) {
-                throw CommandError.syntax();
-            }
-            switch (option) {
-                case "MATCH" -> pattern = r.arg(++i);
-                case "COUNT" -> {
-                    count = r.longArg(++i);
-                    if (count < 1) {
-                        throw CommandError.syntax();
-                    }
-                }
-                case "TYPE" -> type = r.text(++i).toLowerCase(java.util.Locale.ROOT);
-                default -> throw CommandError.syntax();
-            }
-        }
+        long cursor = Scan.cursor(r.arg(1));
+        Scan.Options options = Scan.options(r, 2, true);
         Dataset d = data(r);
         int db = r.client().db();
+        PHashMap<byte[], Object> dict = d.dict(db);
+        PHashMap<byte[], Long> expires = d.expires(db);
         long now = System.currentTimeMillis();
-        List<byte[]> found = new ArrayList<>();
-        long position = 0;
-        Iterator<java.util.Map.Entry<byte[], Object>> it = d.dict(db).entrySet().iterator();
-        while (position < cursor && it.hasNext()) {
-            it.next();
-            position++;
-        }
-        long visited = 0;
-        while (visited < count && it.hasNext()) {
-            var entry = it.next();
-            position++;
-            visited++;
-            byte[] key = entry.getKey();
-            if (pattern != null && !Glob.matches(pattern, key, false)) {
-                continue;
+        Scan.run(r, cursor, options, dict::scanKeys, key -> key, key -> {
+            if (options.type() != null && !Values.typeName(dict.get(key)).equals(options.type())) {
+                return false;
             }
-            if (type != null && !Values.typeName(entry.getValue()).equals(type)) {
-                continue;
-            }
-            Long when = d.expires(db).get(key);
-            if (when == null || when > now) {
-                found.add(key);
-            }
-        }
-        long next = it.hasNext() ? position : 0;
-        RespWriter w = r.reply().array(2);
-        w.bulk(Long.toString(next));
-        w.array(found.size());
-        found.forEach(w::bulk);
+            Long when = expires.isEmpty() ? null : expires.get(key);
+            return when == null || when > now;
+        }, 1, RespWriter::bulk);
     }
 
     private static void randomkey(Request r) {
@@ -224,12 +185,12 @@ public final class KeyCommands {
         if (r.argc() > 2 || r.argc() == 2 && !r.keyword(1).equals("ASYNC") && !r.keyword(1).equals("SYNC")) {
             throw CommandError.syntax();
         }
-        if (all) {
-            for (int db = 0; db < data(r).databases(); db++) {
-                data(r).flush(db);
-            }
-        } else {
-            data(r).flush(r.client().db());
+        int from = all ? 0 : r.client().db();
+        int to = all ? data(r).databases() : from + 1;
+        for (int db = from; db < to; db++) {
+            var dict = data(r).dict(db);
+            r.modifiedWhere(db, dict::containsKey); // as Redis 7.0: watched keys the database holds
+            data(r).flush(db);
         }
         r.reply().simple("OK");
     }
@@ -274,6 +235,7 @@ public final class KeyCommands {
             return;
         }
         d.expireAt(db, r.arg(1), when);
+        r.modified(r.arg(1));
         r.reply().integer(1);
     }
 
@@ -303,6 +265,7 @@ public final class KeyCommands {
             return;
         }
         d.expires(db).remove(r.arg(1));
+        r.modified(r.arg(1));
         r.reply().integer(1);
     }
 

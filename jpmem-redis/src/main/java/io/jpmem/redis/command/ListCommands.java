@@ -70,6 +70,7 @@ public final class ListCommands {
                 list.addLast(r.arg(i));
             }
         }
+        r.modified(r.arg(1));
         r.reply().integer(list.size());
     }
 
@@ -86,6 +87,9 @@ public final class ListCommands {
                 r.reply().nullBulk();
             }
             return;
+        }
+        if (count != 0) {
+            r.modified(r.arg(1));
         }
         if (count < 0) {
             r.reply().bulk(left ? list.pollFirst() : list.pollLast());
@@ -123,6 +127,7 @@ public final class ListCommands {
             throw new CommandError("ERR index out of range");
         }
         list.set(p, r.arg(3));
+        r.modified(r.arg(1));
         r.reply().simple("OK");
     }
 
@@ -151,6 +156,7 @@ public final class ListCommands {
             } else {
                 list.trim(span[0], span[1]);
             }
+            r.modified(r.arg(1)); // even if nothing was trimmed, as Redis
         }
         r.reply().simple("OK");
     }
@@ -183,6 +189,9 @@ public final class ListCommands {
             }
         }
         deleteIfEmpty(r, r.arg(1), list.isEmpty());
+        if (removed > 0) {
+            r.modified(r.arg(1));
+        }
         r.reply().integer(removed);
     }
 
@@ -199,6 +208,7 @@ public final class ListCommands {
         for (long i = 0; i < list.size(); i++) {
             if (Arrays.equals(list.get(i), r.arg(3))) {
                 list.insert(where.equals("BEFORE") ? i : i + 1, r.arg(4));
+                r.modified(r.arg(1));
                 r.reply().integer(list.size());
                 return;
             }
@@ -233,6 +243,8 @@ public final class ListCommands {
         } else {
             target.addLast(element);
         }
+        r.modified(r.arg(1));
+        r.modified(r.arg(2));
         r.reply().bulk(element);
     }
 }

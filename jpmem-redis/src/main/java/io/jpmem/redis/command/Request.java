@@ -12,13 +12,14 @@ public final class Request {
     private final ClientState client;
     private final RespWriter reply;
     private final ServerContext server;
-    private List<java.util.function.Consumer<Watches>> touches; // null: the command's key positions say what it changed
+    private final Watches watches;
 
-    public Request(List<byte[]> args, ClientState client, RespWriter reply, ServerContext server) {
+    public Request(List<byte[]> args, ClientState client, RespWriter reply, ServerContext server, Watches watches) {
         this.args = args;
         this.client = client;
         this.reply = reply;
         this.server = server;
+        this.watches = watches;
     }
 
     /** {@return the number of arguments, the command name included} */
@@ -73,24 +74,24 @@ public final class Request {
     }
 
     /**
-     * Says what a write command changed for WATCH, instead of the key positions of its
-     * {@link CommandSpec} (for commands whose key positions name keys they only read, or keys of
-     * another database): applied by the dispatcher if the command succeeds.
+     * Signals that this command changed {@code key} of the client's database (Redis's
+     * signalModifiedKey): clients watching it will fail their EXEC. Write commands call it for each
+     * key they actually changed, and only then — a write that changes nothing touches nothing.
      */
-    public void touches(java.util.function.Consumer<Watches> touch) {
-        ownTouches();
-        touches.add(touch);
+    public void modified(byte[] key) {
+        modified(client.db(), key);
     }
 
-    /** Says that this command declares what it changes for WATCH with {@link #touches} (nothing, if it does not). */
-    public void ownTouches() {
-        if (touches == null) {
-            touches = new java.util.ArrayList<>();
-        }
+    /** {@link #modified(byte[])} for a key of database {@code db}. */
+    public void modified(int db, byte[] key) {
+        watches.touch(db, key);
     }
 
-    /** {@return the touches the command declared, or null if it declared none} */
-    List<java.util.function.Consumer<Watches>> declaredTouches() {
-        return touches;
+    /**
+     * Signals that every watched key of database {@code db} for which {@code changed} holds changed
+     * (FLUSHDB, FLUSHALL, SWAPDB); {@code changed} is evaluated now, so call it before the change.
+     */
+    public void modifiedWhere(int db, java.util.function.Predicate<byte[]> changed) {
+        watches.touchWhere(db, changed);
     }
 }

@@ -59,11 +59,7 @@ public final class SetCommands {
                 .add(spec("sinterstore", -3, EnumSet.of(WRITE, DENY_OOM), 1, -1, 1, r -> store(r, Op.INTER)))
                 .add(spec("sunionstore", -3, EnumSet.of(WRITE, DENY_OOM), 1, -1, 1, r -> store(r, Op.UNION)))
                 .add(spec("sdiffstore", -3, EnumSet.of(WRITE, DENY_OOM), 1, -1, 1, r -> store(r, Op.DIFF)))
-                .add(spec("sscan", -3, EnumSet.of(READONLY), 1, 1, 1, r -> {
-                    PHashSet<byte[]> s = set(r, r.arg(1));
-                    Iterator<byte[]> it = s == null ? java.util.Collections.emptyIterator() : s.iterator();
-                    CollectionCommands.scan(r, it, m -> m, 1, RespWriter::bulk);
-                }));
+                .add(spec("sscan", -3, EnumSet.of(READONLY), 1, 1, 1, SetCommands::sscan));
     }
 
     private enum Op { INTER, UNION, DIFF }
@@ -71,6 +67,11 @@ public final class SetCommands {
     @SuppressWarnings("unchecked")
     private static PHashSet<byte[]> set(Request r, byte[] key) {
         return existing(r, key, SET);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void sscan(Request r) {
+        CollectionCommands.<PHashSet, byte[]>scan(r, SET, s -> ((PHashSet<byte[]>) s)::scan, m -> m, 1, RespWriter::bulk);
     }
 
     @SuppressWarnings("unchecked")
@@ -86,6 +87,9 @@ public final class SetCommands {
                 added++;
             }
         }
+        if (added > 0) {
+            r.modified(r.arg(1));
+        }
         r.reply().integer(added);
     }
 
@@ -99,6 +103,9 @@ public final class SetCommands {
                 }
             }
             deleteIfEmpty(r, r.arg(1), s.isEmpty());
+        }
+        if (removed > 0) {
+            r.modified(r.arg(1));
         }
         r.reply().integer(removed);
     }
@@ -132,6 +139,7 @@ public final class SetCommands {
             byte[] member = sample(s, 1).get(0);
             s.remove(member);
             deleteIfEmpty(r, r.arg(1), s.isEmpty());
+            r.modified(r.arg(1));
             r.reply().bulk(member);
             return;
         }
@@ -143,6 +151,9 @@ public final class SetCommands {
         List<byte[]> popped = sample(s, count);
         popped.forEach(s::remove);
         deleteIfEmpty(r, r.arg(1), s.isEmpty());
+        if (!popped.isEmpty()) {
+            r.modified(r.arg(1));
+        }
         reply(r, popped);
     }
 
@@ -186,7 +197,10 @@ public final class SetCommands {
         }
         source.remove(r.arg(3));
         deleteIfEmpty(r, r.arg(1), source.isEmpty());
-        setOrCreate(r, r.arg(2)).add(r.arg(3));
+        r.modified(r.arg(1));
+        if (setOrCreate(r, r.arg(2)).add(r.arg(3))) {
+            r.modified(r.arg(2));
+        }
         r.reply().integer(1);
     }
 
@@ -221,7 +235,9 @@ public final class SetCommands {
 
     private static void store(Request r, Op op) {
         List<byte[]> members = combine(r, 2, op);
-        data(r).delete(r.client().db(), r.arg(1));
+        if (data(r).delete(r.client().db(), r.arg(1)) || !members.isEmpty()) {
+            r.modified(r.arg(1)); // the destination only: the sources are only read
+        }
         if (!members.isEmpty()) {
             PHashSet<byte[]> target = setOrCreate(r, r.arg(1));
             members.forEach(target::add);

@@ -88,6 +88,7 @@ public final class StringCommands {
         if (expireAtMillis >= 0) {
             d.expireAt(db, key, expireAtMillis);
         }
+        r.modified(key);
         return true;
     }
 
@@ -173,6 +174,7 @@ public final class StringCommands {
         }
         for (int i = 1; i < r.argc(); i += 2) {
             data(r).set(r.client().db(), r.arg(i), r.arg(i + 1), false);
+            r.modified(r.arg(i));
         }
         r.reply().simple("OK");
     }
@@ -189,6 +191,7 @@ public final class StringCommands {
         }
         for (int i = 1; i < r.argc(); i += 2) {
             data(r).set(r.client().db(), r.arg(i), r.arg(i + 1), false);
+            r.modified(r.arg(i));
         }
         r.reply().integer(1);
     }
@@ -196,6 +199,7 @@ public final class StringCommands {
     private static void getset(Request r) {
         byte[] old = string(r, r.arg(1));
         data(r).set(r.client().db(), r.arg(1), r.arg(2), false);
+        r.modified(r.arg(1));
         r.reply().bulk(old);
     }
 
@@ -203,6 +207,7 @@ public final class StringCommands {
         byte[] old = string(r, r.arg(1));
         if (old != null) {
             data(r).delete(r.client().db(), r.arg(1));
+            r.modified(r.arg(1));
         }
         r.reply().bulk(old);
     }
@@ -223,9 +228,12 @@ public final class StringCommands {
         }
         if (value != null) {
             if (persist) {
-                data(r).expires(r.client().db()).remove(r.arg(1));
+                if (data(r).expires(r.client().db()).remove(r.arg(1)) != null) {
+                    r.modified(r.arg(1));
+                }
             } else if (expireAt >= 0) {
                 data(r).expireAt(r.client().db(), r.arg(1), expireAt);
+                r.modified(r.arg(1));
             }
         }
         r.reply().bulk(value);
@@ -249,6 +257,7 @@ public final class StringCommands {
             System.arraycopy(add, 0, value, old.length, add.length);
         }
         data(r).set(r.client().db(), r.arg(1), value, true);
+        r.modified(r.arg(1));
         r.reply().integer(value.length);
     }
 
@@ -262,6 +271,7 @@ public final class StringCommands {
             throw new CommandError("ERR increment or decrement would overflow");
         }
         data(r).set(r.client().db(), r.arg(1), Long.toString(next).getBytes(StandardCharsets.US_ASCII), true);
+        r.modified(r.arg(1));
         r.reply().integer(next);
     }
 
@@ -275,6 +285,7 @@ public final class StringCommands {
         }
         byte[] text = formatLongDouble(next).getBytes(StandardCharsets.US_ASCII);
         data(r).set(r.client().db(), r.arg(1), text, true);
+        r.modified(r.arg(1));
         r.reply().bulk(text);
     }
 
@@ -328,6 +339,7 @@ public final class StringCommands {
         byte[] value = old == null ? new byte[length] : Arrays.copyOf(old, length);
         System.arraycopy(add, 0, value, (int) offset, add.length);
         data(r).set(r.client().db(), r.arg(1), value, true);
+        r.modified(r.arg(1));
         r.reply().integer(value.length);
     }
 }

@@ -56,12 +56,36 @@ public final class ZSetCommands {
                 .add(spec("zremrangebyscore", 4, EnumSet.of(WRITE), 1, 1, 1, ZSetCommands::zremrangebyscore))
                 .add(spec("zpopmin", -2, EnumSet.of(WRITE, FAST), 1, 1, 1, r -> pop(r, false)))
                 .add(spec("zpopmax", -2, EnumSet.of(WRITE, FAST), 1, 1, 1, r -> pop(r, true)))
-                .add(spec("zscan", -3, EnumSet.of(READONLY), 1, 1, 1, r -> {
-                    ZSet z = zset(r);
-                    java.util.Iterator<ZSet.Entry> it = z == null ? java.util.Collections.emptyIterator()
-                            : z.byRank(0, z.size()).iterator();
-                    CollectionCommands.scan(r, it, ZSet.Entry::member, 2, (w, e) -> w.bulk(e.member()).bulk(RespWriter.formatDouble(e.score())));
-                }));
+                .add(spec("zscan", -3, EnumSet.of(READONLY), 1, 1, 1, r -> CollectionCommands.scan(r, ZSet.class,
+                        z -> z::scan, ZSet.Entry::member, 2, (w, e) -> w.bulk(e.member()).bulk(scanScore(e.score())))));
+    }
+
+    /**
+     * A score as ZSCAN gives it: Redis 7.0's d2string — integers below 2^52 as such, {@code inf},
+     * {@code -inf}, {@code -0}, else C's {@code %.17g} (17 significant digits, trailing zeros
+     * dropped, an exponent below 1e-4 or from 1e17 on), unlike the shortest form of ZSCORE.
+     */
+    static String scanScore(double value) {
+        if (Double.isNaN(value)) {
+            return "nan";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "inf" : "-inf";
+        }
+        if (value == 0) {
+            return 1.0 / value < 0 ? "-0" : "0";
+        }
+        if (value > -4503599627370495.0 && value < 4503599627370496.0 && value == (long) value) {
+            return Long.toString((long) value);
+        }
+        java.math.BigDecimal d = new java.math.BigDecimal(value).round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN));
+        int exponent = d.precision() - d.scale() - 1;
+        if (exponent < -4 || exponent >= 17) {
+            String mantissa = d.movePointLeft(exponent).stripTrailingZeros().toPlainString();
+            int e = Math.abs(exponent);
+            return mantissa + (exponent < 0 ? "e-" : "e+") + (e < 10 ? "0" : "") + e;
+        }
+        return d.stripTrailingZeros().toPlainString();
     }
 
     private static ZSet zset(Request r) {
@@ -143,6 +167,9 @@ public final class ZSetCommands {
             result = score;
         }
         deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        if (added + changed > 0) {
+            r.modified(r.arg(1));
+        }
         if (incr) {
             if (result == null) {
                 r.reply().nullBulk();
@@ -163,6 +190,9 @@ public final class ZSetCommands {
             throw new CommandError("ERR resulting score is not a number (NaN)");
         }
         z.put(r.arg(3), score);
+        if (old == null || old != score) {
+            r.modified(r.arg(1));
+        }
         r.reply().dbl(score);
     }
 
@@ -176,6 +206,9 @@ public final class ZSetCommands {
                 }
             }
             deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        }
+        if (removed > 0) {
+            r.modified(r.arg(1));
         }
         r.reply().integer(removed);
     }
@@ -246,9 +279,8 @@ public final class ZSetCommands {
      */
     static void store(Request r, byte[] destination, List<ZSet.Entry> entries) {
         int db = r.client().db();
-        r.ownTouches(); // the destination only (the sources are only read), and only if it changes
         if (CollectionCommands.data(r).delete(db, destination) || !entries.isEmpty()) {
-            r.touches(w -> w.touch(db, destination));
+            r.modified(destination); // the destination only (the sources are only read), and only if it changes
         }
         if (!entries.isEmpty()) {
             ZSet target = orCreate(r, destination, ZSet.class, ZSet::new);
@@ -267,8 +299,7 @@ public final class ZSetCommands {
         }
         long[] span = CollectionCommands.indexRange(start, stop, z.size());
         List<ZSet.Entry> doomed = z.byRank(span[0], span[1]);
-        doomed.forEach(e -> z.remove(e.member()));
-        deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        removed(r, z, doomed);
         r.reply().integer(doomed.size());
     }
 
@@ -282,9 +313,17 @@ public final class ZSetCommands {
         }
         long[] span = scoreSpan(z, min, max);
         List<ZSet.Entry> doomed = z.byRank(span[0], span[1]);
+        removed(r, z, doomed);
+        r.reply().integer(doomed.size());
+    }
+
+    /** Removes {@code doomed} from the sorted set at argument 1, deleting it if emptied; a change for WATCH if any. */
+    static void removed(Request r, ZSet z, List<ZSet.Entry> doomed) {
         doomed.forEach(e -> z.remove(e.member()));
         deleteIfEmpty(r, r.arg(1), z.size() == 0);
-        r.reply().integer(doomed.size());
+        if (!doomed.isEmpty()) {
+            r.modified(r.arg(1));
+        }
     }
 
     private static void pop(Request r, boolean max) {
@@ -299,8 +338,7 @@ public final class ZSetCommands {
         }
         long n = Math.min(count, z.size());
         List<ZSet.Entry> popped = max ? z.byRank(z.size() - n, z.size()) : z.byRank(0, n);
-        popped.forEach(e -> z.remove(e.member()));
-        deleteIfEmpty(r, r.arg(1), z.size() == 0);
+        removed(r, z, popped);
         reply(r, popped, max, true);
     }
 }

@@ -1,6 +1,5 @@
 package io.jpmem.redis.command;
 
-import static io.jpmem.redis.command.CollectionCommands.deleteIfEmpty;
 import static io.jpmem.redis.command.CollectionCommands.existing;
 import static io.jpmem.redis.command.CollectionCommands.spec;
 import static io.jpmem.redis.command.CommandSpec.Flag.DENY_OOM;
@@ -49,13 +48,8 @@ public final class ZSetRangeCommands {
                         return;
                     }
                     long[] span = range.span(z);
-                    r.ownTouches(); // WATCH sees a change only if something was removed, as in Redis
-                    if (span[1] > span[0]) {
-                        r.touches(w -> w.touch(r.client().db(), r.arg(1)));
-                    }
                     List<ZSet.Entry> doomed = z.byRank(span[0], span[1]);
-                    doomed.forEach(e -> z.remove(e.member()));
-                    deleteIfEmpty(r, r.arg(1), z.size() == 0);
+                    ZSetCommands.removed(r, z, doomed);
                     r.reply().integer(doomed.size());
                 }));
     }

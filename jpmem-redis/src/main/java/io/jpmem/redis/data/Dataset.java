@@ -5,8 +5,6 @@ import io.jpmem.heap.PersistentHeap;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.redis.command.CommandError;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * The server's view of its persistent data: the databases under the heap root {@code jpmem-redis},
@@ -20,10 +18,13 @@ public final class Dataset {
 
     private final PersistentHeap heap;
     private final Db[] dbs;
+    /** Per database, where the active expiry cycle goes on (a scan cursor of its expiry times; volatile, as in Redis). */
+    private final long[] expireCursors;
 
     private Dataset(PersistentHeap heap, Db[] dbs) {
         this.heap = heap;
         this.dbs = dbs;
+        this.expireCursors = new long[dbs.length];
     }
 
     /**
@@ -162,8 +163,10 @@ public final class Dataset {
     }
 
     /**
-     * The active expiry cycle: looks at up to {@code budget} keys with an expiry in each database and
-     * deletes those that expired. Run in the event loop's transaction between rounds.
+     * The active expiry cycle: looks at up to about {@code budget} keys with an expiry in each
+     * database, going on each time where the last cycle stopped (a scan cursor over the expiry
+     * times, so every key is looked at in turn), and deletes those that expired. Run in the event
+     * loop's transaction between rounds.
      *
      * @return how many keys it deleted
      */
@@ -175,14 +178,19 @@ public final class Dataset {
             if (expires.isEmpty()) {
                 continue;
             }
-            int seen = 0;
             java.util.List<byte[]> due = new java.util.ArrayList<>();
-            for (Iterator<Map.Entry<byte[], Long>> it = expires.entrySet().iterator(); it.hasNext() && seen < budget; seen++) {
-                Map.Entry<byte[], Long> e = it.next();
-                if (e.getValue() <= now) {
-                    due.add(e.getKey());
-                }
-            }
+            int[] seen = {0};
+            long cursor = expireCursors[db];
+            int steps = 0;
+            do {
+                cursor = expires.scan(cursor, (key, when) -> {
+                    seen[0]++;
+                    if (when <= now) {
+                        due.add(key);
+                    }
+                });
+            } while (cursor != 0 && seen[0] < budget && ++steps < 10 * budget);
+            expireCursors[db] = cursor;
             for (byte[] key : due) {
                 remove(db, key);
                 deleted++;

@@ -31,6 +31,16 @@ public class ZSet {
         return scores.longSize();
     }
 
+    /**
+     * One step of a cursor walk over the members (ZSCAN), in the member-to-score hash map's bucket
+     * order, with {@code PHashMap.scan}'s guarantee; nothing is copied but the step's members.
+     *
+     * @return the next cursor, 0 at the end
+     */
+    public long scan(long cursor, java.util.function.Consumer<Entry> sink) {
+        return scores.scan(cursor, (member, score) -> sink.accept(new Entry(member, score)));
+    }
+
     /** {@return the score of {@code member}, or null} */
     public Double score(byte[] member) {
         return scores.get(member);

@@ -38,7 +38,8 @@ import java.util.Optional;
  * fails — the heap is full, or a command failed unexpectedly — it rolls back as a whole, the
  * clients' connection state is restored, and the round's commands run again one transaction each:
  * the culprit gets its error reply ({@code -OOM} for a full heap) with nothing of it written, the
- * others succeed. A round without writes runs without a transaction.
+ * others succeed. WATCH state follows the same rule ({@link Watches#begin}): a rolled-back round or
+ * command leaves no watcher marked dirty by it. A round without writes runs without a transaction.
  */
 final class EventLoop implements ServerContext, AutoCloseable {
 
@@ -262,25 +263,33 @@ final class EventLoop implements ServerContext, AutoCloseable {
         Map<Connection, ClientState.Snapshot> before = new HashMap<>();
         round.forEach(inv -> before.computeIfAbsent(inv.connection(), c -> c.state.snapshot()));
         groupCommits++;
+        Watches watches = dispatcher.watches();
         try {
+            watches.begin();
             heap.transaction(tx -> {
                 for (int i = 0; i < round.size(); i++) {
                     replies[i] = runOne(round.get(i), true);
                 }
             });
+            watches.commit();
         } catch (HeapFullException | AbortRound e) {
             rollbacks++;
+            watches.rollback(); // no watcher stays dirty from a write that was rolled back
             before.forEach((c, s) -> c.state.restore(s));
             for (int i = 0; i < round.size(); i++) {
                 Invocation inv = round.get(i);
                 int at = i;
                 ClientState.Snapshot s = inv.connection().state.snapshot();
                 try {
+                    watches.begin();
                     heap.transaction(tx -> replies[at] = runOne(inv, true));
+                    watches.commit();
                 } catch (HeapFullException full) {
+                    watches.rollback();
                     undo(inv, s);
                     replies[at] = new RespWriter().error("OOM command not allowed when used memory > 'maxmemory'.").drain();
                 } catch (AbortRound failed) {
+                    watches.rollback();
                     undo(inv, s);
                     LOG.log(System.Logger.Level.ERROR, "command failed: " + name(inv), failed.getCause());
                     replies[at] = new RespWriter().error("ERR internal error: " + failed.getCause()).drain();

@@ -114,4 +114,28 @@ class StringAndKeyCommandsTest {
             assertEquals("*2\r\n:1\r\n+OK\r\n", a.call("EXEC"));
         }
     }
+
+    /** The active expiry cycle goes on where it stopped: every expired key is removed in time, not only the first ones it meets. */
+    @Test
+    void activeExpiryReachesEveryExpiredKey() throws Exception {
+        try (TestServer server = new TestServer(dir, Optional.empty(), 100); TestServer.Client c = server.client()) {
+            StringBuilder pipeline = new StringBuilder();
+            for (int i = 0; i < 1000; i++) {
+                pipeline.append(TestServer.request("SET", "long:" + i, "v", "EX", "10000"));
+            }
+            for (int i = 0; i < 300; i++) {
+                pipeline.append(TestServer.request("SET", "short:" + i, "v", "PX", "20"));
+            }
+            c.send(pipeline.toString());
+            for (int i = 0; i < 1300; i++) {
+                assertEquals("+OK\r\n", c.reply());
+            }
+            String size = "";
+            for (int wait = 0; wait < 100 && !size.equals(":1000\r\n"); wait++) {
+                Thread.sleep(50);
+                size = c.call("DBSIZE");
+            }
+            assertEquals(":1000\r\n", size, "DBSIZE counts expired keys not yet removed: the cycle reached them all");
+        }
+    }
 }

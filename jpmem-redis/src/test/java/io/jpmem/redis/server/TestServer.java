@@ -46,6 +46,15 @@ final class TestServer implements AutoCloseable {
         heap.close();
     }
 
+    /** {@return a command as a multibulk request, for pipelining several in one {@link Client#send}} */
+    static String request(String... args) {
+        StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            request.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        return request.toString();
+    }
+
     /** Sends raw bytes and reads raw replies. */
     static final class Client implements AutoCloseable {
         final Socket socket;
@@ -66,11 +75,7 @@ final class TestServer implements AutoCloseable {
 
         /** Sends a command as a multibulk request. */
         void command(String... args) throws IOException {
-            StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-            for (String a : args) {
-                request.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
-            }
-            send(request.toString());
+            send(request(args));
         }
 
         /** {@return one whole reply, raw (nested arrays included)} */
