@@ -12,8 +12,13 @@ jpmem_required_java=25
 jpmem_java_major() { # prints the major version of the JDK at $1, or nothing
     local home=$1 version
     [ -x "$home/bin/java" ] || return 0
-    if [ -f "$home/release" ]; then
-        version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release")
+    if [ -f "$home/release" ]; then # read with builtins: no process per JDK (every bin/ start pays this)
+        local line
+        while IFS= read -r line; do
+            case "$line" in
+                JAVA_VERSION=*) version=${line#JAVA_VERSION=\"}; version=${version%%\"*}; break ;;
+            esac
+        done < "$home/release"
     fi
     if [ -z "${version:-}" ]; then
         version=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
