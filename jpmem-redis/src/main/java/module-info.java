@@ -1,7 +1,6 @@
 /** jpmem-redis: a Redis-compatible server whose dataset lives in a persistent heap. */
 module io.jpmem.redis {
     requires io.jpmem.collections;
-    requires java.logging;
 
     exports io.jpmem.redis.protocol;
     exports io.jpmem.redis.command;

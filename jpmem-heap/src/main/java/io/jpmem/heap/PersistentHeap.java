@@ -161,9 +161,11 @@ public final class PersistentHeap implements AutoCloseable {
             return;
         }
         if (!closedCleanly) {
+            boolean anyActive = false;
             for (int i = 0; i < layout.logSlotCount(); i++) {
                 LogSlot.Recovered recovered = new LogSlot(i, domain, layout, allocator).recover();
                 if (recovered.wasActive()) {
+                    anyActive = true;
                     if (recovered.committed()) {
                         replayed++;
                     } else {
@@ -173,8 +175,11 @@ public final class PersistentHeap implements AutoCloseable {
                     redoEntries += recovered.redone();
                 }
             }
-            // Read roots and allocator words again as recovery left them, and judge them now.
-            allocator = new Allocator(domain, layout);
+            // Read roots and allocator words again as recovery left them (unchanged if no slot was
+            // active: the allocator read at construction stands), and judge them now.
+            if (anyActive) {
+                allocator = new Allocator(domain, layout);
+            }
             Roots.Loaded rootTable = Roots.load(view, layout.rootTableOffset(), layout.rootSlotCount(),
                     this::isValidReference);
             List<String> problems = new ArrayList<>(rootTable.problems());

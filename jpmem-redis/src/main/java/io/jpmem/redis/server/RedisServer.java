@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * {@code bin/jpmem-redis}: a Redis-compatible server whose dataset lives in a persistent heap. Options
@@ -54,9 +52,6 @@ public final class RedisServer {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        // The server prints what opening and recovery did itself (below); the heap's own INFO line
-        // would say it twice, and formatting it (java.util.logging's dates) costs ~40 ms of a start.
-        Logger.getLogger("io.jpmem.heap").setLevel(Level.WARNING);
         try (PersistentHeap persistentHeap = PersistentHeap.openOrCreate(options.heap(), HeapOptions.defaults()
                 .withDurability(options.durability()).withMaxByteSize(options.heapSize()).withRecoveryGc(options.recoveryGc()));
              EventLoop loop = new EventLoop(options, persistentHeap)) {
