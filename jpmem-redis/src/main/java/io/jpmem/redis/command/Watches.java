@@ -30,30 +30,37 @@ public final class Watches {
     private final Map<Key, Set<ClientState>> watchers = new HashMap<>();
     private final Map<ClientState, Set<Key>> watched = new HashMap<>();
     private final Set<ClientState> dirty = new HashSet<>();
-    /** Undo actions of the open bracket, newest first; null outside {@link #begin()}/{@link #commit()}. */
+    /** Undo actions of the open bracket, newest first (made at the first change: most rounds make none). */
     private Deque<Runnable> journal;
+    /** Whether a bracket is open: between {@link #begin()} and {@link #commit()} or {@link #rollback()}. */
+    private boolean journaling;
 
     /** Starts journaling changes, for {@link #rollback()}. */
     public void begin() {
-        journal = new ArrayDeque<>();
+        journaling = true;
+        journal = null;
     }
 
     /** Keeps the changes made since {@link #begin()}. */
     public void commit() {
+        journaling = false;
         journal = null;
     }
 
     /** Undoes every change made since {@link #begin()}. */
     public void rollback() {
         Deque<Runnable> undo = journal;
-        journal = null;
+        commit();
         if (undo != null) {
             undo.forEach(Runnable::run);
         }
     }
 
     private void journal(Runnable undo) {
-        if (journal != null) {
+        if (journaling) {
+            if (journal == null) {
+                journal = new ArrayDeque<>();
+            }
             journal.push(undo);
         }
     }
@@ -92,6 +99,9 @@ public final class Watches {
 
     /** A write changed {@code key} of {@code db}: every client watching it will fail its EXEC. */
     public void touch(int db, byte[] key) {
+        if (watchers.isEmpty()) {
+            return; // every write calls this: no lookup key to build when nobody watches
+        }
         Set<ClientState> clients = watchers.get(new Key(db, ByteBuffer.wrap(key)));
         if (clients != null) {
             markDirty(clients);

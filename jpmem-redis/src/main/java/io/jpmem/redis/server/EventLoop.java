@@ -310,9 +310,11 @@ final class EventLoop implements ServerContext, AutoCloseable {
     }
 
     private boolean mayWrite(Invocation inv) {
-        String name = name(inv);
-        return name.equals("exec") || commands.find(name).map(s -> s.is(CommandSpec.Flag.WRITE)).orElse(false)
-                || inv.connection().state.inMulti();
+        if (inv.connection().state.inMulti()) {
+            return true;
+        }
+        String name = new String(inv.args().get(0), StandardCharsets.UTF_8); // find() takes any case
+        return name.equalsIgnoreCase("exec") || commands.find(name).map(s -> s.is(CommandSpec.Flag.WRITE)).orElse(false);
     }
 
     private static String name(Invocation inv) {
