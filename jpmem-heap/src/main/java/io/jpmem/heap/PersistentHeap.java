@@ -1,16 +1,17 @@
 package io.jpmem.heap;
 
-import static io.jpmem.heap.internal.HeapFormat.*;
+import static io.jpmem.heap.internal.format.HeapFormat.*;
 
+import io.jpmem.heap.HeapLayout;
 import io.jpmem.heap.HeapOpenException.Reason;
-import io.jpmem.heap.internal.Allocator;
-import io.jpmem.heap.internal.FileSpace;
-import io.jpmem.heap.internal.HeapWalker;
-import io.jpmem.heap.internal.LogSlot;
-import io.jpmem.heap.internal.HeaderSelection;
-import io.jpmem.heap.internal.HeapHeader;
-import io.jpmem.heap.internal.HeapLayout;
-import io.jpmem.heap.internal.TypeEntryCodec;
+import io.jpmem.heap.internal.alloc.Allocator;
+import io.jpmem.heap.internal.format.FileSpace;
+import io.jpmem.heap.internal.format.HeaderSelection;
+import io.jpmem.heap.internal.format.HeapFiles;
+import io.jpmem.heap.internal.format.HeapHeader;
+import io.jpmem.heap.internal.format.TypeEntryCodec;
+import io.jpmem.heap.internal.log.LogSlot;
+import io.jpmem.heap.internal.recovery.HeapWalker;
 import io.jpmem.persist.Durability;
 import io.jpmem.persist.FlushMechanism;
 import io.jpmem.persist.PersistenceDomain;

@@ -1,6 +1,6 @@
 package io.jpmem.heap;
 
-import static io.jpmem.heap.internal.HeapFormat.*;
+import static io.jpmem.heap.internal.format.HeapFormat.*;
 
 import io.jpmem.persist.PersistenceDomain;
 import java.lang.foreign.MemorySegment;
@@ -36,7 +36,7 @@ import java.util.TreeMap;
  * removed by a transaction in progress is not reused until that transaction ends.
  *
  * <p>Thread-safe: operations are serialized by this object's lock. Names are 1 to
- * {@value io.jpmem.heap.internal.HeapFormat#ROOT_NAME_MAX_BYTES} bytes of UTF-8.
+ * {@value io.jpmem.heap.internal.format.HeapFormat#ROOT_NAME_MAX_BYTES} bytes of UTF-8.
  */
 public final class Roots {
 

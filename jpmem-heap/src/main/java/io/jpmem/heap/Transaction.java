@@ -1,10 +1,10 @@
 package io.jpmem.heap;
 
-import static io.jpmem.heap.internal.HeapFormat.*;
+import static io.jpmem.heap.internal.format.HeapFormat.*;
 
-import io.jpmem.heap.internal.Allocator;
-import io.jpmem.heap.internal.LogSlot;
-import io.jpmem.heap.internal.LongSet;
+import io.jpmem.heap.internal.alloc.Allocator;
+import io.jpmem.heap.internal.log.LogSlot;
+import io.jpmem.heap.internal.util.LongSet;
 import io.jpmem.persist.FlushMechanism;
 import io.jpmem.persist.PersistenceDomain;
 import java.lang.foreign.MemorySegment;
@@ -37,7 +37,7 @@ import java.util.concurrent.locks.Lock;
  * old bytes of exactly that location go to the thread's log slot and are made durable (flush +
  * fence) before the store. Blocks allocated in this transaction are not logged. Allocations and
  * frees are reserved in volatile state and published at commit through redo entries (see
- * {@link io.jpmem.heap.internal.Allocator}). Each transaction keeps its own set of dirty cache
+ * {@link io.jpmem.heap.internal.alloc.Allocator}). Each transaction keeps its own set of dirty cache
  * lines and flushes each once at commit. The commit protocol and its fence count are in
  * docs/ARCHITECTURE.md.
  *

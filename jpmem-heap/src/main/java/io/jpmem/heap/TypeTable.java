@@ -1,8 +1,8 @@
 package io.jpmem.heap;
 
-import static io.jpmem.heap.internal.HeapFormat.*;
+import static io.jpmem.heap.internal.format.HeapFormat.*;
 
-import io.jpmem.heap.internal.TypeEntryCodec;
+import io.jpmem.heap.internal.format.TypeEntryCodec;
 import io.jpmem.persist.PersistenceDomain;
 import java.util.ArrayList;
 import java.util.HashMap;

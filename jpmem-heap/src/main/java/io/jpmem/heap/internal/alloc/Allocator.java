@@ -1,7 +1,9 @@
-package io.jpmem.heap.internal;
+package io.jpmem.heap.internal.alloc;
 
-import static io.jpmem.heap.internal.HeapFormat.*;
+import static io.jpmem.heap.internal.format.HeapFormat.*;
 
+import io.jpmem.heap.HeapLayout;
+import io.jpmem.heap.internal.log.LogSpace;
 import io.jpmem.persist.PersistenceDomain;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -36,7 +38,7 @@ import java.util.function.LongConsumer;
  * <p>Thread-safe. Lock order: a class pool's monitor, then {@link #chunkLock}; a chunk's bitmap
  * words are read-modify-written under the chunk's own monitor.
  */
-public final class Allocator {
+public final class Allocator implements LogSpace {
 
     /** Volatile state of one chunk. */
     private static final class Chunk {
@@ -323,6 +325,7 @@ public final class Allocator {
     }
 
     /** Takes a free chunk for a log extension, durably, at once. {@return its start, or 0 if none} */
+    @Override
     public long takeLogChunk() {
         int index;
         synchronized (chunkLock) {
@@ -457,6 +460,11 @@ public final class Allocator {
      * Applies one redo operation to the persistent state (at commit, after the commit point, and in
      * recovery). Idempotent. The caller flushes {@code target}.
      */
+    @Override
+    public void applyRedo(int kind, long target, long value) {
+        apply(new Redo(kind, target, value));
+    }
+
     public void apply(Redo redo) {
         switch (redo.kind()) {
             case LOG_SET_BITS, LOG_CLEAR_BITS -> {

@@ -1,4 +1,4 @@
-package io.jpmem.heap.internal;
+package io.jpmem.heap.internal.format;
 
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
