@@ -4,6 +4,7 @@ import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.Barriers;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
@@ -274,7 +275,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     @Override
     public void addFirst(E element) {
         checkElement(element);
-        SequenceSupport.atomically(heap, tx -> pushRaw(tx, true, space.store(tx, element, "PDeque element")));
+        HeapSpi.inTransaction(heap, tx -> pushRaw(tx, true, space.store(tx, element, "PDeque element")));
         modCount++;
     }
 
@@ -287,7 +288,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     @Override
     public void addLast(E element) {
         checkElement(element);
-        SequenceSupport.atomically(heap, tx -> pushRaw(tx, false, space.store(tx, element, "PDeque element")));
+        HeapSpi.inTransaction(heap, tx -> pushRaw(tx, false, space.store(tx, element, "PDeque element")));
         modCount++;
     }
 
@@ -330,7 +331,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (values.length == 0) {
             return false;
         }
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             for (Object value : values) {
                 pushRaw(tx, false, space.store(tx, value, "PDeque element"));
             }
@@ -349,7 +350,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     public void insert(long index, E element) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE) + 1);
         checkElement(element);
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             long size = heap.getLong(ref + SIZE);
             long value = space.store(tx, element, "PDeque element");
             if (index < size / 2) {
@@ -372,7 +373,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (isEmpty()) {
             return null;
         }
-        E e = SequenceSupport.atomicallyResult(heap, tx -> popRaw(tx, true));
+        E e = HeapSpi.inTransactionGet(heap, tx -> popRaw(tx, true));
         modCount++;
         return e;
     }
@@ -383,7 +384,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (isEmpty()) {
             return null;
         }
-        E e = SequenceSupport.atomicallyResult(heap, tx -> popRaw(tx, false));
+        E e = HeapSpi.inTransactionGet(heap, tx -> popRaw(tx, false));
         modCount++;
         return e;
     }
@@ -519,7 +520,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
 
     /** Removes the {@code removed} elements marked in {@code remove}, atomically. */
     private void removeMarked(boolean[] remove, long size, long removed) {
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             int firstRemoved = 0;
             while (!remove[firstRemoved]) {
                 firstRemoved++;
@@ -551,7 +552,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     @SuppressWarnings("unchecked")
     public E removeAt(long index) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE));
-        E removed = SequenceSupport.atomicallyResult(heap, tx -> {
+        E removed = HeapSpi.inTransactionGet(heap, tx -> {
             long size = heap.getLong(ref + SIZE);
             long old = heap.getRef(slotOf(index));
             E e = (E) space.load(old);
@@ -580,7 +581,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     public E set(long index, E element) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE));
         checkElement(element);
-        return SequenceSupport.atomicallyResult(heap, tx -> {
+        return HeapSpi.inTransactionGet(heap, tx -> {
             long slot = slotOf(index);
             long old = heap.getRef(slot);
             E previous = (E) space.load(old);
@@ -602,7 +603,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (from == 0 && to == size) {
             return;
         }
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             drop(tx, to, size - to, true);
             drop(tx, 0, from, true);
         });
@@ -615,7 +616,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (heap.getRef(ref + DIRECTORY) == 0) {
             return;
         }
-        SequenceSupport.atomically(heap, this::clearIn);
+        HeapSpi.inTransaction(heap, this::clearIn);
         modCount++;
     }
 
@@ -625,7 +626,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
      * not be used afterwards, and nothing may still refer to the deque.
      */
     public void free() {
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             clearIn(tx);
             space.free(tx, this);
         });

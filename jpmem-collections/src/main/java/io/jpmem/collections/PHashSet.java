@@ -1,6 +1,7 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.HeapFullException;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.Barriers;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
@@ -98,7 +99,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         if (core.findSlot(probe) != 0) {
             return false; // present: nothing to write
         }
-        return core.atomically(tx -> core.put(tx, probe, null, false, true)) == HashCore.ABSENT;
+        return HeapSpi.inTransactionGet(core.heap(), tx -> core.put(tx, probe, null, false, true)) == HashCore.ABSENT;
     }
 
     /**
@@ -112,7 +113,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         for (E element : elements) {
             KeyProbe.of(element, space).requireStorable(space, "PHashSet element");
         }
-        return core.atomically(tx -> {
+        return HeapSpi.inTransactionGet(core.heap(), tx -> {
             boolean changed = false;
             for (E element : elements) {
                 changed |= core.put(tx, KeyProbe.of(element, space), null, false, true) == HashCore.ABSENT;
@@ -128,7 +129,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         if (core.findSlot(probe) == 0) {
             return false;
         }
-        return core.atomically(tx -> core.remove(tx, probe, false)) != HashCore.ABSENT;
+        return HeapSpi.inTransactionGet(core.heap(), tx -> core.remove(tx, probe, false)) != HashCore.ABSENT;
     }
 
     /** Removes every element atomically and frees every block but the header. O(size) in one transaction. */
@@ -137,7 +138,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         if (core.size() == 0 && core.heap().getRef(ref + HashLayout.TABLE) == 0) {
             return;
         }
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             core.clear(tx);
             return null;
         });
@@ -150,7 +151,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
      * and nothing may still refer to the set.
      */
     public void free() {
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             core.clear(tx);
             space.free(tx, this);
             return null;

@@ -2,6 +2,7 @@ package io.jpmem.collections;
 
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.RawPersistentObject;
 import io.jpmem.objects.Wrap;
@@ -289,7 +290,7 @@ public final class PString extends RawPersistentObject implements Comparable<PSt
      * not be used afterwards, and nothing may still refer to the block.
      */
     public void free() {
-        atomically(tx -> space().free(tx, this));
+        HeapSpi.inTransaction(heap(), tx -> space().free(tx, this));
     }
 
     /** UTF-8 of the code point at {@code i} (a surrogate pair counts as one; an unpaired surrogate is '?'). */

@@ -3,6 +3,7 @@ package io.jpmem.objects;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.spi.HeapSpi;
 import java.util.Optional;
 
 /**
@@ -25,8 +26,7 @@ public final class Barriers {
         ObjectSpace space = ObjectSpace.forAllocation(type);
         PersistentHeap heap = space.heap();
         HeapType heapType = space.typeOf(type);
-        long ref = heap.currentTransaction().map(tx -> tx.allocate(heapType))
-                .orElseGet(() -> heap.transactionResult(tx -> tx.allocate(heapType)));
+        long ref = HeapSpi.inTransactionLong(heap, tx -> tx.allocate(heapType));
         object.$jpmemBind(space, ref);
         space.registerNew(self, ref);
     }

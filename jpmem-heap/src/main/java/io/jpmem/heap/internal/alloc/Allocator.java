@@ -17,7 +17,7 @@ import java.util.function.LongConsumer;
  * <em>volatile</em> state only, so no other thread can get it, and writes nothing persistent but
  * the new block's header. The transaction that reserved it publishes it at commit: it logs a redo
  * entry ({@code LOG_SET_BITS} for a slot, {@code LOG_PUT_LONG} for chunk words) before its commit
- * point, and applies it with {@link #applySetBits}/{@link #applyPutLong} after. A free is the
+ * point ({@link #publishRedo}), and applies it with {@link #apply} after. A free is the
  * same in reverse, and the block becomes reusable ({@link #release}) only once the free is durable.
  * A crash before the commit point leaves the persistent bitmaps untouched: nothing leaks. Allocator
  * words shared between threads are never undo-logged: a rollback only drops volatile reservations,
@@ -35,7 +35,7 @@ import java.util.function.LongConsumer;
  * reserved in one go under the class lock, and hands them out without locking. They are volatile
  * reservations: a thread that stops leaves its magazine unused until the heap is reopened.
  *
- * <p>Thread-safe. Lock order: a class pool's monitor, then {@link #chunkLock}; a chunk's bitmap
+ * <p>Thread-safe. Lock order: a class pool's monitor, then the chunk table's lock; a chunk's bitmap
  * words are read-modify-written under the chunk's own monitor.
  */
 public final class Allocator implements LogSpace {
