@@ -2,7 +2,6 @@ package io.jpmem.collections;
 
 import static io.jpmem.collections.HashLayout.*;
 
-import io.jpmem.heap.HeapFullException;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
@@ -386,10 +385,8 @@ final class HashCore {
     }
 
     private void startRehash(Transaction tx, long capacity) {
-        long newTable;
-        try {
-            newTable = allocateDirectory(tx, capacity);
-        } catch (HeapFullException e) {
+        long newTable = tx.tryAllocateArray(tableType(), Math.max(1, capacity >>> SEGMENT_SHIFT));
+        if (newTable == 0) {
             return; // growing is an optimisation: the map stays correct with longer chains
         }
         tx.snapshot(header, HEADER_BYTES);

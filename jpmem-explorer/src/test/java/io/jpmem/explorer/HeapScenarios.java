@@ -101,6 +101,18 @@ final class HeapScenarios {
             tx.putLong(a, 1);
             tx.putRef(a + 8, 0);
         })));
+        scenarios.add(Scenario.of("rollback-to-savepoint", HeapScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
+            long a = first(heap);
+            tx.putLong(a, 1);                                   // before the savepoint: commits
+            io.jpmem.heap.Transaction.Savepoint mark = tx.savepoint();
+            tx.putLong(a, 2);                                   // after it: undone
+            long fresh = tx.allocate(node(heap));
+            tx.putRef(a + 8, fresh);
+            heap.roots().create("late", fresh);
+            tx.free(slot(heap, 1));
+            tx.rollbackTo(mark);
+            tx.putLong(slot(heap, 2), 22);                      // after the rollback: commits
+        })));
         scenarios.add(Scenario.of("large-block", HeapScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
             long big = tx.allocateArray(heap.types().find("test.Refs").orElseThrow(), 10_000);
             tx.putRef(big + 8 * 9_999L, first(heap));

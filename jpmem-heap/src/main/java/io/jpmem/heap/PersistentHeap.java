@@ -197,7 +197,8 @@ public sealed interface PersistentHeap extends AutoCloseable permits HeapImpl {
      * quiescent heap (no transaction in progress); it reads every slab bitmap and walks the graph.
      *
      * @return the problems found, empty when consistent; if there are any, the heap is failed
-     * @throws IllegalStateException if closed
+     * @throws IllegalStateException if closed, or if a transaction is in progress or ran during the
+     *     check (what it changes is not judged, and the heap is not failed)
      */
     List<String> check();
 

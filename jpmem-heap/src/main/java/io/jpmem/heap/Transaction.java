@@ -35,6 +35,13 @@ import java.util.concurrent.locks.Lock;
  *       outermost commit commits. A nested level that closes without committing rolls back the
  *       whole transaction, and the outer levels then fail with {@link IllegalStateException}.
  *   <li>An exception from the lambda form rolls the transaction back and is rethrown.
+ *   <li>A {@link HeapFullException} from a mutation (an allocation, or the growth of the log for a
+ *       store) makes the transaction rollback-only, as in libpmemobj: catching it does not make the
+ *       transaction committable again, and its commit rolls it back and throws. Use
+ *       {@link #tryAllocateArray} for an allocation the caller can do without.
+ *   <li>A failure after the commit point (an I/O error while the commit finishes) never rolls back a
+ *       committed transaction: the heap is failed instead, and its next open finishes the
+ *       transaction from the log.
  *   <li>Isolation is the application's: concurrent transactions must touch disjoint data, or hold
  *       locks. {@link #lock} takes a lock and holds it until the transaction ends (two-phase
  *       locking), so no other thread that takes the same lock sees uncommitted data. Reads of data
@@ -55,7 +62,7 @@ public sealed interface Transaction extends AutoCloseable permits TransactionImp
      * Allocates a zeroed block of a record type, published at commit.
      *
      * @return the new block's reference
-     * @throws HeapFullException if it does not fit (the transaction then rolls back when it ends)
+     * @throws HeapFullException if it does not fit; the transaction is then rollback-only (its commit rolls it back)
      * @throws IllegalArgumentException if the type is an array type or not this heap's
      */
     long allocate(HeapType type);
@@ -63,7 +70,7 @@ public sealed interface Transaction extends AutoCloseable permits TransactionImp
     /**
      * Allocates a zeroed array block of {@code length} elements, published at commit.
      *
-     * @throws HeapFullException if it does not fit
+     * @throws HeapFullException if it does not fit; the transaction is then rollback-only
      * @throws IllegalArgumentException if the type is not an array type, or the length is negative
      */
     long allocateArray(HeapType type, long length);
@@ -71,10 +78,20 @@ public sealed interface Transaction extends AutoCloseable permits TransactionImp
     /**
      * Allocates a zeroed block of {@code payloadBytes} with the given type id in its header.
      *
-     * @throws HeapFullException if it does not fit
+     * @throws HeapFullException if it does not fit; the transaction is then rollback-only
      * @throws IllegalArgumentException if the type is not recorded in this heap, or the size is out of range
      */
     long allocate(HeapType type, long payloadBytes);
+
+    /**
+     * Allocates a zeroed array block of {@code length} elements, published at commit, if it fits: for
+     * an allocation the caller can do without (a hash table growing, a cache). Unlike the other
+     * allocation methods, a block that does not fit leaves the transaction committable.
+     *
+     * @return the new block's reference, or 0 if it does not fit
+     * @throws IllegalArgumentException if the type is not an array type, or the length is negative
+     */
+    long tryAllocateArray(HeapType type, long length);
 
     /**
      * Allocates an array block of one-byte elements holding a copy of {@code contents}, published
@@ -82,7 +99,7 @@ public sealed interface Transaction extends AutoCloseable permits TransactionImp
      * zeroed first, and the copy starts its write-back as it is made (on persistent memory,
      * non-temporal stores through libpmem) instead of line by line at commit.
      *
-     * @throws HeapFullException if it does not fit
+     * @throws HeapFullException if it does not fit; the transaction is then rollback-only
      * @throws IllegalArgumentException if the type is not an array type of BYTE or BOOLEAN elements
      */
     long allocateArrayCopy(HeapType type, byte[] contents);
@@ -142,7 +159,7 @@ public sealed interface Transaction extends AutoCloseable permits TransactionImp
      * lock on the object with {@link #lock}).
      *
      * @throws IndexOutOfBoundsException if the range is outside the object area
-     * @throws HeapFullException if the log cannot grow to hold it
+     * @throws HeapFullException if the log cannot grow to hold it; the transaction is then rollback-only
      */
     void snapshot(long offset, long byteSize);
 
@@ -154,12 +171,38 @@ public sealed interface Transaction extends AutoCloseable permits TransactionImp
     void lock(Lock lock);
 
     /**
+     * A point in a transaction to roll back to without rolling back all of it: what the transaction
+     * did before the point stays (a server rolls back one failed command of a group commit).
+     * Savepoints are volatile: a crash rolls back the whole transaction, as always.
+     */
+    sealed interface Savepoint permits TransactionImpl.Mark {}
+
+    /**
+     * {@return a savepoint at this moment of the transaction}
+     *
+     * @throws IllegalStateException if the transaction has ended
+     */
+    Savepoint savepoint();
+
+    /**
+     * Undoes everything done after {@code savepoint}: stores are restored, blocks allocated after it
+     * are released, frees after it are dropped, roots created or removed after it are as before.
+     * Savepoints taken after it become invalid; it stays valid. Locks taken after it stay held until
+     * the transaction ends (two-phase locking).
+     *
+     * @throws IllegalArgumentException if it is not a savepoint of this transaction, or a rollback passed it
+     * @throws IllegalStateException if the transaction has ended, or is rollback-only (roll it back whole)
+     */
+    void rollbackTo(Savepoint savepoint);
+
+    /**
      * Commits. At the outermost level: when this returns, every store, allocation and free of the
      * transaction is durable (in the heap's durability mode) and visible as a whole after any crash.
      * At a nested level: marks the level done; the outermost commit decides.
      *
      * @throws IllegalStateException if the transaction has already ended
-     * @throws HeapFullException if the commit's redo entries do not fit; the transaction is rolled back
+     * @throws HeapFullException if the commit's redo entries do not fit, or the transaction is rollback-only
+     *     because an allocation or the growth of its log did not fit earlier; the transaction is rolled back
      */
     void commit();
 

@@ -15,6 +15,8 @@ import io.jpmem.heap.Roots;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeTable;
 import io.jpmem.heap.internal.alloc.Allocator;
+import io.jpmem.heap.internal.alloc.ChunkReserver;
+import io.jpmem.heap.internal.format.FileReservation;
 import io.jpmem.heap.internal.format.FileSpace;
 import io.jpmem.heap.internal.format.HeaderSelection;
 import io.jpmem.heap.internal.format.HeaderWriter;
@@ -72,14 +74,20 @@ public final class HeapImpl implements PersistentHeap {
     private final TransactionManager transactions;
     private final RootTable roots;
     private final RecoveryReport recoveryReport;
+    /** Reserves chunks' disk blocks (read-write opens); null for read-only and private opens. */
+    private final FileReservation reservation;
 
     /**
      * Opens the mapped file: validates its structures, recovers, and marks it in use.
      *
+     * @param reservation reserves the disk blocks of chunks before they are used; null if the mapping needs none
      * @throws HeapOpenException if its structures are corrupt
      * @throws io.jpmem.heap.HeapCorruptedException if the recovery GC finds the heap corrupt
      */
-    HeapImpl(Path path, AccessMode accessMode, HeapOptions options, HeapFiles.Mapped mapped) {
+    HeapImpl(Path path, AccessMode accessMode, HeapOptions options, HeapFiles.Mapped mapped,
+             FileReservation reservation) {
+        ChunkReserver reserver = reservation == null ? ChunkReserver.NONE : reservation::reserve;
+        this.reservation = reservation;
         long recoveryStart = System.nanoTime();
         this.path = path;
         this.accessMode = accessMode;
@@ -99,7 +107,7 @@ public final class HeapImpl implements PersistentHeap {
         long usedTypeBytes = view.get(LE_LONG, layout.typeTableOffset() + TT_USED_BYTES);
         this.types = new TypeRegistry(state, layout.typeTableOffset(), layout.typeTableByteSize(), typeTable.types(),
                 usedTypeBytes);
-        Allocator loaded = new Allocator(domain, layout);
+        Allocator loaded = new Allocator(domain, layout, reserver);
         RootTable.Loaded rootTable = RootTable.load(view, layout.rootTableOffset(), layout.rootSlotCount(),
                 state::isValidReference);
         List<String> problems = new ArrayList<>(typeTable.problems()); // type registration is never pending
@@ -120,7 +128,7 @@ public final class HeapImpl implements PersistentHeap {
             }
         }
 
-        LogRecovery.Result recovered = LogRecovery.run(state, layout, loaded, rootTable, closedCleanly);
+        LogRecovery.Result recovered = LogRecovery.run(state, layout, loaded, rootTable, closedCleanly, reserver);
         this.allocator = recovered.allocator();
         this.transactions = new TransactionManager(state, allocator, types, recovered.slots());
         this.roots = new RootTable(state, transactions, allocator, layout.rootTableOffset(), layout.rootSlotCount(),
@@ -229,8 +237,18 @@ public final class HeapImpl implements PersistentHeap {
     @Override
     public List<String> check() {
         state.checkUsable();
+        long begunBefore = transactions.begunCount();
+        if (transactions.activeCount() > 0) {
+            throw new IllegalStateException("heap " + path + " has " + transactions.activeCount()
+                    + " transaction(s) in progress: check a quiescent heap");
+        }
         List<String> problems = HeapChecker.problems(state, layout, allocator, types.all(), roots.snapshot());
         if (!problems.isEmpty()) {
+            if (transactions.activeCount() > 0 || transactions.begunCount() != begunBefore) {
+                // What a transaction in progress changes is not a problem of the heap: do not fail it.
+                throw new IllegalStateException("heap " + path + ": transactions ran during the check; check a"
+                        + " quiescent heap");
+            }
             state.fail(String.join("; ", problems));
         }
         return problems;
@@ -241,20 +259,21 @@ public final class HeapImpl implements PersistentHeap {
         if (state.closed()) {
             return;
         }
-        if (transactions.activeCount() > 0) {
-            throw new IllegalStateException("heap " + path + " has " + transactions.activeCount()
-                    + " transaction(s) in progress; end them before closing");
-        }
-        try {
-            if (accessMode == AccessMode.READ_WRITE && state.usable()) {
-                HeapHeader h = header.current();
-                header.write(h.next(h.flags() | FLAG_CLEAN_SHUTDOWN, h.openCount(), h.lastOpenMillis(),
-                        System.currentTimeMillis()));
+        transactions.closeGate(() -> {
+            try {
+                if (accessMode == AccessMode.READ_WRITE && state.usable()) {
+                    HeapHeader h = header.current();
+                    header.write(h.next(h.flags() | FLAG_CLEAN_SHUTDOWN, h.openCount(), h.lastOpenMillis(),
+                            System.currentTimeMillis()));
+                }
+            } finally {
+                state.markClosed();
+                mapped.release();
+                if (reservation != null) {
+                    reservation.close();
+                }
             }
-        } finally {
-            state.markClosed();
-            mapped.release();
-        }
+        });
     }
 
     // ---------------------------------------------------------------- transactions

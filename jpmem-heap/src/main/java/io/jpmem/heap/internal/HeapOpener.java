@@ -6,6 +6,7 @@ import io.jpmem.heap.HeapOpenException.Reason;
 import io.jpmem.heap.HeapOpenException;
 import io.jpmem.heap.HeapOptions;
 import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.internal.format.FileReservation;
 import io.jpmem.heap.internal.format.HeapFiles;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -49,10 +50,17 @@ public final class HeapOpener {
         Objects.requireNonNull(options, "options");
         Path absolute = path.toAbsolutePath();
         HeapFiles.Mapped mapped = HeapFiles.open(absolute, accessMode, options.durability());
+        FileReservation reservation = null;
         HeapImpl heap;
         try {
-            heap = new HeapImpl(absolute, accessMode, options, mapped);
+            if (accessMode == AccessMode.READ_WRITE) {
+                reservation = FileReservation.open(absolute);
+            }
+            heap = new HeapImpl(absolute, accessMode, options, mapped, reservation);
         } catch (RuntimeException | Error e) {
+            if (reservation != null) {
+                reservation.close();
+            }
             mapped.release();
             throw e;
         }

@@ -70,9 +70,18 @@ public final class Allocator implements LogSpace {
     private final Object chunkLock = new Object();
     private final Object[] poolLocks;
     private int freeChunkHint;
+    private final ChunkReserver reserver;
+    /** The last chunk that could not be had failed because the file system is full (for messages). */
+    private volatile boolean fileSystemFull;
 
     @SuppressWarnings("unchecked")
     public Allocator(PersistenceDomain domain, HeapLayout layout) {
+        this(domain, layout, ChunkReserver.NONE);
+    }
+
+    /** @param reserver makes the file hold a chunk's blocks before the chunk leaves the free state */
+    public Allocator(PersistenceDomain domain, HeapLayout layout, ChunkReserver reserver) {
+        this.reserver = reserver;
         this.domain = domain;
         this.view = domain.view();
         this.layout = layout;
@@ -312,6 +321,9 @@ public final class Allocator implements LogSpace {
                 return null;
             }
             chunk = chunks[index];
+            if (!reserveSpace(index, 1)) {
+                return null;
+            }
             chunk.kind = CHUNK_SLAB;
             chunk.sizeClass = sizeClass;
         }
@@ -330,7 +342,7 @@ public final class Allocator implements LogSpace {
         int index;
         synchronized (chunkLock) {
             index = findFreeRun(1);
-            if (index < 0) {
+            if (index < 0 || !reserveSpace(index, 1)) {
                 return 0;
             }
             chunks[index].kind = CHUNK_LOG;
@@ -348,7 +360,7 @@ public final class Allocator implements LogSpace {
         }
         synchronized (chunkLock) {
             int first = findFreeRun((int) run);
-            if (first < 0) {
+            if (first < 0 || !reserveSpace(first, (int) run)) {
                 return 0;
             }
             for (int i = first; i < first + run; i++) {
@@ -356,6 +368,18 @@ public final class Allocator implements LogSpace {
             }
             return chunkStart(first) + BLOCK_HEADER_BYTES;
         }
+    }
+
+    /** Called under the chunk lock with free chunks: has the file system hold their blocks. */
+    private boolean reserveSpace(int first, int run) {
+        boolean reserved = reserver.reserve(chunkStart(first), run * chunkBytes);
+        fileSystemFull = !reserved;
+        return reserved;
+    }
+
+    /** {@return whether the last chunk the allocator could not get failed because the file system is full} */
+    public boolean fileSystemFull() {
+        return fileSystemFull;
     }
 
     private int findFreeRun(int run) {
@@ -393,6 +417,7 @@ public final class Allocator implements LogSpace {
         }
         SizeClasses.Slab slab = slabs[chunk.sizeClass];
         int slot = slotOf(chunk, ref);
+        boolean wasFull;
         synchronized (chunk) {
             if (chunk.occupied == null) {
                 load(chunk); // first use: the persistent bitmap already shows the slot free
@@ -401,13 +426,16 @@ public final class Allocator implements LogSpace {
             if ((chunk.occupied[slot >>> 6] & (1L << slot)) == 0) {
                 return; // already free: never count a slot twice
             }
+            wasFull = chunk.free == 0; // read under the chunk's monitor: one release sees full -> not full
             chunk.occupied[slot >>> 6] &= ~(1L << slot);
             chunk.free++;
             chunk.hint = Math.min(chunk.hint, slot);
         }
-        synchronized (poolLocks[chunk.sizeClass]) {
-            if (chunk != current[chunk.sizeClass] && chunk.free == 1) {
-                candidates[chunk.sizeClass].add(chunk);
+        if (wasFull) {
+            synchronized (poolLocks[chunk.sizeClass]) {
+                if (chunk != current[chunk.sizeClass]) {
+                    candidates[chunk.sizeClass].add(chunk);
+                }
             }
         }
         assert slab.slots() > slot;
@@ -442,6 +470,12 @@ public final class Allocator implements LogSpace {
         int index = chunkIndexOf(ref);
         Chunk chunk = chunks[index];
         if (chunk.kind == CHUNK_SLAB) {
+            if (!allocate) {
+                // The chunk's volatile bitmap must exist, with this slot taken, before the persistent
+                // bit is cleared: a first load between the clear and release() would see the slot
+                // free and hand it out while release() then drops that new reservation.
+                load(chunk);
+            }
             int slot = slotOf(chunk, ref);
             long wordOffset = chunkStart(index) + 8L * (slot >>> 6);
             return new Redo[] {new Redo(allocate ? LOG_SET_BITS : LOG_CLEAR_BITS, wordOffset, 1L << slot)};

@@ -39,6 +39,7 @@ public final class LogSlot {
     private final long slotBytes;
     private final long chunkBytes;
     private final LogSpace space;
+    private final HeapLayout layout;
     private long epoch;
     private long segmentStart;
     private long segmentEnd;
@@ -53,6 +54,7 @@ public final class LogSlot {
         this.slotBytes = layout.logSlotByteSize();
         this.chunkBytes = layout.chunkByteSize();
         this.space = space;
+        this.layout = layout;
         this.epoch = view.get(LE_LONG, base + LS_CONTROL) >>> 1;
     }
 
@@ -65,13 +67,17 @@ public final class LogSlot {
         return epoch;
     }
 
-    /** {@return entries appended since {@link #begin}} */
+    /** {@return entries appended since {@link #begin}, continuation markers not counted} */
     public int entryCount() {
         return entries;
     }
 
     /** Starts writing at the slot's first entry. The control word must say "not committed". */
     public void begin() {
+        if (committedMark()) {
+            throw new IllegalStateException("log slot " + index + " still holds a committed transaction that did not"
+                    + " finish; only recovery at the next open may reuse it");
+        }
         segmentStart = base;
         segmentEnd = base + slotBytes;
         writeAt = base + LOG_HEADER_BYTES;
@@ -108,11 +114,16 @@ public final class LogSlot {
         if (length > 0) {
             domain.putBytes(at + LOG_ENTRY_HEADER_BYTES, data);
         }
-        domain.putLong(at + LE_CHECKSUM, Integer.toUnsignedLong(checksum(epoch, kind, length, target, data)));
+        // The checksum covers the logged copy, not the source: an undo entry's source is live heap
+        // memory that another thread may change while it is copied.
+        MemorySegment logged = view.asSlice(at + LOG_ENTRY_HEADER_BYTES, length);
+        domain.putLong(at + LE_CHECKSUM, Integer.toUnsignedLong(checksum(epoch, kind, length, target, logged)));
         long entryBytes = LOG_ENTRY_HEADER_BYTES + alignUp(length, 8);
         domain.flush(at, entryBytes);
         writeAt = at + entryBytes;
-        entries++;
+        if (kind != LOG_CONTINUE) {
+            entries++;
+        }
     }
 
     private boolean nextSegment(long entryBytes) {
@@ -181,6 +192,40 @@ public final class LogSlot {
         return result;
     }
 
+    /**
+     * {@return why this slot's valid entries cannot be recovered, or null} An entry whose checksum
+     * holds can still name a target outside the regions a transaction writes (a bug, or a file made
+     * to look valid): undo entries must lie in the root table or the object area, set/clear-bits
+     * entries in the object area, put-long entries in the chunk table. Recovery checks every slot
+     * first, so a refused file is left unchanged.
+     */
+    public String targetProblem() {
+        long rootStart = layout.rootTableOffset();
+        long rootEnd = rootStart + (long) layout.rootSlotCount() * ROOT_SLOT_BYTES;
+        long chunkTableStart = layout.chunkTableOffset();
+        long chunkTableEnd = chunkTableStart + (long) layout.chunkCount() * CHUNK_ENTRY_BYTES;
+        for (Entry entry : readEntries()) {
+            long from = entry.target();
+            boolean ok = switch (entry.kind()) {
+                case LOG_UNDO -> inside(from, entry.length(), rootStart, rootEnd)
+                        || inside(from, entry.length(), layout.objectAreaOffset(), layout.objectAreaEnd());
+                case LOG_SET_BITS, LOG_CLEAR_BITS -> (from & 7) == 0
+                        && inside(from, 8, layout.objectAreaOffset(), layout.objectAreaEnd());
+                case LOG_PUT_LONG -> (from & 7) == 0 && inside(from, 8, chunkTableStart, chunkTableEnd);
+                default -> true;
+            };
+            if (!ok) {
+                return "log slot " + index + ": entry of kind " + entry.kind() + " targets [" + from + ", "
+                        + (from + entry.length()) + "), outside the regions a transaction writes";
+            }
+        }
+        return null;
+    }
+
+    private static boolean inside(long from, long length, long start, long end) {
+        return from >= start && length >= 0 && from <= end - length;
+    }
+
     /** What recovery did to one slot. */
     public record Recovered(boolean wasActive, boolean committed, int undone, int redone) {}
 
@@ -190,6 +235,10 @@ public final class LogSlot {
      * epoch. Idempotent: a crash during recovery is recovered by running it again.
      */
     public Recovered recover() {
+        String problem = targetProblem();
+        if (problem != null) {
+            throw new IllegalStateException(problem); // callers check first: see targetProblem
+        }
         List<Entry> found = readEntries();
         boolean committed = committedMark();
         if (found.isEmpty() && !committed) {

@@ -4,6 +4,7 @@ import io.jpmem.heap.HeapLayout;
 import io.jpmem.heap.HeapOpenException.Reason;
 import io.jpmem.heap.HeapOpenException;
 import io.jpmem.heap.internal.alloc.Allocator;
+import io.jpmem.heap.internal.alloc.ChunkReserver;
 import io.jpmem.heap.internal.log.LogSlot;
 import io.jpmem.heap.internal.tx.HeapState;
 import io.jpmem.heap.internal.tx.RootTable;
@@ -47,10 +48,11 @@ public final class LogRecovery {
      *
      * @param loaded the allocator view read before recovery
      * @param loadedRoots the root table read before recovery
+     * @param reserver for the allocator view rebuilt after recovery
      * @throws HeapOpenException with {@link Reason#CORRUPT} if roots or chunk table are corrupt after recovery
      */
     public static Result run(HeapState state, HeapLayout layout, Allocator loaded, RootTable.Loaded loadedRoots,
-                             boolean closedCleanly) {
+                             boolean closedCleanly, ChunkReserver reserver) {
         PersistenceDomain domain = state.domain();
         if (!state.writable()) {
             return new Result(loaded, loadedRoots.slots(), List.of(), 0, 0, 0, 0);
@@ -62,6 +64,17 @@ public final class LogRecovery {
         int undoEntries = 0;
         int redoEntries = 0;
         if (!closedCleanly) {
+            List<String> logProblems = new ArrayList<>();
+            for (int i = 0; i < layout.logSlotCount(); i++) {
+                String problem = new LogSlot(i, domain, layout, allocator).targetProblem();
+                if (problem != null) {
+                    logProblems.add(problem);
+                }
+            }
+            if (!logProblems.isEmpty()) { // judged before any slot is recovered: the file stays unchanged
+                throw new HeapOpenException(state.path(), Reason.CORRUPT, String.join("; ", logProblems), null,
+                        logProblems);
+            }
             boolean anyActive = false;
             for (int i = 0; i < layout.logSlotCount(); i++) {
                 LogSlot.Recovered recovered = new LogSlot(i, domain, layout, allocator).recover();
@@ -77,7 +90,7 @@ public final class LogRecovery {
                 }
             }
             if (anyActive) {
-                allocator = new Allocator(domain, layout);
+                allocator = new Allocator(domain, layout, reserver);
             }
             RootTable.Loaded rootTable = RootTable.load(state.view(), layout.rootTableOffset(), layout.rootSlotCount(),
                     state::isValidReference);

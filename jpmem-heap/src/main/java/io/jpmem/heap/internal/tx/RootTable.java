@@ -66,11 +66,7 @@ public final class RootTable implements Roots {
             domain.persist(at, ROOT_SLOT_BYTES);
             tx.putLongAnywhere(at + RS_STATE, rootState(utf8));
             slots.put(name, slot);
-            tx.onRollback(() -> {
-                synchronized (this) {
-                    slots.remove(name, slot);
-                }
-            });
+            tx.onRollback(this, () -> slots.remove(name, slot));
             return;
         }
         domain.putLong(at + RS_VALUE, reference);
@@ -125,11 +121,7 @@ public final class RootTable implements Roots {
             tx.putLongAnywhere(at + RS_STATE, 0);
             slots.remove(name);
             pendingFree.add(slot);
-            tx.onRollback(() -> {
-                synchronized (this) {
-                    slots.put(name, slot);
-                }
-            });
+            tx.onRollback(this, () -> slots.put(name, slot));
             tx.onEnd(() -> {
                 synchronized (this) {
                     pendingFree.remove(slot);

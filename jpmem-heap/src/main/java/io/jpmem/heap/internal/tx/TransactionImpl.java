@@ -37,7 +37,10 @@ public final class TransactionImpl implements Transaction {
         final boolean tracksLines;
         final LongSet logged = new LongSet();
         final LongSet dirtyLines = new LongSet();
+        /** Blocks reserved by this transaction: start -> end. */
         final TreeMap<Long, Long> newBlocks = new TreeMap<>();
+        /** Blocks reserved since the latest savepoint: stores into them need no undo entry. */
+        final TreeMap<Long, Long> unloggedBlocks = new TreeMap<>();
         final TreeMap<Long, Long> snapshots = new TreeMap<>();
         final List<Long> reserved = new ArrayList<>();
         final List<Long> frees = new ArrayList<>();
@@ -50,8 +53,17 @@ public final class TransactionImpl implements Transaction {
         int depth;
         boolean ended;
         boolean rolledBack;
+        /** Held while a rollback undoes stores and runs its actions (the root table's lock), or null. */
+        Object rollbackMonitor;
+        /** The commit point is durable: from here on the transaction is committed, whatever follows. */
+        boolean pastCommitPoint;
+        /** An allocation or log growth did not fit: the transaction can only roll back (libpmemobj's rule). */
+        boolean rollbackOnly;
         long lastNewStart = -1;
         long lastNewEnd = -1;
+        /** Savepoints taken so far; a rollback to one invalidates the later ones. */
+        long savepoints;
+        long oldestValidSavepoint;
 
         Shared(HeapState state, TransactionManager manager, TypeRegistry types, LogSlot slot, Allocator allocator) {
             this.state = state;
@@ -65,6 +77,14 @@ public final class TransactionImpl implements Transaction {
             this.tracksLines = domain.mechanism() != FlushMechanism.PAGE_CACHE;
         }
     }
+
+    /**
+     * A savepoint: how far each of the transaction's lists had grown when it was taken. Rolling back
+     * to it undoes, newest first, what was logged after it and drops what was reserved, freed and
+     * registered after it; what came before stays.
+     */
+    public record Mark(Shared owner, int entries, int reserved, int frees, int rollbackActions, long serial)
+            implements Savepoint {}
 
     private final Shared s;
     private final boolean outermost;
@@ -97,13 +117,17 @@ public final class TransactionImpl implements Transaction {
 
     @Override
     public long allocateArray(HeapType type, long length) {
+        return allocate(type, arrayPayloadBytes(type, length));
+    }
+
+    private static long arrayPayloadBytes(HeapType type, long length) {
         if (type.layout().shape() != TypeLayout.Shape.ARRAY) {
             throw new IllegalArgumentException(type.layout().className() + " is not an array type");
         }
         if (length < 0) {
             throw new IllegalArgumentException("negative array length " + length);
         }
-        return allocate(type, Math.multiplyExact(length, type.layout().elementKind().byteSize()));
+        return Math.multiplyExact(length, type.layout().elementKind().byteSize());
     }
 
     @Override
@@ -133,8 +157,23 @@ public final class TransactionImpl implements Transaction {
         return ref;
     }
 
-    /** Reserves a block with the type's id in its header; its payload is what the block held before. */
+    /**
+     * Reserves a block with the type's id in its header; its payload is what the block held before.
+     * A block that does not fit makes the transaction rollback-only.
+     */
     private long reserve(HeapType type, long payloadBytes) {
+        long ref = reserveOrZero(type, payloadBytes);
+        if (ref == 0) {
+            s.rollbackOnly = true;
+            throw new HeapFullException("heap " + s.state.path() + " has no room for a block of " + payloadBytes
+                    + " bytes (" + type.layout().className() + ")"
+                    + (s.allocator.fileSystemFull() ? ": the file system holding the heap file is full" : ""));
+        }
+        return ref;
+    }
+
+    /** As {@link #reserve}, but 0 if the block does not fit, and the transaction stays committable. */
+    private long reserveOrZero(HeapType type, long payloadBytes) {
         checkActive();
         HeapType recorded = s.types.get(type.id());
         if (recorded.fingerprint() != type.fingerprint()) {
@@ -143,14 +182,25 @@ public final class TransactionImpl implements Transaction {
         }
         long ref = s.allocator.reserve(type.id(), payloadBytes, this::dirtyLine);
         if (ref == 0) {
-            throw new HeapFullException("heap " + s.state.path() + " has no room for a block of " + payloadBytes
-                    + " bytes (" + type.layout().className() + ")");
+            return 0;
         }
         s.reserved.add(ref);
         long end = ref + payloadBytes;
         s.newBlocks.put(ref, end);
+        s.unloggedBlocks.put(ref, end);
         s.lastNewStart = ref;
         s.lastNewEnd = end;
+        return ref;
+    }
+
+    @Override
+    public long tryAllocateArray(HeapType type, long length) {
+        long payloadBytes = arrayPayloadBytes(type, length);
+        long ref = reserveOrZero(type, payloadBytes);
+        if (ref != 0 && payloadBytes > 0) {
+            s.domain.fill(ref, payloadBytes, (byte) 0);
+            dirtyRange(ref, payloadBytes);
+        }
         return ref;
     }
 
@@ -258,9 +308,18 @@ public final class TransactionImpl implements Transaction {
         s.domain.putLong(offset, value);
     }
 
-    /** Runs {@code action} if the transaction rolls back (volatile bookkeeping of the layers above). */
-    void onRollback(Runnable action) {
+    /**
+     * Runs {@code action} if the transaction rolls back (volatile bookkeeping of the layers above),
+     * while holding {@code monitor} across the undo of the stores and the actions, so that readers
+     * that take the same monitor never see the undone stores without the bookkeeping (or the reverse).
+     * One monitor per transaction.
+     */
+    void onRollback(Object monitor, Runnable action) {
         checkActive();
+        if (s.rollbackMonitor != null && s.rollbackMonitor != monitor) {
+            throw new IllegalStateException("a transaction has one rollback monitor");
+        }
+        s.rollbackMonitor = monitor;
         s.rollbackActions.add(action);
     }
 
@@ -289,6 +348,7 @@ public final class TransactionImpl implements Transaction {
         for (long at = offset; at < offset + byteSize; at += maxData) {
             long length = Math.min(maxData, offset + byteSize - at);
             if (!s.slot.append(LOG_UNDO, at, s.view.asSlice(at, length))) {
+                s.rollbackOnly = true;
                 throw new HeapFullException("heap " + s.state.path() + " has no room to grow transaction log slot "
                         + s.slot.index());
             }
@@ -297,13 +357,13 @@ public final class TransactionImpl implements Transaction {
     }
 
     private boolean isNew(long offset, long byteSize) {
-        if (s.newBlocks.isEmpty()) {
+        if (s.unloggedBlocks.isEmpty()) {
             return false;
         }
         if (offset >= s.lastNewStart && offset + byteSize <= s.lastNewEnd) {
             return true;
         }
-        Map.Entry<Long, Long> block = s.newBlocks.floorEntry(offset);
+        Map.Entry<Long, Long> block = s.unloggedBlocks.floorEntry(offset);
         if (block != null && offset + byteSize <= block.getValue()) {
             s.lastNewStart = block.getKey();
             s.lastNewEnd = block.getValue();
@@ -348,13 +408,41 @@ public final class TransactionImpl implements Transaction {
             s.depth--;
             return;
         }
+        if (s.rollbackOnly) {
+            rollbackAll();
+            throw new HeapFullException("heap " + s.state.path() + ": the transaction was rolled back: an allocation"
+                    + " or the growth of its log did not fit earlier in it");
+        }
         try {
             commitOutermost();
         } catch (RuntimeException | Error e) {
-            if (!s.ended) {
+            if (s.pastCommitPoint && !s.ended) {
+                abandonAfterCommitPoint(e);
+            } else if (!s.ended) {
                 rollbackAll();
             }
             throw e;
+        }
+    }
+
+    /**
+     * A failure after the commit point (a flush that failed, an I/O error of the mapping): the
+     * transaction is committed and must never be rolled back, but its finishing steps did not all
+     * happen. The heap is failed (sticky, never closed cleanly), the slot stays out of the pool with
+     * its committed mark, and the next open finishes the transaction from the log (replaying its redo
+     * entries is idempotent).
+     */
+    private void abandonAfterCommitPoint(Throwable cause) {
+        Shared t = s;
+        t.ended = true;
+        try {
+            t.state.fail("a transaction failed after its commit point (" + cause + "); the next open finishes it"
+                    + " from log slot " + t.slot.index());
+            for (int i = t.locks.size() - 1; i >= 0; i--) {
+                t.locks.get(i).unlock();
+            }
+        } finally {
+            t.manager.endKeepingSlot(t);
         }
     }
 
@@ -384,6 +472,77 @@ public final class TransactionImpl implements Transaction {
         }
     }
 
+    @Override
+    public Savepoint savepoint() {
+        checkActive();
+        // From here on, the first store to any location is logged again, also into blocks and ranges
+        // this transaction already covers: a rollback to here must restore their values as of now.
+        s.logged.clear();
+        s.snapshots.clear();
+        s.unloggedBlocks.clear();
+        s.lastNewStart = -1;
+        s.lastNewEnd = -1;
+        return new Mark(s, s.slot.entryCount(), s.reserved.size(), s.frees.size(), s.rollbackActions.size(),
+                ++s.savepoints);
+    }
+
+    @Override
+    public void rollbackTo(Savepoint savepoint) {
+        checkActive();
+        if (!(savepoint instanceof Mark mark) || mark.owner() != s || mark.serial() < s.oldestValidSavepoint
+                || mark.serial() > s.savepoints) {
+            throw new IllegalArgumentException("not a savepoint of this transaction, or one a rollback passed");
+        }
+        if (s.rollbackOnly) {
+            throw new IllegalStateException("the transaction is rollback-only: roll it back whole");
+        }
+        s.oldestValidSavepoint = mark.serial(); // later savepoints are gone; this one can be used again
+        s.savepoints = mark.serial();
+        if (s.rollbackMonitor != null) {
+            synchronized (s.rollbackMonitor) {
+                undoTo(mark);
+            }
+        } else {
+            undoTo(mark);
+        }
+    }
+
+    private void undoTo(Mark mark) {
+        Shared t = s;
+        if (t.slot.entryCount() > mark.entries()) {
+            List<LogSlot.Entry> entries = t.slot.readEntries();
+            if (entries.size() != t.slot.entryCount()) {
+                throw t.state.fail("log slot " + t.slot.index() + " holds " + entries.size() + " valid entries of the "
+                        + t.slot.entryCount() + " this transaction wrote; it cannot be rolled back to a savepoint");
+            }
+            // The entries stay in the log: a later full rollback or a crash applies them too, and
+            // they restore values older than the savepoint's, which older entries then overwrite.
+            for (int i = entries.size() - 1; i >= mark.entries(); i--) {
+                LogSlot.Entry entry = entries.get(i);
+                if (entry.kind() == LOG_UNDO) {
+                    t.domain.putBytes(entry.target(), t.slot.data(entry));
+                    dirtyRange(entry.target(), entry.length());
+                }
+            }
+        }
+        for (int i = t.reserved.size() - 1; i >= mark.reserved(); i--) {
+            long ref = t.reserved.remove(i);
+            t.newBlocks.remove(ref);
+            t.unloggedBlocks.remove(ref);
+            t.allocator.release(ref);
+        }
+        t.lastNewStart = -1;
+        t.lastNewEnd = -1;
+        if (t.frees.size() > mark.frees()) {
+            t.frees.subList(mark.frees(), t.frees.size()).clear();
+            t.freed.clear();
+            t.frees.forEach(t.freed::add);
+        }
+        for (int i = t.rollbackActions.size() - 1; i >= mark.rollbackActions(); i--) {
+            t.rollbackActions.remove(i).run();
+        }
+    }
+
     private void commitOutermost() {
         Shared t = s;
         boolean hasRedo = !t.reserved.isEmpty() || !t.frees.isEmpty();
@@ -398,6 +557,7 @@ public final class TransactionImpl implements Transaction {
         if (!hasRedo) {
             t.domain.drain();                       // fence: the data is durable
             t.slot.setControl(epoch + 1, false);    // commit point: the undo entries no longer validate
+            t.pastCommitPoint = true;
             end(false);
             return;
         }
@@ -412,6 +572,7 @@ public final class TransactionImpl implements Transaction {
         }
         t.domain.drain();                           // fence: data, undo and redo entries durable
         t.slot.setControl(epoch, true);             // commit point
+        t.pastCommitPoint = true;
         for (Allocator.Redo op : redo) {
             t.allocator.apply(op);
             t.domain.flush(op.target(), 8);
@@ -449,26 +610,41 @@ public final class TransactionImpl implements Transaction {
         Shared t = s;
         t.rolledBack = true;
         try {
-            if (t.slot.entryCount() > 0) {
-                List<LogSlot.Entry> entries = t.slot.readEntries();
-                for (int i = entries.size() - 1; i >= 0; i--) {
-                    LogSlot.Entry entry = entries.get(i);
-                    if (entry.kind() == LOG_UNDO) {
-                        t.domain.putBytes(entry.target(), t.slot.data(entry));
-                        t.domain.flush(entry.target(), entry.length());
-                    }
+            if (t.rollbackMonitor != null) {
+                synchronized (t.rollbackMonitor) { // undo and the volatile bookkeeping as one step for its readers
+                    undoAndRelease(t);
                 }
-                t.domain.drain();
-                t.slot.setControl(t.slot.epoch() + 1, false);
-            }
-            for (long ref : t.reserved) {
-                t.allocator.release(ref);
-            }
-            for (int i = t.rollbackActions.size() - 1; i >= 0; i--) {
-                t.rollbackActions.get(i).run();
+            } else {
+                undoAndRelease(t);
             }
         } finally {
             end(true);
+        }
+    }
+
+    private static void undoAndRelease(Shared t) {
+        if (t.slot.entryCount() > 0) {
+            List<LogSlot.Entry> entries = t.slot.readEntries();
+            if (entries.size() != t.slot.entryCount()) {
+                // A rollback that stopped at the first bad entry would leave older stores in place.
+                throw t.state.fail("log slot " + t.slot.index() + " holds " + entries.size() + " valid entries of the "
+                        + t.slot.entryCount() + " this transaction wrote; it cannot be rolled back");
+            }
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                LogSlot.Entry entry = entries.get(i);
+                if (entry.kind() == LOG_UNDO) {
+                    t.domain.putBytes(entry.target(), t.slot.data(entry));
+                    t.domain.flush(entry.target(), entry.length());
+                }
+            }
+            t.domain.drain();
+            t.slot.setControl(t.slot.epoch() + 1, false);
+        }
+        for (long ref : t.reserved) {
+            t.allocator.release(ref);
+        }
+        for (int i = t.rollbackActions.size() - 1; i >= 0; i--) {
+            t.rollbackActions.get(i).run();
         }
     }
 

@@ -29,6 +29,10 @@ public final class TransactionManager {
     private final BlockingQueue<LogSlot> freeLogSlots;
     private final ThreadLocal<TransactionImpl.Shared> current = new ThreadLocal<>();
     private final AtomicInteger active = new AtomicInteger();
+    /** Transactions begun so far (outermost levels): tells a check whether one ran meanwhile. */
+    private final java.util.concurrent.atomic.AtomicLong begun = new java.util.concurrent.atomic.AtomicLong();
+    /** Set by {@link #closeGate} before it counts the transactions in progress; a begin counts itself first. */
+    private volatile boolean closing;
 
     /** @param slots every log slot of the heap, each recovered (none holds a transaction) */
     public TransactionManager(HeapState state, Allocator allocator, TypeRegistry types, List<LogSlot> slots) {
@@ -52,19 +56,34 @@ public final class TransactionManager {
             shared.depth++;
             return new TransactionImpl(shared, false);
         }
+        active.incrementAndGet(); // counted before the close check: close sees it, or it sees close
+        begun.incrementAndGet();
         LogSlot slot;
         try {
+            if (closing) {
+                state.checkWritable();
+                throw new IllegalStateException("heap " + state.path() + " is closing");
+            }
             slot = freeLogSlots.take();
         } catch (InterruptedException e) {
+            active.decrementAndGet();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a transaction log slot", e);
+        } catch (RuntimeException | Error e) {
+            active.decrementAndGet();
+            throw e;
         }
-        slot.begin();
+        try {
+            slot.begin();
+        } catch (RuntimeException | Error e) {
+            active.decrementAndGet();
+            freeLogSlots.add(slot);
+            throw e;
+        }
         shared = new TransactionImpl.Shared(state, this, types, slot, allocator);
         shared.depth = 1;
         current.set(shared);
         TRANSACTIONS_ON_THREAD.get().add(shared);
-        active.incrementAndGet();
         return new TransactionImpl(shared, true);
     }
 
@@ -127,6 +146,11 @@ public final class TransactionManager {
         return shared != null && !shared.ended && shared.newBlocks.containsKey(ref);
     }
 
+    /** {@return how many transactions (outermost levels) have begun on this heap since it was opened} */
+    public long begunCount() {
+        return begun.get();
+    }
+
     /** {@return how many transactions are in progress on this heap} */
     public int activeCount() {
         return active.get();
@@ -134,10 +158,32 @@ public final class TransactionManager {
 
     /** Called by a transaction when it has ended: its slot goes back to the pool. */
     void end(TransactionImpl.Shared shared) {
+        endKeepingSlot(shared);
+        freeLogSlots.add(shared.slot);
+    }
+
+    /** Called by a transaction that failed after its commit point: its slot, still marked committed, is never reused. */
+    void endKeepingSlot(TransactionImpl.Shared shared) {
         current.remove();
         TRANSACTIONS_ON_THREAD.get().remove(shared);
         active.decrementAndGet();
-        freeLogSlots.add(shared.slot);
+    }
+
+    /**
+     * Stops new transactions from beginning, then runs {@code closer} if none is in progress. A begin
+     * that races it either is counted here (and the close is refused) or sees the gate (and is refused).
+     *
+     * @throws IllegalStateException if transactions are in progress; the gate is then open again
+     */
+    public void closeGate(Runnable closer) {
+        closing = true;
+        int inProgress = active.get();
+        if (inProgress > 0) {
+            closing = false;
+            throw new IllegalStateException("heap " + state.path() + " has " + inProgress
+                    + " transaction(s) in progress; end them before closing");
+        }
+        closer.run();
     }
 
     /** {@return the heaps with a transaction in progress on the calling thread} */
