@@ -1,5 +1,6 @@
 package io.jpmem.redis.command;
 
+import io.jpmem.heap.Transaction;
 import io.jpmem.redis.protocol.RespWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -53,12 +54,24 @@ public final class Dispatcher {
         run(spec, client, args, reply);
     }
 
-    /** Runs a command whose checks passed (also what EXEC does with each queued command). */
+    /**
+     * Runs a command whose checks passed (also what EXEC does with each queued command). A write
+     * command runs inside the round's heap transaction, after a savepoint: if it fails with a
+     * {@link CommandError} after it changed something, its changes are rolled back alone and the
+     * other commands of the round stay (Redis checks every argument before its first change; here that
+     * is not a convention each command must keep but a property of the dispatcher).
+     */
     void run(CommandSpec spec, ClientState client, List<byte[]> args, RespWriter reply) {
         Request request = new Request(args, client, reply, server, watches);
+        Transaction tx = spec.is(CommandSpec.Flag.WRITE)
+                ? server.dataset().heap().currentTransaction().orElse(null) : null;
+        Transaction.Savepoint before = tx == null ? null : tx.savepoint();
         try {
             spec.handler().execute(request);
         } catch (CommandError e) {
+            if (before != null) {
+                tx.rollbackTo(before);
+            }
             reply.error(e.getMessage());
         }
     }
