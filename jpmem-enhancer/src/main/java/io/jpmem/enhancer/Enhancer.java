@@ -8,6 +8,7 @@ import static java.lang.classfile.ClassFile.ACC_SYNTHETIC;
 import static java.lang.classfile.ClassFile.ACC_TRANSIENT;
 
 import io.jpmem.heap.FieldKind;
+import io.jpmem.objects.spi.ValueCopyRule;
 import java.lang.classfile.Annotation;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
@@ -91,13 +92,11 @@ public final class Enhancer {
     /** One field moved into the block. */
     record Slot(String name, ClassDesc type, FieldKind kind, int offset, Holding holding) {}
 
-    private static final java.util.Set<String> BOXES = java.util.Set.of("Ljava/lang/Long;", "Ljava/lang/Integer;",
-            "Ljava/lang/Short;", "Ljava/lang/Byte;", "Ljava/lang/Character;", "Ljava/lang/Boolean;",
-            "Ljava/lang/Float;", "Ljava/lang/Double;");
-
+    /** A declared String or boxed field holds a value copy ({@link ValueCopyRule}); a byte[] field is refused. */
     private static Holding holdingOf(ClassDesc type) {
         String descriptor = type.descriptorString();
-        return descriptor.equals("Ljava/lang/String;") ? Holding.STRING : BOXES.contains(descriptor) ? Holding.BOXED : Holding.OBJECT;
+        return ValueCopyRule.isStringDescriptor(descriptor) ? Holding.STRING
+                : ValueCopyRule.isBoxDescriptor(descriptor) ? Holding.BOXED : Holding.OBJECT;
     }
 
     /**
@@ -406,11 +405,11 @@ public final class Enhancer {
             }
             FieldKind kind = kindOf(type);
             if (kind == null) {
-                throw new EnhancementException(className + "." + name + ": field type "
-                        + type.displayName() + " is not supported in a @Persistent class (supported: primitives, String, boxed"
-                        + " primitives, references to @Persistent classes, persistent arrays and collections, and Object,"
-                        + " Number or interface types (type variables) holding those; use a persistent array for a Java"
-                        + " array; make it transient to keep it volatile)");
+                throw new EnhancementException(ValueCopyRule.notStorableMessage(className + "." + name,
+                        "field type " + type.displayName()) + " (persistent arrays and collections among them); a field"
+                        + " may also be a primitive, a String or boxed primitive (held as an immutable copy), or of type"
+                        + " Object, Number or an interface (type variables) holding those; use a persistent array for a"
+                        + " Java array; make it transient to keep it volatile");
             }
             if (placed.containsKey(name)) {
                 throw new EnhancementException(className + "." + name + ": hides a persistent field of a superclass;"

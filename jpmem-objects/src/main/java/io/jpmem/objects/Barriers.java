@@ -3,6 +3,7 @@ package io.jpmem.objects;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.objects.spi.ValueCopyRule;
 import java.util.Optional;
 
 /**
@@ -180,9 +181,8 @@ public final class Barriers {
     }
 
     public static void putBoxed(Object self, Object value, int offset, String field) {
-        if (value != null && !ValueCopies.isValueClass(value.getClass())) {
-            throw new IllegalArgumentException(self.getClass().getName() + "." + field + ": "
-                    + value.getClass().getName() + " is not a boxed primitive");
+        if (value != null && !ValueCopyRule.isValueClass(value.getClass())) {
+            throw ValueCopyRule.notStorable(self.getClass().getName() + "." + field, value.getClass().getName());
         }
         putCopy(self, value, offset, field);
     }

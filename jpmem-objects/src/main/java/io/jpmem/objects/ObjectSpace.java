@@ -6,6 +6,7 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.objects.spi.ValueCopyRule;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -98,8 +99,7 @@ public final class ObjectSpace {
             return 0;
         }
         if (!(value instanceof PersistentObject object)) {
-            throw new IllegalArgumentException(where + ": " + value.getClass().getName()
-                    + " is not a @Persistent class (was it enhanced?); only persistent objects can be stored");
+            throw ValueCopyRule.notStorable(where, value.getClass().getName());
         }
         if (object.$jpmemSpace() != this) {
             throw new IllegalArgumentException(where + ": the object lives in another heap ("
@@ -161,10 +161,23 @@ public final class ObjectSpace {
         if (value == null) {
             return 0;
         }
-        if (ValueCopies.isValueClass(value.getClass())) {
+        if (ValueCopyRule.isValueClass(value.getClass())) {
             return copies.copy(tx, value);
         }
         return refOf(value, where);
+    }
+
+    /**
+     * Refuses, before anything is written, a value that {@link #store} would refuse: one that is
+     * neither null, a value class ({@link ValueCopyRule}) nor a persistent object of this space.
+     *
+     * @param where names the slot in the error message, e.g. "PList element"
+     * @throws IllegalArgumentException naming {@code where} and the value's class
+     */
+    public void requireStorable(Object value, String where) {
+        if (value != null && !ValueCopyRule.isValueClass(value.getClass())) {
+            refOf(value, where);
+        }
     }
 
     /**
@@ -183,9 +196,7 @@ public final class ObjectSpace {
      * A value that can be stored neither way is refused before anything is written.
      */
     void replaceSlot(long at, Object value, String where) {
-        if (value != null && !ValueCopies.isValueClass(value.getClass())) {
-            refOf(value, where);
-        }
+        requireStorable(value, where);
         java.util.function.Consumer<Transaction> body = tx -> {
             long old = heap.getRef(at);
             tx.putRef(at, store(tx, value, where));
@@ -210,7 +221,7 @@ public final class ObjectSpace {
      */
     public boolean overwriteValueCopy(Transaction tx, long ref, Object value) {
         if (ref == 0 || value == null || value instanceof String || value instanceof byte[]
-                || !ValueCopies.isValueClass(value.getClass()) || copies.valueClassAt(ref) != value.getClass()) {
+                || !ValueCopyRule.isValueClass(value.getClass()) || copies.valueClassAt(ref) != value.getClass()) {
             return false;
         }
         tx.putLong(ref, ValueCopies.bitsOf(value));
