@@ -4,8 +4,8 @@ import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
-import io.jpmem.objects.Barriers;
 import io.jpmem.objects.ObjectSpace;
+import io.jpmem.objects.spi.PersistentHandle;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
 import java.util.AbstractCollection;
@@ -78,6 +78,8 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         return "40;directory:REF:0;first:LONG:8;size:LONG:16;dirCap:LONG:24;chunkShift:LONG:32";
     }
 
+    private final PersistentHandle handle = new PersistentHandle();
+    /** The handle's state, copied by {@link #$jpmemBind} for the hot paths (plain fields, set once). */
     private ObjectSpace space;
     private PersistentHeap heap;
     private long ref;
@@ -92,7 +94,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
      * @throws IllegalStateException if no heap can be chosen
      */
     public PDeque() {
-        Barriers.allocate(this);
+        handle.allocate(this);
     }
 
     /**
@@ -106,7 +108,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (chunkSlots < 2 || chunkSlots > 65536 || Integer.bitCount(chunkSlots) != 1) {
             throw new IllegalArgumentException("chunkSlots must be a power of two in [2, 65536], not " + chunkSlots);
         }
-        Barriers.allocate(this);
+        handle.allocate(this);
         if (chunkSlots != DEFAULT_CHUNK_SLOTS) {
             long shift = Integer.numberOfTrailingZeros(chunkSlots);
             Optional<Transaction> tx = heap.currentTransaction();
@@ -121,24 +123,25 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
 
     /** The wrapping constructor the runtime uses for existing blocks. */
     public PDeque(Wrap wrap, ObjectSpace space, long ref) {
-        $jpmemBind(space, ref);
+        $jpmemBind(wrap, space, ref);
     }
 
     @Override
     public long $jpmemRef() {
-        return ref;
+        return handle.ref();
     }
 
     @Override
     public ObjectSpace $jpmemSpace() {
-        return space;
+        return handle.space();
     }
 
     @Override
-    public void $jpmemBind(ObjectSpace space, long ref) {
-        this.space = space;
-        this.heap = space.heap();
-        this.ref = ref;
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+        this.space = handle.space();
+        this.heap = handle.heap();
+        this.ref = handle.ref();
     }
 
     // ---------------------------------------------------------------- positions

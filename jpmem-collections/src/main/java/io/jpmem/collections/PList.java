@@ -4,8 +4,8 @@ import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
-import io.jpmem.objects.Barriers;
 import io.jpmem.objects.ObjectSpace;
+import io.jpmem.objects.spi.PersistentHandle;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
 import java.util.AbstractList;
@@ -69,6 +69,8 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
         return "24;slots:REF:0;size:LONG:8;capacity:LONG:16";
     }
 
+    private final PersistentHandle handle = new PersistentHandle();
+    /** The handle's state, copied by {@link #$jpmemBind} for the hot paths (plain fields, set once). */
     private ObjectSpace space;
     private PersistentHeap heap;
     private long ref;
@@ -81,7 +83,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
      * @throws IllegalStateException if no heap can be chosen
      */
     public PList() {
-        Barriers.allocate(this);
+        handle.allocate(this);
     }
 
     /**
@@ -91,7 +93,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
      * @throws IllegalStateException if no heap can be chosen
      */
     public PList(Collection<? extends E> elements) {
-        Barriers.allocate(this);
+        handle.allocate(this);
         try {
             addAll(elements);
         } catch (RuntimeException e) {
@@ -102,24 +104,25 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
 
     /** The wrapping constructor the runtime uses for existing blocks. */
     public PList(Wrap wrap, ObjectSpace space, long ref) {
-        $jpmemBind(space, ref);
+        $jpmemBind(wrap, space, ref);
     }
 
     @Override
     public long $jpmemRef() {
-        return ref;
+        return handle.ref();
     }
 
     @Override
     public ObjectSpace $jpmemSpace() {
-        return space;
+        return handle.space();
     }
 
     @Override
-    public void $jpmemBind(ObjectSpace space, long ref) {
-        this.space = space;
-        this.heap = space.heap();
-        this.ref = ref;
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+        this.space = handle.space();
+        this.heap = handle.heap();
+        this.ref = handle.ref();
     }
 
     // ---------------------------------------------------------------- reads

@@ -72,6 +72,7 @@ public final class Enhancer {
     static final ClassDesc OBJECT_SPACE = ClassDesc.of("io.jpmem.objects.ObjectSpace");
     static final ClassDesc WRAP = ClassDesc.of("io.jpmem.objects.Wrap");
     static final ClassDesc BARRIERS = ClassDesc.of("io.jpmem.objects.Barriers");
+    static final ClassDesc ENHANCED_CODE = ClassDesc.of("io.jpmem.objects.EnhancedCode");
     static final String REF_FIELD = "$jpmem$ref";
     static final String SPACE_FIELD = "$jpmem$space";
     static final String LAYOUT_METHOD = "$jpmem$layout";
@@ -174,8 +175,43 @@ public final class Enhancer {
             };
             transform = transform.andThen(addInterface);
         }
-        ClassTransform withInterface = transform;
+        ClassTransform withInterface = transform.andThen(linkToRuntime(model));
         return Optional.of(classFile.transformClass(model, withInterface));
+    }
+
+    /**
+     * Starts the class's static initializer (adding one if it has none) with
+     * {@code EnhancedCode.link(MethodHandles.lookup())}: the runtime then exports its SPI package, which
+     * the rewritten code calls, to the class's module (see {@code io.jpmem.objects.EnhancedCode}).
+     */
+    private static ClassTransform linkToRuntime(ClassModel model) {
+        CodeTransform prepend = new CodeTransform() {
+            @Override
+            public void atStart(CodeBuilder builder) {
+                emitLink(builder);
+            }
+
+            @Override
+            public void accept(CodeBuilder builder, CodeElement element) {
+                builder.with(element);
+            }
+        };
+        ClassTransform transform = ClassTransform.transformingMethodBodies(
+                m -> m.methodName().equalsString(ConstantDescs.CLASS_INIT_NAME), prepend);
+        if (model.methods().stream().noneMatch(m -> m.methodName().equalsString(ConstantDescs.CLASS_INIT_NAME))) {
+            transform = transform.andThen(ClassTransform.endHandler(builder -> builder.withMethodBody(
+                    ConstantDescs.CLASS_INIT_NAME, ConstantDescs.MTD_void, ACC_STATIC | ACC_SYNTHETIC, b -> {
+                        emitLink(b);
+                        b.return_();
+                    })));
+        }
+        return transform;
+    }
+
+    private static void emitLink(CodeBuilder b) {
+        ClassDesc lookup = ClassDesc.of("java.lang.invoke.MethodHandles$Lookup");
+        b.invokestatic(ClassDesc.of("java.lang.invoke.MethodHandles"), "lookup", MethodTypeDesc.of(lookup));
+        b.invokestatic(ENHANCED_CODE, "link", MethodTypeDesc.of(ConstantDescs.CD_void, lookup));
     }
 
     private static boolean isPersistent(ClassModel model) {
@@ -612,14 +648,15 @@ public final class Enhancer {
                 b -> b.aload(0).getfield(self, REF_FIELD, ConstantDescs.CD_long).lreturn());
         builder.withMethodBody("$jpmemSpace", MethodTypeDesc.of(OBJECT_SPACE), ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
                 b -> b.aload(0).getfield(self, SPACE_FIELD, OBJECT_SPACE).areturn());
-        builder.withMethodBody("$jpmemBind", MethodTypeDesc.of(ConstantDescs.CD_void, OBJECT_SPACE, ConstantDescs.CD_long),
-                ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
-                b -> b.aload(0).aload(1).putfield(self, SPACE_FIELD, OBJECT_SPACE)
-                        .aload(0).lload(2).putfield(self, REF_FIELD, ConstantDescs.CD_long).return_());
+        MethodTypeDesc bind = MethodTypeDesc.of(ConstantDescs.CD_void, WRAP, OBJECT_SPACE, ConstantDescs.CD_long);
+        builder.withMethodBody("$jpmemBind", bind, ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
+                b -> b.aload(1).invokestatic(WRAP, "check", MethodTypeDesc.of(ConstantDescs.CD_void, WRAP))
+                        .aload(0).aload(2).putfield(self, SPACE_FIELD, OBJECT_SPACE)
+                        .aload(0).lload(3).putfield(self, REF_FIELD, ConstantDescs.CD_long).return_());
         builder.withMethodBody("<init>", wrapping, ACC_PUBLIC | ACC_SYNTHETIC,
                 b -> b.aload(0).invokespecial(rootSuper, "<init>", ConstantDescs.MTD_void)
-                        .aload(0).aload(2).lload(3)
-                        .invokevirtual(self, "$jpmemBind", MethodTypeDesc.of(ConstantDescs.CD_void, OBJECT_SPACE, ConstantDescs.CD_long))
+                        .aload(0).aload(1).aload(2).lload(3)
+                        .invokevirtual(self, "$jpmemBind", bind)
                         .return_());
         builder.withMethodBody(LAYOUT_METHOD, MethodTypeDesc.of(ConstantDescs.CD_String), ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC,
                 b -> b.loadConstant(layout.encoded()).areturn());

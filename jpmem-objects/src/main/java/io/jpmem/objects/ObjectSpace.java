@@ -6,6 +6,7 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.objects.spi.RuntimeAccess;
 import io.jpmem.objects.spi.ValueCopyRule;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -30,6 +31,58 @@ public final class ObjectSpace {
 
     private static final Map<PersistentHeap, ObjectSpace> SPACES = new WeakHashMap<>();
     private static volatile ObjectSpace defaultSpace;
+
+    static {
+        RuntimeAccess.install(new Access());
+    }
+
+    /** What {@code io.jpmem.objects.spi} (the barriers, hand-written persistent classes) asks of this runtime. */
+    private static final class Access implements RuntimeAccess {
+
+        @Override
+        public ObjectSpace forAllocation(Class<?> type) {
+            return ObjectSpace.forAllocation(type);
+        }
+
+        @Override
+        public HeapType typeOf(ObjectSpace space, Class<?> type) {
+            return space.typeOf(type);
+        }
+
+        @Override
+        public void bindNew(PersistentObject object, ObjectSpace space, long ref) {
+            if (object.$jpmemSpace() != null) {
+                throw new IllegalStateException(object.getClass().getName() + ": the handle has a block already");
+            }
+            object.$jpmemBind(Wrap.token(), space, ref);
+            space.registerNew(object, ref);
+        }
+
+        @Override
+        public Object handle(ObjectSpace space, long ref, Class<?> expected) {
+            return space.handle(ref, expected);
+        }
+
+        @Override
+        public long refOf(ObjectSpace space, Object value, String where) {
+            return space.refOf(value, where);
+        }
+
+        @Override
+        public void replaceSlot(ObjectSpace space, long at, Object value, String where) {
+            space.replaceSlot(at, value, where);
+        }
+
+        @Override
+        public String readString(ObjectSpace space, long copy) {
+            return (String) space.copies.read(copy, String.class);
+        }
+
+        @Override
+        public Object box(long bits, Class<?> boxClass) {
+            return ValueCopies.box(bits, boxClass);
+        }
+    }
 
     private final PersistentHeap heap;
     private final HandleTable handles = new HandleTable();
@@ -368,7 +421,7 @@ public final class ObjectSpace {
                 throw new IllegalStateException("block " + ref + " has type " + type.id() + ", class " + actual.getName()
                         + " is type " + current.id());
             }
-            return WRAPPERS.get(actual).invoke((Wrap) null, this, ref);
+            return WRAPPERS.get(actual).invoke(Wrap.token(), this, ref);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("block " + ref + " is a " + type.layout().className()
                     + ", which is not on the class path", e);

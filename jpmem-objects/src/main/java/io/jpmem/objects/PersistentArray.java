@@ -36,7 +36,7 @@ public abstract sealed class PersistentArray extends RawPersistentObject permits
         ToLongFunction<Transaction> allocation = tx -> tx.allocateArray(type, length);
         Optional<Transaction> tx = heap.currentTransaction();
         long block = tx.isPresent() ? allocation.applyAsLong(tx.get()) : heap.transactionResult(allocation::applyAsLong);
-        $jpmemBind(target, block);
+        $jpmemBind(Wrap.token(), target, block);
         target.registerNew(this, block);
     }
 

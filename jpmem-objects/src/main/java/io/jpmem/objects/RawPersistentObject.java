@@ -3,6 +3,7 @@ package io.jpmem.objects;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.objects.spi.RuntimeAccess;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
@@ -20,13 +21,15 @@ import java.util.function.ToLongFunction;
  *       that kind (its header allocated with {@link #allocateArrayHeader(long)});
  *   <li>a public constructor {@code (Wrap, ObjectSpace, long)} that calls
  *       {@link #RawPersistentObject(Wrap, ObjectSpace, long)}: how the runtime wraps an existing
- *       block;
+ *       block (any token but the runtime's, null included, is refused: {@link Wrap#check});
  *   <li>constructors that call {@link #allocateHeader()} once, to allocate the header in the heap
  *       {@code new} would use (see {@link ObjectSpace}).
  * </ul>
  * Handles are canonical like enhanced objects: {@code ==} and {@code synchronized} work.
  */
 public abstract class RawPersistentObject implements PersistentObject {
+
+    private static final RuntimeAccess RUNTIME = RuntimeAccess.get();
 
     private ObjectSpace space;
     private long ref;
@@ -36,7 +39,7 @@ public abstract class RawPersistentObject implements PersistentObject {
 
     /** For the wrapping constructor of an existing block. */
     protected RawPersistentObject(Wrap wrap, ObjectSpace space, long ref) {
-        $jpmemBind(space, ref);
+        $jpmemBind(wrap, space, ref);
     }
 
     /**
@@ -64,13 +67,12 @@ public abstract class RawPersistentObject implements PersistentObject {
         if (space != null) {
             throw new IllegalStateException(getClass().getName() + ": header allocated twice");
         }
-        ObjectSpace target = ObjectSpace.forAllocation(getClass());
-        HeapType type = target.typeOf(getClass());
+        ObjectSpace target = RUNTIME.forAllocation(getClass());
+        HeapType type = RUNTIME.typeOf(target, getClass());
         PersistentHeap heap = target.heap();
         long block = heap.currentTransaction().map(tx -> tx.allocateArray(type, length))
                 .orElseGet(() -> heap.transactionResult(tx -> tx.allocateArray(type, length)));
-        $jpmemBind(target, block);
-        target.registerNew(this, block);
+        RUNTIME.bindNew(this, target, block);
     }
 
     @Override
@@ -84,7 +86,8 @@ public abstract class RawPersistentObject implements PersistentObject {
     }
 
     @Override
-    public final void $jpmemBind(ObjectSpace space, long ref) {
+    public final void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        Wrap.check(wrap);
         this.space = space;
         this.ref = ref;
     }

@@ -1,0 +1,75 @@
+package io.jpmem.objects.spi;
+
+import io.jpmem.heap.PersistentHeap;
+import io.jpmem.objects.Barriers;
+import io.jpmem.objects.ObjectSpace;
+import io.jpmem.objects.PersistentObject;
+import io.jpmem.objects.Wrap;
+
+/**
+ * The state of a hand-written persistent class that cannot extend {@code RawPersistentObject}
+ * (because it extends {@code AbstractMap}, {@code AbstractList}, ...): which block of which space it
+ * is the handle of. Such a class holds one of these and forwards the three {@link PersistentObject}
+ * methods to it:
+ *
+ * <pre>{@code
+ * private final PersistentHandle handle = new PersistentHandle();
+ *
+ * public PList() { handle.allocate(this); }
+ * public PList(Wrap wrap, ObjectSpace space, long ref) { handle.bind(wrap, space, ref); }
+ * public long $jpmemRef() { return handle.ref(); }
+ * public ObjectSpace $jpmemSpace() { return handle.space(); }
+ * public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) { handle.bind(wrap, space, ref); }
+ * }</pre>
+ */
+public final class PersistentHandle {
+
+    private ObjectSpace space;
+    private PersistentHeap heap;
+    private long ref;
+
+    /** An unbound handle; {@link #allocate} or the runtime's {@link #bind} gives it its block. */
+    public PersistentHandle() {}
+
+    /**
+     * Allocates {@code owner}'s zeroed block, as {@code new} of a persistent class does: in the heap of the
+     * thread's transaction or the default heap (see {@link Barriers#allocate}). Binds this handle through
+     * the runtime, which calls {@code owner.$jpmemBind}.
+     *
+     * @throws IllegalStateException if no heap can be chosen, or the block exists already
+     */
+    public void allocate(PersistentObject owner) {
+        if (space != null) {
+            throw new IllegalStateException(owner.getClass().getName() + ": block allocated twice");
+        }
+        Barriers.allocate(owner);
+    }
+
+    /**
+     * Binds this handle to block {@code ref} of {@code space}: what the owner's wrapping constructor and
+     * {@code $jpmemBind} do.
+     *
+     * @throws IllegalArgumentException if {@code wrap} is not the runtime's token (null included)
+     */
+    public void bind(Wrap wrap, ObjectSpace space, long ref) {
+        Wrap.check(wrap);
+        this.space = space;
+        this.heap = space.heap();
+        this.ref = ref;
+    }
+
+    /** {@return the block's reference} */
+    public long ref() {
+        return ref;
+    }
+
+    /** {@return the block's object space, null before the block exists} */
+    public ObjectSpace space() {
+        return space;
+    }
+
+    /** {@return the block's heap} */
+    public PersistentHeap heap() {
+        return heap;
+    }
+}
