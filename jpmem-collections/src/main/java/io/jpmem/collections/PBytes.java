@@ -5,7 +5,7 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.RawPersistentObject;
+import io.jpmem.objects.spi.RawPersistentObject;
 import io.jpmem.objects.Wrap;
 import java.util.Objects;
 

@@ -4,7 +4,7 @@ import static io.jpmem.collections.SortedNodes.INNER_COUNT;
 
 import io.jpmem.heap.Transaction;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.RawPersistentObject;
+import io.jpmem.objects.spi.RawPersistentObject;
 import io.jpmem.objects.Wrap;
 import java.util.AbstractMap;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.jpmem.collections;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.RawPersistentObject;
+import io.jpmem.objects.spi.RawPersistentObject;
 import io.jpmem.objects.Wrap;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;

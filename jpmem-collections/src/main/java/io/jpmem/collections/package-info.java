@@ -4,7 +4,7 @@
  * header block can be stored in fields of {@code @Persistent} classes and in roots) that implements
  * the matching {@code java.util} interface; the maps, sets and lists extend the JDK's abstract
  * collections and implement {@link io.jpmem.objects.PersistentObject} directly, the others extend
- * {@link io.jpmem.objects.RawPersistentObject}. Their inner loops walk raw heap offsets, and every
+ * {@link io.jpmem.objects.spi.RawPersistentObject}. Their inner loops walk raw heap offsets, and every
  * mutating operation is atomic (in the caller's transaction or in one of its own). Keys and values
  * are persistent objects (by reference) or values copied in ({@code String}, {@code byte[]}, boxed
  * primitives; see {@link io.jpmem.objects.ObjectSpace#store}). See docs/collections/.

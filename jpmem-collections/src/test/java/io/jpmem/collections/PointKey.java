@@ -1,7 +1,7 @@
 package io.jpmem.collections;
 
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.RawPersistentObject;
+import io.jpmem.objects.spi.RawPersistentObject;
 import io.jpmem.objects.Wrap;
 
 /** A hand-written persistent class with content equality: keys of the equals-compared kind in the tests. */

@@ -51,7 +51,7 @@ import java.util.function.Function;
  * and {@code $jpmem$layout()} records the layout for the heap's type table.
  *
  * <p>In every class it processes, {@code getfield} and {@code putfield} of those fields become
- * calls to {@code io.jpmem.objects.Barriers}: a load from the block, or a barriered store. Because
+ * calls to {@code io.jpmem.objects.spi.Barriers}: a load from the block, or a barriered store. Because
  * the original fields are deleted, code that was not enhanced fails with {@link NoSuchFieldError}
  * instead of writing into a dead Java field. An enhanced class is never enhanced twice.
  *
@@ -71,7 +71,7 @@ public final class Enhancer {
     static final ClassDesc PERSISTENT_OBJECT = ClassDesc.of("io.jpmem.objects.PersistentObject");
     static final ClassDesc OBJECT_SPACE = ClassDesc.of("io.jpmem.objects.ObjectSpace");
     static final ClassDesc WRAP = ClassDesc.of("io.jpmem.objects.Wrap");
-    static final ClassDesc BARRIERS = ClassDesc.of("io.jpmem.objects.Barriers");
+    static final ClassDesc BARRIERS = ClassDesc.of("io.jpmem.objects.spi.Barriers");
     static final ClassDesc ENHANCED_CODE = ClassDesc.of("io.jpmem.objects.EnhancedCode");
     static final String REF_FIELD = "$jpmem$ref";
     static final String SPACE_FIELD = "$jpmem$space";

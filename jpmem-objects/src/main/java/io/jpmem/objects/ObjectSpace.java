@@ -343,7 +343,7 @@ public final class ObjectSpace {
 
     /**
      * Parses the layout the enhancer recorded in {@code $jpmem$layout()}: "size;name:KIND:offset;..." for a
-     * record, or "[KIND" for an array-shaped hand-written class (see {@link RawPersistentObject}).
+     * record, or "[KIND" for an array-shaped hand-written class (see {@link io.jpmem.objects.spi.RawPersistentObject}).
      */
     static TypeLayout layoutOf(Class<?> type) {
         if (PersistentArray.class.isAssignableFrom(type)) {

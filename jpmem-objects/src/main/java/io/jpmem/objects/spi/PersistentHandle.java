@@ -1,7 +1,6 @@
 package io.jpmem.objects.spi;
 
 import io.jpmem.heap.PersistentHeap;
-import io.jpmem.objects.Barriers;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;

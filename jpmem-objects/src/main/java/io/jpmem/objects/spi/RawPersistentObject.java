@@ -1,9 +1,11 @@
-package io.jpmem.objects;
+package io.jpmem.objects.spi;
 
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
-import io.jpmem.objects.spi.RuntimeAccess;
+import io.jpmem.objects.ObjectSpace;
+import io.jpmem.objects.PersistentObject;
+import io.jpmem.objects.Wrap;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;

@@ -1,10 +1,10 @@
-package io.jpmem.objects;
+package io.jpmem.objects.spi;
 
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
-import io.jpmem.objects.spi.RuntimeAccess;
-import io.jpmem.objects.spi.ValueCopyRule;
+import io.jpmem.objects.ObjectSpace;
+import io.jpmem.objects.PersistentObject;
 import java.util.Optional;
 
 /**
