@@ -1,12 +1,14 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.spi.RawPersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.RawPersistentObject;
 import java.util.Objects;
 
 /**
@@ -42,8 +44,11 @@ public final class PBytes extends RawPersistentObject {
     public static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
 
     /** Header layout: the data block (the GC follows it), the length and the capacity. */
-    public static String $jpmem$layout() {
-        return "24;data:REF:0;length:LONG:8;capacity:LONG:16";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(PBytes.class.getName(), 24,
+                FieldLayout.of("data", FieldKind.REF, 0),
+                FieldLayout.of("length", FieldKind.LONG, 8),
+                FieldLayout.of("capacity", FieldKind.LONG, 16));
     }
 
     private HeapType dataType;

@@ -1,13 +1,15 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.spi.PersistentHandle;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -74,8 +76,13 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     private static final int DEFAULT_SHIFT = 8;
 
     /** Header layout: the directory (the GC follows it), first, size, directory capacity, chunk shift. */
-    public static String $jpmem$layout() {
-        return "40;directory:REF:0;first:LONG:8;size:LONG:16;dirCap:LONG:24;chunkShift:LONG:32";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(PDeque.class.getName(), 40,
+                FieldLayout.of("directory", FieldKind.REF, 0),
+                FieldLayout.of("first", FieldKind.LONG, 8),
+                FieldLayout.of("size", FieldKind.LONG, 16),
+                FieldLayout.of("dirCap", FieldKind.LONG, 24),
+                FieldLayout.of("chunkShift", FieldKind.LONG, 32));
     }
 
     private final PersistentHandle handle = new PersistentHandle();

@@ -1,10 +1,11 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.HeapFullException;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.spi.PersistentHandle;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -83,8 +84,8 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
     }
 
     /** {@return the header layout recorded in the heap's type table} */
-    public static String $jpmem$layout() {
-        return HashLayout.HEADER_LAYOUT;
+    public static TypeLayout $jpmem$layout() {
+        return HashLayout.header(PHashMap.class);
     }
 
     @Override

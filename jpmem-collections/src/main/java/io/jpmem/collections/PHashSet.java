@@ -1,10 +1,11 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.HeapFullException;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.spi.PersistentHandle;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.Iterator;
@@ -46,8 +47,8 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
     }
 
     /** {@return the header layout recorded in the heap's type table} */
-    public static String $jpmem$layout() {
-        return HashLayout.HEADER_LAYOUT;
+    public static TypeLayout $jpmem$layout() {
+        return HashLayout.header(PHashSet.class);
     }
 
     @Override

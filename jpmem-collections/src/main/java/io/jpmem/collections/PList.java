@@ -1,13 +1,15 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.spi.PersistentHandle;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractList;
 import java.util.Collection;
 import java.util.Objects;
@@ -65,8 +67,11 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     private static final long MIN_CAPACITY = 8;
 
     /** Header layout: the slots block (the GC follows it), the size and the capacity. */
-    public static String $jpmem$layout() {
-        return "24;slots:REF:0;size:LONG:8;capacity:LONG:16";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(PList.class.getName(), 24,
+                FieldLayout.of("slots", FieldKind.REF, 0),
+                FieldLayout.of("size", FieldKind.LONG, 8),
+                FieldLayout.of("capacity", FieldKind.LONG, 16));
     }
 
     private final PersistentHandle handle = new PersistentHandle();

@@ -2,10 +2,13 @@ package io.jpmem.collections;
 
 import static io.jpmem.collections.SortedNodes.INNER_COUNT;
 
+import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.spi.RawPersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.RawPersistentObject;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -74,8 +77,12 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     int modCount;
 
     /** The header layout, as the runtime reads it. */
-    public static String $jpmem$layout() {
-        return "32;root:REF:0;size:LONG:8;meta:LONG:16;comparator:REF:24";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(PSortedMap.class.getName(), 32,
+                FieldLayout.of("root", FieldKind.REF, 0),
+                FieldLayout.of("size", FieldKind.LONG, 8),
+                FieldLayout.of("meta", FieldKind.LONG, 16),
+                FieldLayout.of("comparator", FieldKind.REF, 24));
     }
 
     /**

@@ -1,10 +1,12 @@
 package io.jpmem.collections;
 
+import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.spi.RawPersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.RawPersistentObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,8 +40,8 @@ import java.util.Optional;
 public final class PString extends RawPersistentObject implements Comparable<PString> {
 
     /** The block is the UTF-8 bytes themselves. */
-    public static String $jpmem$layout() {
-        return "[BYTE";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofArray(PString.class.getName(), FieldKind.BYTE);
     }
 
     private final long byteLength;

@@ -8,6 +8,7 @@ import static java.lang.classfile.ClassFile.ACC_SYNTHETIC;
 import static java.lang.classfile.ClassFile.ACC_TRANSIENT;
 
 import io.jpmem.heap.FieldKind;
+import io.jpmem.objects.spi.EnhancerAbi;
 import io.jpmem.objects.spi.ValueCopyRule;
 import java.lang.classfile.Annotation;
 import java.lang.classfile.ClassFile;
@@ -67,15 +68,9 @@ import java.util.function.Function;
  */
 public final class Enhancer {
 
-    static final ClassDesc PERSISTENT = ClassDesc.of("io.jpmem.objects.Persistent");
-    static final ClassDesc PERSISTENT_OBJECT = ClassDesc.of("io.jpmem.objects.PersistentObject");
-    static final ClassDesc OBJECT_SPACE = ClassDesc.of("io.jpmem.objects.ObjectSpace");
-    static final ClassDesc WRAP = ClassDesc.of("io.jpmem.objects.Wrap");
-    static final ClassDesc BARRIERS = ClassDesc.of("io.jpmem.objects.spi.Barriers");
-    static final ClassDesc ENHANCED_CODE = ClassDesc.of("io.jpmem.objects.EnhancedCode");
+    // The names the runtime knows are EnhancerAbi's; these are the enhancer's own.
     static final String REF_FIELD = "$jpmem$ref";
     static final String SPACE_FIELD = "$jpmem$space";
-    static final String LAYOUT_METHOD = "$jpmem$layout";
     static final String ACCESSOR_PREFIX = "$jpmem$get$";
     static final ClassDesc RECORD = ClassDesc.of("java.lang.Record");
     static final ClassDesc OBJECT_METHODS = ClassDesc.of("java.lang.runtime.ObjectMethods");
@@ -108,10 +103,21 @@ public final class Enhancer {
      */
     record Layout(int byteSize, Map<String, Slot> slots, ClassDesc superclass) {
 
-        String encoded() {
-            StringBuilder out = new StringBuilder().append(byteSize);
-            slots.values().forEach(s -> out.append(';').append(s.name()).append(':').append(s.kind()).append(':').append(s.offset()));
-            return out.toString();
+        /**
+         * Emits {@code TypeLayout.ofRecord(className, byteSize, FieldLayout.of(name, KIND, offset), ...)},
+         * the body of {@code $jpmem$layout()}.
+         */
+        void emit(CodeBuilder b, String className) {
+            b.loadConstant(className).loadConstant(byteSize).loadConstant(slots.size()).anewarray(EnhancerAbi.FIELD_LAYOUT);
+            int i = 0;
+            for (Slot slot : slots.values()) {
+                b.dup().loadConstant(i++).loadConstant(slot.name())
+                        .getstatic(EnhancerAbi.FIELD_KIND, slot.kind().name(), EnhancerAbi.FIELD_KIND)
+                        .loadConstant(slot.offset());
+                invoke(b, EnhancerAbi.FIELD_LAYOUT_OF);
+                b.aastore();
+            }
+            invoke(b, EnhancerAbi.TYPE_LAYOUT_OF_RECORD);
         }
     }
 
@@ -138,7 +144,7 @@ public final class Enhancer {
      */
     public Optional<byte[]> enhance(byte[] bytes) {
         ClassModel model = classFile.parse(bytes);
-        if (model.methods().stream().anyMatch(m -> m.methodName().equalsString(LAYOUT_METHOD))) {
+        if (model.methods().stream().anyMatch(m -> m.methodName().equalsString(EnhancerAbi.LAYOUT_METHOD))) {
             return Optional.empty(); // already enhanced
         }
         Optional<Layout> own = isPersistent(model) ? Optional.of(layout(model)) : Optional.empty();
@@ -167,7 +173,7 @@ public final class Enhancer {
             ClassTransform addInterface = (builder, element) -> {
                 if (element instanceof java.lang.classfile.Interfaces interfaces) {
                     List<java.lang.classfile.constantpool.ClassEntry> all = new ArrayList<>(interfaces.interfaces());
-                    all.add(builder.constantPool().classEntry(PERSISTENT_OBJECT));
+                    all.add(builder.constantPool().classEntry(EnhancerAbi.PERSISTENT_OBJECT));
                     builder.withInterfaces(all);
                 } else {
                     builder.with(element);
@@ -209,15 +215,22 @@ public final class Enhancer {
     }
 
     private static void emitLink(CodeBuilder b) {
-        ClassDesc lookup = ClassDesc.of("java.lang.invoke.MethodHandles$Lookup");
-        b.invokestatic(ClassDesc.of("java.lang.invoke.MethodHandles"), "lookup", MethodTypeDesc.of(lookup));
-        b.invokestatic(ENHANCED_CODE, "link", MethodTypeDesc.of(ConstantDescs.CD_void, lookup));
+        invoke(b, EnhancerAbi.LOOKUP_FACTORY);
+        invoke(b, EnhancerAbi.LINK);
+    }
+
+    /** Calls a runtime member of the enhancer ABI. */
+    static void invoke(CodeBuilder b, EnhancerAbi.Member member) {
+        switch (member.invoke()) {
+            case STATIC -> b.invokestatic(member.owner(), member.name(), member.type());
+            case INTERFACE -> b.invokeinterface(member.owner(), member.name(), member.type());
+        }
     }
 
     private static boolean isPersistent(ClassModel model) {
         return model.findAttribute(java.lang.classfile.Attributes.runtimeVisibleAnnotations())
                 .map(RuntimeVisibleAnnotationsAttribute::annotations).orElse(List.of()).stream()
-                .map(Annotation::classSymbol).anyMatch(PERSISTENT::equals);
+                .map(Annotation::classSymbol).anyMatch(EnhancerAbi.PERSISTENT::equals);
     }
 
     private static String methodKey(MethodModel method) {
@@ -312,7 +325,7 @@ public final class Enhancer {
                     } else {
                         allocated = true;
                         builder.aload(0);
-                        builder.invokestatic(BARRIERS, "allocate", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object));
+                        invoke(builder, EnhancerAbi.ALLOCATE);
                         builder.aload(0);
                         builder.invokevirtual(self, EARLY_METHOD, ConstantDescs.MTD_void);
                     }
@@ -364,7 +377,7 @@ public final class Enhancer {
         if (depth > 32 || (model.flags().flagsMask() & ClassFile.ACC_INTERFACE) != 0) {
             return false;
         }
-        if (model.interfaces().stream().anyMatch(i -> i.asSymbol().equals(PERSISTENT_OBJECT))) {
+        if (model.interfaces().stream().anyMatch(i -> i.asSymbol().equals(EnhancerAbi.PERSISTENT_OBJECT))) {
             return true;
         }
         return model.superclass().flatMap(s -> modelOf(s.asInternalName()))
@@ -518,71 +531,47 @@ public final class Enhancer {
     }
 
     private static void emit(CodeBuilder b, boolean load, Slot slot) {
-        String suffix = switch (slot.kind()) {
-            case BOOLEAN -> "Boolean";
-            case BYTE -> "Byte";
-            case CHAR -> "Char";
-            case SHORT -> "Short";
-            case INT -> "Int";
-            case FLOAT -> "Float";
-            case LONG -> "Long";
-            case DOUBLE -> "Double";
-            case REF -> "Ref";
-        };
-        ClassDesc value = slot.kind() == FieldKind.REF ? ConstantDescs.CD_Object : slot.type();
         b.loadConstant(slot.offset());
-        if (slot.holding() == Holding.STRING) {
-            if (load) {
-                b.invokestatic(BARRIERS, "getString", MethodTypeDesc.of(ConstantDescs.CD_String, ConstantDescs.CD_Object,
-                        ConstantDescs.CD_int));
-            } else {
-                b.loadConstant(slot.name());
-                b.invokestatic(BARRIERS, "putString", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object,
-                        ConstantDescs.CD_String, ConstantDescs.CD_int, ConstantDescs.CD_String));
+        switch (slot.holding()) {
+            case STRING -> {
+                if (load) {
+                    invoke(b, EnhancerAbi.GET_STRING);
+                } else {
+                    b.loadConstant(slot.name());
+                    invoke(b, EnhancerAbi.PUT_STRING);
+                }
             }
-            return;
-        }
-        if (slot.holding() == Holding.ANY) {
-            if (load) {
-                b.invokestatic(BARRIERS, "getAny", MethodTypeDesc.of(ConstantDescs.CD_Object, ConstantDescs.CD_Object,
-                        ConstantDescs.CD_int));
-                b.checkcast(slot.type());
-            } else {
-                b.loadConstant(slot.name());
-                b.invokestatic(BARRIERS, "putAny", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object,
-                        ConstantDescs.CD_Object, ConstantDescs.CD_int, ConstantDescs.CD_String));
+            case ANY -> {
+                if (load) {
+                    invoke(b, EnhancerAbi.GET_ANY);
+                    b.checkcast(slot.type());
+                } else {
+                    b.loadConstant(slot.name());
+                    invoke(b, EnhancerAbi.PUT_ANY);
+                }
             }
-            return;
-        }
-        if (slot.holding() == Holding.BOXED) {
-            if (load) {
-                b.loadConstant(slot.type());
-                b.invokestatic(BARRIERS, "getBoxed", MethodTypeDesc.of(ConstantDescs.CD_Object, ConstantDescs.CD_Object,
-                        ConstantDescs.CD_int, ConstantDescs.CD_Class));
-                b.checkcast(slot.type());
-            } else {
-                b.loadConstant(slot.name());
-                b.invokestatic(BARRIERS, "putBoxed", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object,
-                        ConstantDescs.CD_Object, ConstantDescs.CD_int, ConstantDescs.CD_String));
+            case BOXED -> {
+                if (load) {
+                    b.loadConstant(slot.type());
+                    invoke(b, EnhancerAbi.GET_BOXED);
+                    b.checkcast(slot.type());
+                } else {
+                    b.loadConstant(slot.name());
+                    invoke(b, EnhancerAbi.PUT_BOXED);
+                }
             }
-            return;
-        }
-        if (load) {
-            if (slot.kind() == FieldKind.REF) {
-                b.loadConstant(slot.type());
-                b.invokestatic(BARRIERS, "getRef", MethodTypeDesc.of(ConstantDescs.CD_Object, ConstantDescs.CD_Object,
-                        ConstantDescs.CD_int, ConstantDescs.CD_Class));
-                b.checkcast(slot.type());
-            } else {
-                b.invokestatic(BARRIERS, "get" + suffix, MethodTypeDesc.of(value, ConstantDescs.CD_Object, ConstantDescs.CD_int));
+            case OBJECT -> {
+                if (slot.kind() != FieldKind.REF) {
+                    invoke(b, load ? EnhancerAbi.load(slot.kind()) : EnhancerAbi.store(slot.kind()));
+                } else if (load) {
+                    b.loadConstant(slot.type());
+                    invoke(b, EnhancerAbi.GET_REF);
+                    b.checkcast(slot.type());
+                } else {
+                    b.loadConstant(slot.name());
+                    invoke(b, EnhancerAbi.PUT_REF);
+                }
             }
-        } else if (slot.kind() == FieldKind.REF) {
-            b.loadConstant(slot.name());
-            b.invokestatic(BARRIERS, "putRef", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object,
-                    ConstantDescs.CD_Object, ConstantDescs.CD_int, ConstantDescs.CD_String));
-        } else {
-            b.invokestatic(BARRIERS, "put" + suffix, MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, value,
-                    ConstantDescs.CD_int));
         }
     }
 
@@ -633,32 +622,38 @@ public final class Enhancer {
                         });
             }
         }
-        MethodTypeDesc wrapping = MethodTypeDesc.of(ConstantDescs.CD_void, WRAP, OBJECT_SPACE, ConstantDescs.CD_long);
+        MethodTypeDesc wrapping = EnhancerAbi.WRAPPING_CONSTRUCTOR;
+        String className = self.descriptorString().substring(1, self.descriptorString().length() - 1).replace('/', '.');
+        builder.withMethodBody(EnhancerAbi.LAYOUT_METHOD, EnhancerAbi.LAYOUT_METHOD_TYPE, ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC,
+                b -> {
+                    layout.emit(b, className);
+                    b.areturn();
+                });
         if (layout.superclass() != null) {
             // A persistent subclass: the first persistent class holds the handle state; wrap through it.
-            builder.withMethodBody("<init>", wrapping, ACC_PUBLIC | ACC_SYNTHETIC,
-                    b -> b.aload(0).aload(1).aload(2).lload(3).invokespecial(layout.superclass(), "<init>", wrapping).return_());
-            builder.withMethodBody(LAYOUT_METHOD, MethodTypeDesc.of(ConstantDescs.CD_String), ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC,
-                    b -> b.loadConstant(layout.encoded()).areturn());
+            builder.withMethodBody(ConstantDescs.INIT_NAME, wrapping, ACC_PUBLIC | ACC_SYNTHETIC,
+                    b -> b.aload(0).aload(1).aload(2).lload(3).invokespecial(layout.superclass(), ConstantDescs.INIT_NAME, wrapping)
+                            .return_());
             return;
         }
+        ClassDesc space = EnhancerAbi.OBJECT_SPACE;
         builder.withField(REF_FIELD, ConstantDescs.CD_long, ACC_PRIVATE | ACC_TRANSIENT | ACC_SYNTHETIC);
-        builder.withField(SPACE_FIELD, OBJECT_SPACE, ACC_PRIVATE | ACC_TRANSIENT | ACC_SYNTHETIC);
-        builder.withMethodBody("$jpmemRef", MethodTypeDesc.of(ConstantDescs.CD_long), ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
+        builder.withField(SPACE_FIELD, space, ACC_PRIVATE | ACC_TRANSIENT | ACC_SYNTHETIC);
+        builder.withMethodBody(EnhancerAbi.REF_METHOD.name(), EnhancerAbi.REF_METHOD.type(), ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
                 b -> b.aload(0).getfield(self, REF_FIELD, ConstantDescs.CD_long).lreturn());
-        builder.withMethodBody("$jpmemSpace", MethodTypeDesc.of(OBJECT_SPACE), ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
-                b -> b.aload(0).getfield(self, SPACE_FIELD, OBJECT_SPACE).areturn());
-        MethodTypeDesc bind = MethodTypeDesc.of(ConstantDescs.CD_void, WRAP, OBJECT_SPACE, ConstantDescs.CD_long);
-        builder.withMethodBody("$jpmemBind", bind, ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
-                b -> b.aload(1).invokestatic(WRAP, "check", MethodTypeDesc.of(ConstantDescs.CD_void, WRAP))
-                        .aload(0).aload(2).putfield(self, SPACE_FIELD, OBJECT_SPACE)
-                        .aload(0).lload(3).putfield(self, REF_FIELD, ConstantDescs.CD_long).return_());
-        builder.withMethodBody("<init>", wrapping, ACC_PUBLIC | ACC_SYNTHETIC,
-                b -> b.aload(0).invokespecial(rootSuper, "<init>", ConstantDescs.MTD_void)
+        builder.withMethodBody(EnhancerAbi.SPACE_METHOD.name(), EnhancerAbi.SPACE_METHOD.type(), ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC,
+                b -> b.aload(0).getfield(self, SPACE_FIELD, space).areturn());
+        EnhancerAbi.Member bind = EnhancerAbi.BIND_METHOD;
+        builder.withMethodBody(bind.name(), bind.type(), ACC_PUBLIC | ACC_FINAL | ACC_SYNTHETIC, b -> {
+            b.aload(1);
+            invoke(b, EnhancerAbi.WRAP_CHECK);
+            b.aload(0).aload(2).putfield(self, SPACE_FIELD, space)
+                    .aload(0).lload(3).putfield(self, REF_FIELD, ConstantDescs.CD_long).return_();
+        });
+        builder.withMethodBody(ConstantDescs.INIT_NAME, wrapping, ACC_PUBLIC | ACC_SYNTHETIC,
+                b -> b.aload(0).invokespecial(rootSuper, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void)
                         .aload(0).aload(1).aload(2).lload(3)
-                        .invokevirtual(self, "$jpmemBind", bind)
+                        .invokevirtual(self, bind.name(), bind.type())
                         .return_());
-        builder.withMethodBody(LAYOUT_METHOD, MethodTypeDesc.of(ConstantDescs.CD_String), ACC_PUBLIC | ACC_STATIC | ACC_SYNTHETIC,
-                b -> b.loadConstant(layout.encoded()).areturn());
     }
 }

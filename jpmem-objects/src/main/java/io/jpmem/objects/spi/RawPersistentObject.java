@@ -17,10 +17,10 @@ import java.util.function.ToLongFunction;
  *
  * <p>A subclass declares, like an enhanced class:
  * <ul>
- *   <li>{@code public static String $jpmem$layout()}: its header layout,
- *       {@code "byteSize;name:KIND:offset;..."} with the {@code FieldKind} names (REF fields are
- *       what the recovery GC follows), or {@code "[KIND"} for a class whose block is an array of
- *       that kind (its header allocated with {@link #allocateArrayHeader(long)});
+ *   <li>{@code public static TypeLayout $jpmem$layout()} ({@link EnhancerAbi#LAYOUT_METHOD}): its
+ *       header layout, named after the class: {@code TypeLayout.ofRecord(...)} (REF fields are what
+ *       the recovery GC follows), or {@code TypeLayout.ofArray(...)} for a class whose block is an
+ *       array of one kind (its header allocated with {@link #allocateArrayHeader(long)});
  *   <li>a public constructor {@code (Wrap, ObjectSpace, long)} that calls
  *       {@link #RawPersistentObject(Wrap, ObjectSpace, long)}: how the runtime wraps an existing
  *       block (any token but the runtime's, null included, is refused: {@link Wrap#check});
@@ -59,7 +59,7 @@ public abstract class RawPersistentObject implements PersistentObject {
 
     /**
      * Allocates this object's zeroed block as an array of {@code length} elements (for a class whose
-     * {@code $jpmem$layout()} is {@code "[KIND"}), in the heap {@code new} would use, inside the
+     * {@code $jpmem$layout()} is an array layout), in the heap {@code new} would use, inside the
      * thread's transaction on it or in one of its own, and makes this the block's canonical handle.
      *
      * @throws IllegalStateException if no heap can be chosen, or the block exists already
