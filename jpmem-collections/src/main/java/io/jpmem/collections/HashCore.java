@@ -88,12 +88,6 @@ final class HashCore {
         return owner;
     }
 
-    /** Runs {@code body} in the thread's transaction on this heap, or atomically in one of its own. */
-    <R> R atomically(Function<Transaction, R> body) {
-        Optional<Transaction> tx = heap.currentTransaction();
-        return tx.isPresent() ? body.apply(tx.get()) : heap.transactionResult(body);
-    }
-
     // ------------------------------------------------------------------ reads
 
     long size() {

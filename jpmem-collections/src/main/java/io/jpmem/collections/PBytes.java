@@ -6,6 +6,7 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.Wrap;
 import io.jpmem.objects.spi.RawPersistentObject;
@@ -70,7 +71,7 @@ public final class PBytes extends RawPersistentObject {
     public PBytes(byte[] content) {
         allocateHeader();
         if (content.length > 0) {
-            atomically(tx -> writeRange(tx, 0, content, 0, content.length));
+            HeapSpi.inTransaction(heap(), tx -> writeRange(tx, 0, content, 0, content.length));
         }
     }
 
@@ -158,7 +159,7 @@ public final class PBytes extends RawPersistentObject {
      */
     public void set(long index, byte value) {
         Objects.checkIndex(index, length());
-        atomically(tx -> tx.putByte(heap().getRef(header() + DATA) + index, value));
+        HeapSpi.inTransaction(heap(), tx -> tx.putByte(heap().getRef(header() + DATA) + index, value));
     }
 
     /**
@@ -177,7 +178,7 @@ public final class PBytes extends RawPersistentObject {
             throw new IndexOutOfBoundsException("negative offset " + offset);
         }
         checkLength(offset + length);
-        return atomicallyLong(tx -> writeRange(tx, offset, source, index, length));
+        return HeapSpi.inTransactionLong(heap(), tx -> writeRange(tx, offset, source, index, length));
     }
 
     /**
@@ -190,7 +191,7 @@ public final class PBytes extends RawPersistentObject {
      */
     public long append(byte[] source, int index, int length) {
         Objects.checkFromIndexSize(index, length, source.length);
-        return atomicallyLong(tx -> {
+        return HeapSpi.inTransactionLong(heap(), tx -> {
             long at = heap().getLong(header() + LENGTH);
             checkLength(at + length);
             return writeRange(tx, at, source, index, length);
@@ -215,7 +216,7 @@ public final class PBytes extends RawPersistentObject {
             throw new IllegalArgumentException("negative length " + length);
         }
         checkLength(length);
-        atomically(tx -> resize(tx, length));
+        HeapSpi.inTransaction(heap(), tx -> resize(tx, length));
     }
 
     /**
@@ -225,7 +226,7 @@ public final class PBytes extends RawPersistentObject {
      */
     public void copyFrom(byte[] content) {
         checkLength(content.length);
-        atomically(tx -> {
+        HeapSpi.inTransaction(heap(), tx -> {
             if (content.length > heap().getLong(header() + CAPACITY)) {
                 reallocate(tx, content.length, 0); // the old content is not worth copying
             }
@@ -241,7 +242,7 @@ public final class PBytes extends RawPersistentObject {
      * The handle must not be used afterwards, and nothing may still refer to the header.
      */
     public void free() {
-        atomically(tx -> {
+        HeapSpi.inTransaction(heap(), tx -> {
             long data = heap().getRef(header() + DATA);
             if (data != 0) {
                 tx.free(data);

@@ -6,6 +6,7 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
@@ -284,7 +285,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     @Override
     public void addFirst(E element) {
         checkElement(element);
-        SequenceSupport.atomically(heap, tx -> pushRaw(tx, true, space.store(tx, element, "PDeque element")));
+        HeapSpi.inTransaction(heap, tx -> pushRaw(tx, true, space.store(tx, element, "PDeque element")));
         modCount++;
     }
 
@@ -297,7 +298,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     @Override
     public void addLast(E element) {
         checkElement(element);
-        SequenceSupport.atomically(heap, tx -> pushRaw(tx, false, space.store(tx, element, "PDeque element")));
+        HeapSpi.inTransaction(heap, tx -> pushRaw(tx, false, space.store(tx, element, "PDeque element")));
         modCount++;
     }
 
@@ -340,7 +341,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (values.length == 0) {
             return false;
         }
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             for (Object value : values) {
                 pushRaw(tx, false, space.store(tx, value, "PDeque element"));
             }
@@ -359,7 +360,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     public void insert(long index, E element) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE) + 1);
         checkElement(element);
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             long size = heap.getLong(ref + SIZE);
             long value = space.store(tx, element, "PDeque element");
             if (index < size / 2) {
@@ -382,7 +383,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (isEmpty()) {
             return null;
         }
-        E e = SequenceSupport.atomicallyResult(heap, tx -> popRaw(tx, true));
+        E e = HeapSpi.inTransactionGet(heap, tx -> popRaw(tx, true));
         modCount++;
         return e;
     }
@@ -393,7 +394,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (isEmpty()) {
             return null;
         }
-        E e = SequenceSupport.atomicallyResult(heap, tx -> popRaw(tx, false));
+        E e = HeapSpi.inTransactionGet(heap, tx -> popRaw(tx, false));
         modCount++;
         return e;
     }
@@ -529,7 +530,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
 
     /** Removes the {@code removed} elements marked in {@code remove}, atomically. */
     private void removeMarked(boolean[] remove, long size, long removed) {
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             int firstRemoved = 0;
             while (!remove[firstRemoved]) {
                 firstRemoved++;
@@ -561,7 +562,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     @SuppressWarnings("unchecked")
     public E removeAt(long index) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE));
-        E removed = SequenceSupport.atomicallyResult(heap, tx -> {
+        E removed = HeapSpi.inTransactionGet(heap, tx -> {
             long size = heap.getLong(ref + SIZE);
             long old = heap.getRef(slotOf(index));
             E e = (E) space.load(old);
@@ -590,7 +591,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     public E set(long index, E element) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE));
         checkElement(element);
-        return SequenceSupport.atomicallyResult(heap, tx -> {
+        return HeapSpi.inTransactionGet(heap, tx -> {
             long slot = slotOf(index);
             long old = heap.getRef(slot);
             E previous = (E) space.load(old);
@@ -612,7 +613,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (from == 0 && to == size) {
             return;
         }
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             drop(tx, to, size - to, true);
             drop(tx, 0, from, true);
         });
@@ -625,7 +626,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (heap.getRef(ref + DIRECTORY) == 0) {
             return;
         }
-        SequenceSupport.atomically(heap, this::clearIn);
+        HeapSpi.inTransaction(heap, this::clearIn);
         modCount++;
     }
 
@@ -635,7 +636,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
      * not be used afterwards, and nothing may still refer to the deque.
      */
     public void free() {
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             clearIn(tx);
             space.free(tx, this);
         });

@@ -2,6 +2,7 @@ package io.jpmem.collections;
 
 import io.jpmem.heap.HeapFullException;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
@@ -192,7 +193,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
         KeyProbe probe = KeyProbe.of(key, space);
         probe.requireStorable(space, "PHashMap key");
         KeyProbe.requireStorableValue(value, space, "PHashMap value");
-        return core.atomically(tx -> core.put(tx, probe, value, returnOld, onlyIfAbsent));
+        return HeapSpi.inTransactionGet(core.heap(), tx -> core.put(tx, probe, value, returnOld, onlyIfAbsent));
     }
 
     /**
@@ -221,7 +222,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
         if (core.findSlot(probe) == 0) {
             return HashCore.ABSENT; // nothing to write: no transaction
         }
-        return core.atomically(tx -> core.remove(tx, probe, returnOld));
+        return HeapSpi.inTransactionGet(core.heap(), tx -> core.remove(tx, probe, returnOld));
     }
 
     /**
@@ -235,7 +236,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
             KeyProbe.of(e.getKey(), space).requireStorable(space, "PHashMap key");
             KeyProbe.requireStorableValue(e.getValue(), space, "PHashMap value");
         }
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
                 core.put(tx, KeyProbe.of(e.getKey(), space), e.getValue(), false, false);
             }
@@ -249,7 +250,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
         if (core.size() == 0 && core.heap().getRef(ref + HashLayout.TABLE) == 0) {
             return;
         }
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             core.clear(tx);
             return null;
         });
@@ -262,7 +263,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
      * and nothing may still refer to the map.
      */
     public void free() {
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             core.clear(tx);
             space.free(tx, this);
             return null;
@@ -503,7 +504,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
         @SuppressWarnings("unchecked")
         public V setValue(V value) {
             KeyProbe.requireStorableValue(value, space, "PHashMap value");
-            return (V) core.atomically(tx -> core.replaceValue(tx, entry, value));
+            return (V) HeapSpi.inTransactionGet(core.heap(), tx -> core.replaceValue(tx, entry, value));
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.jpmem.collections;
 
 import io.jpmem.heap.HeapFullException;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
@@ -102,7 +103,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         if (core.findSlot(probe) != 0) {
             return false; // present: nothing to write
         }
-        return core.atomically(tx -> core.put(tx, probe, null, false, true)) == HashCore.ABSENT;
+        return HeapSpi.inTransactionGet(core.heap(), tx -> core.put(tx, probe, null, false, true)) == HashCore.ABSENT;
     }
 
     /**
@@ -116,7 +117,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         for (E element : elements) {
             KeyProbe.of(element, space).requireStorable(space, "PHashSet element");
         }
-        return core.atomically(tx -> {
+        return HeapSpi.inTransactionGet(core.heap(), tx -> {
             boolean changed = false;
             for (E element : elements) {
                 changed |= core.put(tx, KeyProbe.of(element, space), null, false, true) == HashCore.ABSENT;
@@ -132,7 +133,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         if (core.findSlot(probe) == 0) {
             return false;
         }
-        return core.atomically(tx -> core.remove(tx, probe, false)) != HashCore.ABSENT;
+        return HeapSpi.inTransactionGet(core.heap(), tx -> core.remove(tx, probe, false)) != HashCore.ABSENT;
     }
 
     /** Removes every element atomically and frees every block but the header. O(size) in one transaction. */
@@ -141,7 +142,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         if (core.size() == 0 && core.heap().getRef(ref + HashLayout.TABLE) == 0) {
             return;
         }
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             core.clear(tx);
             return null;
         });
@@ -154,7 +155,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
      * and nothing may still refer to the set.
      */
     public void free() {
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             core.clear(tx);
             space.free(tx, this);
             return null;

@@ -6,6 +6,7 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
@@ -221,7 +222,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     public E set(int index, E element) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE));
         SequenceSupport.checkStorable(space, element, "PList element");
-        return SequenceSupport.atomicallyResult(heap, tx -> {
+        return HeapSpi.inTransactionGet(heap, tx -> {
             long slot = heap.getRef(ref + SLOTS) + 8L * index;
             long old = heap.getRef(slot);
             E previous = (E) space.load(old);
@@ -235,7 +236,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     @Override
     public boolean add(E element) {
         SequenceSupport.checkStorable(space, element, "PList element");
-        SequenceSupport.atomically(heap, tx -> insert(tx, heap.getLong(ref + SIZE), element));
+        HeapSpi.inTransaction(heap, tx -> insert(tx, heap.getLong(ref + SIZE), element));
         modCount++;
         return true;
     }
@@ -249,7 +250,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     public void add(int index, E element) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE) + 1);
         SequenceSupport.checkStorable(space, element, "PList element");
-        SequenceSupport.atomically(heap, tx -> insert(tx, index, element));
+        HeapSpi.inTransaction(heap, tx -> insert(tx, index, element));
         modCount++;
     }
 
@@ -270,7 +271,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
         if (values.length == 0) {
             return false;
         }
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             long size = heap.getLong(ref + SIZE);
             long slots = ensureCapacity(tx, size + values.length);
             SequenceSupport.move(heap, tx, slots + 8L * index, slots + 8L * (index + values.length), 8L * (size - index));
@@ -298,7 +299,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     @SuppressWarnings("unchecked")
     public E remove(int index) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE));
-        E removed = SequenceSupport.atomicallyResult(heap, tx -> {
+        E removed = HeapSpi.inTransactionGet(heap, tx -> {
             long slot = heap.getRef(ref + SLOTS) + 8L * index;
             long old = heap.getRef(slot);
             E previous = (E) space.load(old);
@@ -315,7 +316,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
         if (heap.getLong(ref + CAPACITY) == 0) {
             return;
         }
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             long size = heap.getLong(ref + SIZE);
             long slots = heap.getRef(ref + SLOTS);
             releaseRange(tx, slots, 0, size);
@@ -335,7 +336,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
         if (from == to) {
             return;
         }
-        SequenceSupport.atomically(heap, tx -> removeSlots(tx, from, to));
+        HeapSpi.inTransaction(heap, tx -> removeSlots(tx, from, to));
         modCount++;
     }
 
@@ -367,7 +368,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
         for (int i = 0; i < size; i++) {
             refs.putLong(heap.getRef(slots + 8L * order[i]));
         }
-        SequenceSupport.atomically(heap, tx -> tx.putBytes(slots, image, 0, image.length));
+        HeapSpi.inTransaction(heap, tx -> tx.putBytes(slots, image, 0, image.length));
         modCount++;
     }
 
@@ -375,7 +376,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     @Override
     public void replaceAll(java.util.function.UnaryOperator<E> operator) {
         Objects.requireNonNull(operator, "operator");
-        SequenceSupport.atomically(heap, tx -> super.replaceAll(operator));
+        HeapSpi.inTransaction(heap, tx -> super.replaceAll(operator));
     }
 
     /**
@@ -398,7 +399,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
             return false;
         }
         int count = removed;
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             long slots = heap.getRef(ref + SLOTS);
             int firstRemoved = 0;
             while (!remove[firstRemoved]) {
@@ -428,7 +429,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
      * afterwards, and nothing may still refer to the list.
      */
     public void free() {
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             long slots = heap.getRef(ref + SLOTS);
             if (slots != 0) {
                 releaseRange(tx, slots, 0, heap.getLong(ref + SIZE));

@@ -6,6 +6,7 @@ import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.Wrap;
 import io.jpmem.objects.spi.RawPersistentObject;
@@ -109,7 +110,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
         String name = comparator == null ? null : SortedComparators.nameOf(comparator); // null: natural ordering
         allocateHeader();
         if (name != null) {
-            atomically(tx -> tx.putRef(header() + COMPARATOR, space().store(tx, name, "PSortedMap comparator")));
+            HeapSpi.inTransaction(heap(), tx -> tx.putRef(header() + COMPARATOR, space().store(tx, name, "PSortedMap comparator")));
         }
         this.comparator = (Comparator<Object>) comparator;
         this.comparatorResolved = true;
@@ -516,7 +517,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     public V put(K key, V value) {
         Objects.requireNonNull(key, "PSortedMap keys are never null");
         Object[] previous = new Object[1];
-        atomically(tx -> {
+        HeapSpi.inTransaction(heap(), tx -> {
             long old = putWord(tx, key, value, previous);
             if (old >= 0) {
                 space().release(tx, old);
@@ -534,7 +535,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     public boolean set(K key, V value) {
         Objects.requireNonNull(key, "PSortedMap keys are never null");
         boolean[] added = new boolean[1];
-        atomically(tx -> {
+        HeapSpi.inTransaction(heap(), tx -> {
             long old = putWord(tx, key, value, null);
             added[0] = old == NONE;
             if (old >= 0) {
@@ -604,7 +605,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
             return false;
         }
         boolean[] removed = new boolean[1];
-        atomically(tx -> {
+        HeapSpi.inTransaction(heap(), tx -> {
             SortedCursor c = writeCursor();
             c.seek(probe, false);
             if (c.found) {
@@ -634,7 +635,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
      */
     public Map.Entry<K, V> removeAtRank(long rank) {
         Objects.checkIndex(rank, sizeLong());
-        return atomicallyResult(tx -> {
+        return HeapSpi.inTransactionGet(heap(), tx -> {
             SortedCursor c = writeCursor();
             c.seekRank(rank);
             Map.Entry<K, V> entry = entryAt(c);
@@ -652,7 +653,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     /** Removes and returns the last entry (an immutable snapshot), atomically; null if empty. */
     @Override
     public Map.Entry<K, V> pollLastEntry() {
-        return atomicallyResult(tx -> {
+        return HeapSpi.inTransactionGet(heap(), tx -> {
             long size = sizeLong();
             return size == 0 ? null : removeAtRank(size - 1);
         });
@@ -661,13 +662,13 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     /** Puts every mapping of {@code map}, all in one transaction (the caller's or its own). */
     @Override
     public void putAll(Map<? extends K, ? extends V> map) {
-        atomically(tx -> map.forEach(this::set));
+        HeapSpi.inTransaction(heap(), tx -> map.forEach(this::set));
     }
 
     /** Removes every entry, atomically, freeing every node, key copy and value copy at commit. */
     @Override
     public void clear() {
-        atomically(tx -> {
+        HeapSpi.inTransaction(heap(), tx -> {
             SortedKeyKind kind = kindOrNull();
             if (kind != null) {
                 modCount++;

@@ -4,6 +4,7 @@ import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.Wrap;
 import io.jpmem.objects.spi.RawPersistentObject;
@@ -291,7 +292,7 @@ public final class PString extends RawPersistentObject implements Comparable<PSt
      * not be used afterwards, and nothing may still refer to the block.
      */
     public void free() {
-        atomically(tx -> space().free(tx, this));
+        HeapSpi.inTransaction(heap(), tx -> space().free(tx, this));
     }
 
     /** UTF-8 of the code point at {@code i} (a surrogate pair counts as one; an unpaired surrogate is '?'). */

@@ -21,22 +21,6 @@ final class SequenceSupport {
 
     private SequenceSupport() {}
 
-    /** Runs {@code body} in the thread's transaction on {@code heap}, or atomically in one of its own. */
-    static void atomically(PersistentHeap heap, Consumer<Transaction> body) {
-        Optional<Transaction> tx = heap.currentTransaction();
-        if (tx.isPresent()) {
-            body.accept(tx.get());
-        } else {
-            heap.transaction(body);
-        }
-    }
-
-    /** {@return what {@code body} returns} Run as {@link #atomically(PersistentHeap, Consumer)}. */
-    static <R> R atomicallyResult(PersistentHeap heap, Function<Transaction, R> body) {
-        Optional<Transaction> tx = heap.currentTransaction();
-        return tx.isPresent() ? body.apply(tx.get()) : heap.transactionResult(body);
-    }
-
     /** {@return the heap type of an inner array block, registered on first use} */
     static HeapType arrayType(PersistentHeap heap, String name, FieldKind kind) {
         return heap.types().register(TypeLayout.ofArray(name, kind));

@@ -17,7 +17,7 @@ public final class Player extends RawPersistentObject implements Comparable<Play
 
     public Player(long score) {
         allocateHeader();
-        atomically(tx -> tx.putLong(header(), score));
+        heap().transaction(tx -> tx.putLong(header(), score));
     }
 
     public Player(Wrap wrap, ObjectSpace space, long ref) {

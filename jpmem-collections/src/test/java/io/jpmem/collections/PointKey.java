@@ -17,7 +17,7 @@ public final class PointKey extends RawPersistentObject {
 
     public PointKey(long x) {
         allocateHeader();
-        atomically(tx -> tx.putLong(header(), x));
+        heap().transaction(tx -> tx.putLong(header(), x));
     }
 
     public PointKey(Wrap wrap, ObjectSpace space, long ref) {

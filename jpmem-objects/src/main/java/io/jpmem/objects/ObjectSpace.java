@@ -4,6 +4,7 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.spi.EnhancerAbi;
 import io.jpmem.objects.spi.RuntimeAccess;
 import io.jpmem.objects.spi.ValueCopyRule;
@@ -161,7 +162,7 @@ public final class ObjectSpace {
 
     /** The space where {@code new} allocates now. */
     static ObjectSpace forAllocation(Class<?> type) {
-        List<PersistentHeap> inTransaction = PersistentHeap.heapsInTransactionOnThisThread();
+        List<PersistentHeap> inTransaction = HeapSpi.heapsInTransactionOnThisThread();
         if (inTransaction.size() == 1) {
             return of(inTransaction.get(0));
         }
@@ -253,12 +254,7 @@ public final class ObjectSpace {
             tx.putRef(at, store(tx, value, where));
             release(tx, old);
         };
-        java.util.Optional<Transaction> tx = heap.currentTransaction();
-        if (tx.isPresent()) {
-            body.accept(tx.get());
-        } else {
-            heap.transaction(body);
-        }
+        HeapSpi.inTransaction(heap, body);
     }
 
     /**
@@ -333,8 +329,7 @@ public final class ObjectSpace {
             throw new IllegalArgumentException(type.getName() + " is not an enhanced @Persistent class");
         }
         HeapType heapType = typeOf(type);
-        long ref = heap.currentTransaction().map(tx -> tx.allocate(heapType))
-                .orElseGet(() -> heap.transactionResult(tx -> tx.allocate(heapType)));
+        long ref = HeapSpi.inTransactionLong(heap, tx -> tx.allocate(heapType));
         handles.remove(ref); // a handle of a freed block at the same reference must not be reused
         return type.cast(handle(ref, type));
     }

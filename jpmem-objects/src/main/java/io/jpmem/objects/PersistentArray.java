@@ -5,6 +5,7 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.spi.PersistentHandle;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.function.ToLongFunction;
  * The base of the persistent arrays: a fixed-length block of one element kind, with a handle that
  * can be stored in fields of {@code @Persistent} classes like any persistent object. Element stores
  * are undo-logged inside a transaction and durable at once outside one; {@link #copyOf}-style bulk
- * operations are the collections' business (issue 6).
+ * operations are the collections' business.
  */
 public abstract sealed class PersistentArray implements PersistentObject permits PersistentBooleanArray,
         PersistentByteArray, PersistentShortArray, PersistentCharArray, PersistentIntArray, PersistentFloatArray,
@@ -61,9 +62,7 @@ public abstract sealed class PersistentArray implements PersistentObject permits
         ObjectSpace target = ObjectSpace.forAllocation(getClass());
         HeapType type = target.typeOf(getClass());
         PersistentHeap heap = target.heap();
-        ToLongFunction<Transaction> allocation = tx -> tx.allocateArray(type, length);
-        Optional<Transaction> tx = heap.currentTransaction();
-        long block = tx.isPresent() ? allocation.applyAsLong(tx.get()) : heap.transactionResult(allocation::applyAsLong);
+        long block = HeapSpi.inTransactionLong(heap, tx -> tx.allocateArray(type, length));
         $jpmemBind(Wrap.token(), target, block);
         target.registerNew(this, block);
     }

@@ -6,6 +6,7 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.spi.ValueCopyRule;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +43,7 @@ final class ValueCopies {
 
     /** {@return the value class of the block at {@code ref}, or null if it is not a copy} */
     Class<?> valueClassAt(long ref) {
-        int typeId = heap.typeIdOfReference(ref);
+        int typeId = HeapSpi.typeIdOfReference(heap, ref);
         Class<?>[] known = classByTypeId;
         Class<?> cls = typeId >= 0 && typeId < known.length ? known[typeId] : null;
         if (cls == null) {
@@ -101,7 +102,7 @@ final class ValueCopies {
     }
 
     private byte[] bytes(long ref) {
-        byte[] bytes = new byte[(int) heap.byteSizeOfReference(ref)];
+        byte[] bytes = new byte[(int) HeapSpi.byteSizeOfReference(heap, ref)];
         heap.getBytes(ref, bytes, 0, bytes.length);
         return bytes;
     }

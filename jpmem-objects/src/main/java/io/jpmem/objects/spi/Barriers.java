@@ -3,6 +3,7 @@ package io.jpmem.objects.spi;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import java.util.Optional;
@@ -29,8 +30,7 @@ public final class Barriers {
         ObjectSpace space = RUNTIME.forAllocation(type);
         PersistentHeap heap = space.heap();
         HeapType heapType = RUNTIME.typeOf(space, type);
-        long ref = heap.currentTransaction().map(tx -> tx.allocate(heapType))
-                .orElseGet(() -> heap.transactionResult(tx -> tx.allocate(heapType)));
+        long ref = HeapSpi.inTransactionLong(heap, tx -> tx.allocate(heapType));
         RUNTIME.bindNew(object, space, ref);
     }
 

@@ -3,6 +3,7 @@ package io.jpmem.objects.spi;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
@@ -72,8 +73,7 @@ public abstract class RawPersistentObject implements PersistentObject {
         ObjectSpace target = RUNTIME.forAllocation(getClass());
         HeapType type = RUNTIME.typeOf(target, getClass());
         PersistentHeap heap = target.heap();
-        long block = heap.currentTransaction().map(tx -> tx.allocateArray(type, length))
-                .orElseGet(() -> heap.transactionResult(tx -> tx.allocateArray(type, length)));
+        long block = HeapSpi.inTransactionLong(heap, tx -> tx.allocateArray(type, length));
         RUNTIME.bindNew(this, target, block);
     }
 
@@ -107,27 +107,5 @@ public abstract class RawPersistentObject implements PersistentObject {
     /** {@return the object space of the header} */
     protected final ObjectSpace space() {
         return space;
-    }
-
-    /** Runs {@code body} in the thread's transaction on this heap, or atomically in one of its own. */
-    protected final void atomically(Consumer<Transaction> body) {
-        Optional<Transaction> tx = heap().currentTransaction();
-        if (tx.isPresent()) {
-            body.accept(tx.get());
-        } else {
-            heap().transaction(body);
-        }
-    }
-
-    /** {@return what {@code body} returns} Run as {@link #atomically(Consumer)}. */
-    protected final long atomicallyLong(ToLongFunction<Transaction> body) {
-        Optional<Transaction> tx = heap().currentTransaction();
-        return tx.isPresent() ? body.applyAsLong(tx.get()) : heap().transactionResult(body::applyAsLong);
-    }
-
-    /** {@return what {@code body} returns} Run as {@link #atomically(Consumer)}. */
-    protected final <R> R atomicallyResult(java.util.function.Function<Transaction, R> body) {
-        Optional<Transaction> tx = heap().currentTransaction();
-        return tx.isPresent() ? body.apply(tx.get()) : heap().transactionResult(body);
     }
 }

@@ -1,11 +1,14 @@
-package io.jpmem.heap;
+package io.jpmem.heap.internal.format;
 
-import static io.jpmem.heap.internal.HeapFormat.*;
+import static io.jpmem.heap.internal.format.HeapFormat.*;
 
+import io.jpmem.heap.AccessMode;
+import io.jpmem.heap.HeapLayout;
 import io.jpmem.heap.HeapOpenException.Reason;
-import io.jpmem.heap.internal.HeaderSelection;
-import io.jpmem.heap.internal.HeapHeader;
-import io.jpmem.heap.internal.HeapLayout;
+import io.jpmem.heap.HeapOpenException;
+import io.jpmem.heap.HeapOptions;
+import io.jpmem.heap.internal.format.HeaderSelection;
+import io.jpmem.heap.internal.format.HeapHeader;
 import io.jpmem.persist.Durability;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -28,15 +31,15 @@ import java.util.UUID;
  * Creating, locking, validating and mapping heap files. Every check that can refuse a file runs
  * before anything is written to it, so a refused file is left byte-for-byte unchanged.
  */
-final class HeapFiles {
+public final class HeapFiles {
 
     private HeapFiles() {}
 
     /** An open, locked, validated and mapped file; owned by a {@link PersistentHeap}. */
-    record Mapped(FileChannel channel, FileLock lock, Arena arena, MemorySegment segment, boolean syncMapping,
+    public record Mapped(FileChannel channel, FileLock lock, Arena arena, MemorySegment segment, boolean syncMapping,
                   HeaderSelection.Selected selection) {
 
-        void release() {
+        public void release() {
             try {
                 if (arena.scope().isAlive()) {
                     arena.close();
@@ -51,7 +54,7 @@ final class HeapFiles {
      * Writes a new heap file. It is built under a temporary name, forced to disk, and linked into
      * place only when complete, so a crash during create never leaves a half-made heap at the path.
      */
-    static void create(Path path, HeapOptions options) {
+    public static void create(Path path, HeapOptions options) {
         HeapLayout layout = options.layout();
         if (Files.exists(path)) {
             throw new HeapOpenException(path, Reason.ALREADY_EXISTS, "", null);
@@ -99,7 +102,7 @@ final class HeapFiles {
     }
 
     /** Opens, locks, validates the headers and maps a heap file. */
-    static Mapped open(Path path, AccessMode mode, Durability durability) {
+    public static Mapped open(Path path, AccessMode mode, Durability durability) {
         if (!Files.exists(path)) {
             throw new HeapOpenException(path, Reason.NOT_FOUND, "", null);
         }

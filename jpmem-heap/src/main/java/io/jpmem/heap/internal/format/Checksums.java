@@ -1,4 +1,4 @@
-package io.jpmem.heap.internal;
+package io.jpmem.heap.internal.format;
 
 import java.lang.foreign.MemorySegment;
 import java.util.zip.CRC32C;

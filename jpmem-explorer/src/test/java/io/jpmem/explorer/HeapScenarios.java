@@ -13,9 +13,9 @@ import java.util.List;
  * (alone and in transactions), transactions of 1 to 8 stores, a snapshot, log growth, a large
  * block, and two threads' transactions interleaved at store granularity.
  */
-final class FoundationScenarios {
+final class HeapScenarios {
 
-    private FoundationScenarios() {}
+    private HeapScenarios() {}
 
     static final TypeLayout NODE = TypeLayout.ofRecord("test.Node", 16,
             FieldLayout.of("value", FieldKind.LONG, 0), FieldLayout.of("next", FieldKind.REF, 8));
@@ -56,31 +56,31 @@ final class FoundationScenarios {
 
     static List<Scenario> all() {
         List<Scenario> scenarios = new ArrayList<>();
-        scenarios.add(Scenario.of("allocate-and-link", FoundationScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
+        scenarios.add(Scenario.of("allocate-and-link", HeapScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
             long fresh = tx.allocate(node(heap));
             tx.putLong(fresh, 7);
             tx.putRef(fresh + 8, heap.getRef(first(heap) + 8));
             tx.putRef(first(heap) + 8, fresh);
         })));
-        scenarios.add(Scenario.of("unlink-and-free", FoundationScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
+        scenarios.add(Scenario.of("unlink-and-free", HeapScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
             long b = heap.getRef(first(heap) + 8);
             tx.putRef(first(heap) + 8, 0);
             tx.free(b);
         })));
-        scenarios.add(Scenario.of("free-and-reallocate", FoundationScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
+        scenarios.add(Scenario.of("free-and-reallocate", HeapScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
             long b = heap.getRef(first(heap) + 8);
             tx.free(b);
             long fresh = tx.allocate(node(heap));
             tx.putLong(fresh, 51);
             tx.putRef(first(heap) + 8, fresh);
         })));
-        scenarios.add(Scenario.of("root-create", FoundationScenarios::twoNodesAndSlots,
+        scenarios.add(Scenario.of("root-create", HeapScenarios::twoNodesAndSlots,
                 heap -> heap.roots().create("second", heap.getRef(first(heap) + 8))));
-        scenarios.add(Scenario.of("root-set", FoundationScenarios::twoNodesAndSlots,
+        scenarios.add(Scenario.of("root-set", HeapScenarios::twoNodesAndSlots,
                 heap -> heap.roots().set("list", heap.getRef(first(heap) + 8))));
-        scenarios.add(Scenario.of("root-remove", FoundationScenarios::twoNodesAndSlots,
+        scenarios.add(Scenario.of("root-remove", HeapScenarios::twoNodesAndSlots,
                 heap -> heap.roots().remove("slots")));
-        scenarios.add(Scenario.of("roots-in-a-transaction", FoundationScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
+        scenarios.add(Scenario.of("roots-in-a-transaction", HeapScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
             heap.roots().create("second", heap.getRef(first(heap) + 8));
             heap.roots().set("list", heap.getRef(first(heap) + 8));
             heap.roots().remove("second");
@@ -88,25 +88,25 @@ final class FoundationScenarios {
         })));
         for (int n = 1; n <= 16; n++) {
             int stores = n;
-            scenarios.add(Scenario.of("transaction-of-" + n + "-stores", FoundationScenarios::twoNodesAndSlots,
+            scenarios.add(Scenario.of("transaction-of-" + n + "-stores", HeapScenarios::twoNodesAndSlots,
                     heap -> heap.transaction(tx -> {
                         for (int i = 0; i < stores; i++) {
                             tx.putLong(slot(heap, i % 8) + (i < 8 ? 0 : 8), i < 8 ? 1000 + i : 0);
                         }
                     })));
         }
-        scenarios.add(Scenario.of("snapshot-then-stores", FoundationScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
+        scenarios.add(Scenario.of("snapshot-then-stores", HeapScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
             long a = first(heap);
             tx.snapshot(a, 16);
             tx.putLong(a, 1);
             tx.putRef(a + 8, 0);
         })));
-        scenarios.add(Scenario.of("large-block", FoundationScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
+        scenarios.add(Scenario.of("large-block", HeapScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
             long big = tx.allocateArray(heap.types().find("test.Refs").orElseThrow(), 10_000);
             tx.putRef(big + 8 * 9_999L, first(heap));
             heap.roots().create("big", big);
         })));
-        scenarios.add(Scenario.of("log-growth", FoundationScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
+        scenarios.add(Scenario.of("log-growth", HeapScenarios::twoNodesAndSlots, heap -> heap.transaction(tx -> {
             long target = first(heap);
             for (int round = 0; round < 40; round++) { // 320 undo entries of 32 bytes: past a 4 KiB slot
                 for (int i = 0; i < 8; i++) {
@@ -118,7 +118,7 @@ final class FoundationScenarios {
                 tx.putLong(slot(heap, (int) (stop % 8)), stop);
             }
         })));
-        scenarios.add(Scenario.concurrent("two-threads-disjoint-transactions", FoundationScenarios::twoNodesAndSlots,
+        scenarios.add(Scenario.concurrent("two-threads-disjoint-transactions", HeapScenarios::twoNodesAndSlots,
                 heap -> heap.transaction(tx -> {
                     tx.putLong(slot(heap, 0), slot0(heap) - 5);
                     tx.putLong(slot(heap, 1), heap.getLong(slot(heap, 1)) + 5);
@@ -129,7 +129,7 @@ final class FoundationScenarios {
                     tx.putRef(slot(heap, 5) + 8, fresh);
                     tx.putLong(slot(heap, 6), 66);
                 })));
-        scenarios.add(Scenario.concurrent("two-threads-allocating-and-freeing", FoundationScenarios::twoNodesAndSlots,
+        scenarios.add(Scenario.concurrent("two-threads-allocating-and-freeing", HeapScenarios::twoNodesAndSlots,
                 heap -> heap.transaction(tx -> {
                     long b = heap.getRef(first(heap) + 8);
                     tx.putRef(first(heap) + 8, 0);

@@ -1,6 +1,6 @@
-package io.jpmem.heap.internal;
+package io.jpmem.heap;
 
-import static io.jpmem.heap.internal.HeapFormat.*;
+import static io.jpmem.heap.internal.format.HeapFormat.*;
 
 import java.util.ArrayList;
 import java.util.List;

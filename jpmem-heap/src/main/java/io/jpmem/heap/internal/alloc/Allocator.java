@@ -1,7 +1,9 @@
-package io.jpmem.heap.internal;
+package io.jpmem.heap.internal.alloc;
 
-import static io.jpmem.heap.internal.HeapFormat.*;
+import static io.jpmem.heap.internal.format.HeapFormat.*;
 
+import io.jpmem.heap.HeapLayout;
+import io.jpmem.heap.internal.log.LogSpace;
 import io.jpmem.persist.PersistenceDomain;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -15,7 +17,7 @@ import java.util.function.LongConsumer;
  * <em>volatile</em> state only, so no other thread can get it, and writes nothing persistent but
  * the new block's header. The transaction that reserved it publishes it at commit: it logs a redo
  * entry ({@code LOG_SET_BITS} for a slot, {@code LOG_PUT_LONG} for chunk words) before its commit
- * point, and applies it with {@link #applySetBits}/{@link #applyPutLong} after. A free is the
+ * point ({@link #publishRedo}), and applies it with {@link #apply} after. A free is the
  * same in reverse, and the block becomes reusable ({@link #release}) only once the free is durable.
  * A crash before the commit point leaves the persistent bitmaps untouched: nothing leaks. Allocator
  * words shared between threads are never undo-logged: a rollback only drops volatile reservations,
@@ -33,10 +35,10 @@ import java.util.function.LongConsumer;
  * reserved in one go under the class lock, and hands them out without locking. They are volatile
  * reservations: a thread that stops leaves its magazine unused until the heap is reopened.
  *
- * <p>Thread-safe. Lock order: a class pool's monitor, then {@link #chunkLock}; a chunk's bitmap
+ * <p>Thread-safe. Lock order: a class pool's monitor, then the chunk table's lock; a chunk's bitmap
  * words are read-modify-written under the chunk's own monitor.
  */
-public final class Allocator {
+public final class Allocator implements LogSpace {
 
     /** Volatile state of one chunk. */
     private static final class Chunk {
@@ -323,6 +325,7 @@ public final class Allocator {
     }
 
     /** Takes a free chunk for a log extension, durably, at once. {@return its start, or 0 if none} */
+    @Override
     public long takeLogChunk() {
         int index;
         synchronized (chunkLock) {
@@ -457,6 +460,11 @@ public final class Allocator {
      * Applies one redo operation to the persistent state (at commit, after the commit point, and in
      * recovery). Idempotent. The caller flushes {@code target}.
      */
+    @Override
+    public void applyRedo(int kind, long target, long value) {
+        apply(new Redo(kind, target, value));
+    }
+
     public void apply(Redo redo) {
         switch (redo.kind()) {
             case LOG_SET_BITS, LOG_CLEAR_BITS -> {

@@ -1,4 +1,4 @@
-package io.jpmem.heap.internal;
+package io.jpmem.heap.internal.format;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

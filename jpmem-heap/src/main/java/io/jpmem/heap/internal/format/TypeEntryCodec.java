@@ -1,6 +1,6 @@
-package io.jpmem.heap.internal;
+package io.jpmem.heap.internal.format;
 
-import static io.jpmem.heap.internal.HeapFormat.*;
+import static io.jpmem.heap.internal.format.HeapFormat.*;
 
 import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.FieldLayout;

@@ -1,4 +1,4 @@
-package io.jpmem.heap.internal;
+package io.jpmem.heap.internal.format;
 
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * 4096                   header copy B       the same; the valid copy with the higher sequence wins
  * typeTableOffset        type table          64-byte table header, then checksummed type entries
  * rootTableOffset        root table          rootSlotCount slots of {@link #ROOT_SLOT_BYTES}
- * logAreaOffset          log slots           logSlotCount slots of logSlotByteSize (Foundation II)
+ * logAreaOffset          log slots           logSlotCount slots of logSlotByteSize
  * chunkTableOffset       chunk table         chunkCount entries of {@link #CHUNK_ENTRY_BYTES}
  * objectAreaOffset       object area         chunkCount chunks of chunkByteSize
  * </pre>

@@ -1,10 +1,12 @@
-package io.jpmem.heap.internal;
+package io.jpmem.heap.internal.recovery;
 
-import static io.jpmem.heap.internal.HeapFormat.*;
+import static io.jpmem.heap.internal.format.HeapFormat.*;
 
 import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.internal.alloc.Allocator;
+import io.jpmem.heap.internal.util.LongSet;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.jpmem.heap.internal;
+package io.jpmem.heap.internal.util;
 
 import java.util.Arrays;
 import java.util.function.LongConsumer;

@@ -1,7 +1,8 @@
-package io.jpmem.heap.internal;
+package io.jpmem.heap.internal.log;
 
-import static io.jpmem.heap.internal.HeapFormat.*;
+import static io.jpmem.heap.internal.format.HeapFormat.*;
 
+import io.jpmem.heap.HeapLayout;
 import io.jpmem.persist.PersistenceDomain;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -37,21 +38,21 @@ public final class LogSlot {
     private final long base;
     private final long slotBytes;
     private final long chunkBytes;
-    private final Allocator allocator;
+    private final LogSpace space;
     private long epoch;
     private long segmentStart;
     private long segmentEnd;
     private long writeAt;
     private int entries;
 
-    public LogSlot(int index, PersistenceDomain domain, HeapLayout layout, Allocator allocator) {
+    public LogSlot(int index, PersistenceDomain domain, HeapLayout layout, LogSpace space) {
         this.index = index;
         this.domain = domain;
         this.view = domain.view();
         this.base = layout.logAreaOffset() + (long) index * layout.logSlotByteSize();
         this.slotBytes = layout.logSlotByteSize();
         this.chunkBytes = layout.chunkByteSize();
-        this.allocator = allocator;
+        this.space = space;
         this.epoch = view.get(LE_LONG, base + LS_CONTROL) >>> 1;
     }
 
@@ -117,7 +118,7 @@ public final class LogSlot {
     private boolean nextSegment(long entryBytes) {
         long next = view.get(LE_LONG, segmentStart + LS_NEXT);
         if (next == 0) {
-            next = allocator.takeLogChunk();
+            next = space.takeLogChunk();
             if (next == 0) {
                 return false;
             }
@@ -199,7 +200,7 @@ public final class LogSlot {
         if (committed) {
             for (Entry entry : found) {
                 if (entry.kind() >= LOG_SET_BITS && entry.kind() <= LOG_PUT_LONG) {
-                    allocator.apply(new Allocator.Redo(entry.kind(), entry.target(), dataLong(entry)));
+                    space.applyRedo(entry.kind(), entry.target(), dataLong(entry));
                     domain.flush(entry.target(), 8);
                     redone++;
                 }

@@ -1,4 +1,6 @@
-package io.jpmem.heap.internal;
+package io.jpmem.heap.internal.alloc;
+
+import io.jpmem.heap.internal.format.HeapFormat;
 
 /**
  * The slab size classes: slot sizes in bytes, block header included. Spaced about 25% apart, so
