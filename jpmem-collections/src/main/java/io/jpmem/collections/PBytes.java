@@ -8,8 +8,9 @@ import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
 import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
+import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
-import io.jpmem.objects.spi.RawPersistentObject;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.Objects;
 
 /**
@@ -33,7 +34,9 @@ import java.util.Objects;
  * <p>{@code equals}/{@code hashCode} are identity (it is mutable); compare contents with
  * {@link #contentEquals}.
  */
-public final class PBytes extends RawPersistentObject {
+public final class PBytes implements PersistentObject {
+
+    private final PersistentHandle handle = new PersistentHandle();
 
     static final String DATA_TYPE = "io.jpmem.collections.PBytes$Data";
     static final int DATA = 0;
@@ -60,7 +63,7 @@ public final class PBytes extends RawPersistentObject {
      * @throws IllegalStateException if no heap can be chosen (see {@link ObjectSpace})
      */
     public PBytes() {
-        allocateHeader();
+        handle.allocate(this);
     }
 
     /**
@@ -69,7 +72,7 @@ public final class PBytes extends RawPersistentObject {
      * @throws IllegalStateException if no heap can be chosen (see {@link ObjectSpace})
      */
     public PBytes(byte[] content) {
-        allocateHeader();
+        handle.allocate(this);
         if (content.length > 0) {
             HeapSpi.inTransaction(heap(), tx -> writeRange(tx, 0, content, 0, content.length));
         }
@@ -77,7 +80,34 @@ public final class PBytes extends RawPersistentObject {
 
     /** The wrapping constructor the runtime uses for existing blocks. */
     public PBytes(Wrap wrap, ObjectSpace space, long ref) {
-        super(wrap, space, ref);
+        $jpmemBind(wrap, space, ref);
+    }
+
+    @Override
+    public long $jpmemRef() {
+        return handle.ref();
+    }
+
+    @Override
+    public ObjectSpace $jpmemSpace() {
+        return handle.space();
+    }
+
+    @Override
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+    }
+
+    private PersistentHeap heap() {
+        return handle.heap();
+    }
+
+    private long header() {
+        return handle.ref();
+    }
+
+    private ObjectSpace space() {
+        return handle.space();
     }
 
     /** {@return the length in bytes} */

@@ -1,14 +1,17 @@
 package io.jpmem.objects.spi;
 
+import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
 
 /**
- * The state of a hand-written persistent class that cannot extend {@code RawPersistentObject}
- * (because it extends {@code AbstractMap}, {@code AbstractList}, ...): which block of which space it
- * is the handle of. Such a class holds one of these and forwards the three {@link PersistentObject}
+ * The state of a hand-written persistent class that does not extend {@code RawPersistentObject}
+ * (because it extends {@code AbstractMap}, {@code AbstractList}, ..., or because it is public API of
+ * another module, whose supertypes must be exported to all): which block of which space it is the
+ * handle of. Such a class holds one of these and forwards the three {@link PersistentObject}
  * methods to it:
  *
  * <pre>{@code
@@ -42,6 +45,25 @@ public final class PersistentHandle {
             throw new IllegalStateException(owner.getClass().getName() + ": block allocated twice");
         }
         Barriers.allocate(owner);
+    }
+
+    /**
+     * Allocates {@code owner}'s zeroed block as an array of {@code length} elements (for a class whose
+     * {@code $jpmem$layout()} is an array layout), in the heap {@code new} would use, inside the thread's
+     * transaction on it or in one of its own, and binds this handle through the runtime.
+     *
+     * @throws IllegalStateException if no heap can be chosen, or the block exists already
+     * @throws IllegalArgumentException if the class's layout is not an array, or {@code length} is negative
+     */
+    public void allocateArray(PersistentObject owner, long length) {
+        if (space != null) {
+            throw new IllegalStateException(owner.getClass().getName() + ": block allocated twice");
+        }
+        RuntimeAccess runtime = RuntimeAccess.get();
+        ObjectSpace target = runtime.forAllocation(owner.getClass());
+        HeapType type = runtime.typeOf(target, owner.getClass());
+        long block = HeapSpi.inTransactionLong(target.heap(), tx -> tx.allocateArray(type, length));
+        runtime.bindNew(owner, target, block);
     }
 
     /**
