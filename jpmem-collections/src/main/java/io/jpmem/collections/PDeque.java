@@ -1,14 +1,16 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.heap.spi.HeapSpi;
-import io.jpmem.objects.Barriers;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -75,10 +77,17 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     private static final int DEFAULT_SHIFT = 8;
 
     /** Header layout: the directory (the GC follows it), first, size, directory capacity, chunk shift. */
-    public static String $jpmem$layout() {
-        return "40;directory:REF:0;first:LONG:8;size:LONG:16;dirCap:LONG:24;chunkShift:LONG:32";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(PDeque.class.getName(), 40,
+                FieldLayout.of("directory", FieldKind.REF, 0),
+                FieldLayout.of("first", FieldKind.LONG, 8),
+                FieldLayout.of("size", FieldKind.LONG, 16),
+                FieldLayout.of("dirCap", FieldKind.LONG, 24),
+                FieldLayout.of("chunkShift", FieldKind.LONG, 32));
     }
 
+    private final PersistentHandle handle = new PersistentHandle();
+    /** The handle's state, copied by {@link #$jpmemBind} for the hot paths (plain fields, set once). */
     private ObjectSpace space;
     private PersistentHeap heap;
     private long ref;
@@ -93,7 +102,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
      * @throws IllegalStateException if no heap can be chosen
      */
     public PDeque() {
-        Barriers.allocate(this);
+        handle.allocate(this);
     }
 
     /**
@@ -107,7 +116,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (chunkSlots < 2 || chunkSlots > 65536 || Integer.bitCount(chunkSlots) != 1) {
             throw new IllegalArgumentException("chunkSlots must be a power of two in [2, 65536], not " + chunkSlots);
         }
-        Barriers.allocate(this);
+        handle.allocate(this);
         if (chunkSlots != DEFAULT_CHUNK_SLOTS) {
             long shift = Integer.numberOfTrailingZeros(chunkSlots);
             Optional<Transaction> tx = heap.currentTransaction();
@@ -122,24 +131,25 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
 
     /** The wrapping constructor the runtime uses for existing blocks. */
     public PDeque(Wrap wrap, ObjectSpace space, long ref) {
-        $jpmemBind(space, ref);
+        $jpmemBind(wrap, space, ref);
     }
 
     @Override
     public long $jpmemRef() {
-        return ref;
+        return handle.ref();
     }
 
     @Override
     public ObjectSpace $jpmemSpace() {
-        return space;
+        return handle.space();
     }
 
     @Override
-    public void $jpmemBind(ObjectSpace space, long ref) {
-        this.space = space;
-        this.heap = space.heap();
-        this.ref = ref;
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+        this.space = handle.space();
+        this.heap = handle.heap();
+        this.ref = handle.ref();
     }
 
     // ---------------------------------------------------------------- positions

@@ -1,11 +1,12 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.HeapFullException;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.heap.spi.HeapSpi;
-import io.jpmem.objects.Barriers;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.Iterator;
@@ -25,6 +26,8 @@ import java.util.Set;
  */
 public final class PHashSet<E> extends AbstractSet<E> implements PersistentObject {
 
+    private final PersistentHandle handle = new PersistentHandle();
+    /** The handle's state, copied by {@link #$jpmemBind} for the hot paths (plain fields, set once). */
     private ObjectSpace space;
     private long ref;
     private HashCore core;
@@ -36,33 +39,34 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
      * @throws IllegalStateException if no heap can be chosen
      */
     public PHashSet() {
-        Barriers.allocate(this);
+        handle.allocate(this);
     }
 
     /** Wraps an existing set block; used by the runtime, not by applications. */
     public PHashSet(Wrap wrap, ObjectSpace space, long ref) {
-        $jpmemBind(space, ref);
+        $jpmemBind(wrap, space, ref);
     }
 
     /** {@return the header layout recorded in the heap's type table} */
-    public static String $jpmem$layout() {
-        return HashLayout.HEADER_LAYOUT;
+    public static TypeLayout $jpmem$layout() {
+        return HashLayout.header(PHashSet.class);
     }
 
     @Override
     public long $jpmemRef() {
-        return ref;
+        return handle.ref();
     }
 
     @Override
     public ObjectSpace $jpmemSpace() {
-        return space;
+        return handle.space();
     }
 
     @Override
-    public void $jpmemBind(ObjectSpace space, long ref) {
-        this.space = space;
-        this.ref = ref;
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+        this.space = handle.space();
+        this.ref = handle.ref();
         this.core = new HashCore(space, ref, "PHashSet");
     }
 

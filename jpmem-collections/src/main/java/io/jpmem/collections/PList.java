@@ -1,14 +1,16 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.heap.spi.HeapSpi;
-import io.jpmem.objects.Barriers;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractList;
 import java.util.Collection;
 import java.util.Objects;
@@ -66,10 +68,15 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     private static final long MIN_CAPACITY = 8;
 
     /** Header layout: the slots block (the GC follows it), the size and the capacity. */
-    public static String $jpmem$layout() {
-        return "24;slots:REF:0;size:LONG:8;capacity:LONG:16";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(PList.class.getName(), 24,
+                FieldLayout.of("slots", FieldKind.REF, 0),
+                FieldLayout.of("size", FieldKind.LONG, 8),
+                FieldLayout.of("capacity", FieldKind.LONG, 16));
     }
 
+    private final PersistentHandle handle = new PersistentHandle();
+    /** The handle's state, copied by {@link #$jpmemBind} for the hot paths (plain fields, set once). */
     private ObjectSpace space;
     private PersistentHeap heap;
     private long ref;
@@ -82,7 +89,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
      * @throws IllegalStateException if no heap can be chosen
      */
     public PList() {
-        Barriers.allocate(this);
+        handle.allocate(this);
     }
 
     /**
@@ -92,7 +99,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
      * @throws IllegalStateException if no heap can be chosen
      */
     public PList(Collection<? extends E> elements) {
-        Barriers.allocate(this);
+        handle.allocate(this);
         try {
             addAll(elements);
         } catch (RuntimeException e) {
@@ -103,24 +110,25 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
 
     /** The wrapping constructor the runtime uses for existing blocks. */
     public PList(Wrap wrap, ObjectSpace space, long ref) {
-        $jpmemBind(space, ref);
+        $jpmemBind(wrap, space, ref);
     }
 
     @Override
     public long $jpmemRef() {
-        return ref;
+        return handle.ref();
     }
 
     @Override
     public ObjectSpace $jpmemSpace() {
-        return space;
+        return handle.space();
     }
 
     @Override
-    public void $jpmemBind(ObjectSpace space, long ref) {
-        this.space = space;
-        this.heap = space.heap();
-        this.ref = ref;
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+        this.space = handle.space();
+        this.heap = handle.heap();
+        this.ref = handle.ref();
     }
 
     // ---------------------------------------------------------------- reads

@@ -2,11 +2,16 @@ package io.jpmem.collections;
 
 import static io.jpmem.collections.SortedNodes.INNER_COUNT;
 
+import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
+import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.RawPersistentObject;
+import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -59,7 +64,9 @@ import java.util.SortedMap;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class PSortedMap<K, V> extends RawPersistentObject implements NavigableMap<K, V> {
+public final class PSortedMap<K, V> implements PersistentObject, NavigableMap<K, V> {
+
+    private final PersistentHandle handle = new PersistentHandle();
 
     static final int ROOT = 0;
     static final int SIZE = 8;
@@ -75,8 +82,12 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     int modCount;
 
     /** The header layout, as the runtime reads it. */
-    public static String $jpmem$layout() {
-        return "32;root:REF:0;size:LONG:8;meta:LONG:16;comparator:REF:24";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(PSortedMap.class.getName(), 32,
+                FieldLayout.of("root", FieldKind.REF, 0),
+                FieldLayout.of("size", FieldKind.LONG, 8),
+                FieldLayout.of("meta", FieldKind.LONG, 16),
+                FieldLayout.of("comparator", FieldKind.REF, 24));
     }
 
     /**
@@ -87,7 +98,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
      * @throws IllegalStateException if no heap can be chosen
      */
     public PSortedMap() {
-        allocateHeader();
+        handle.allocate(this);
     }
 
     /**
@@ -101,7 +112,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     @SuppressWarnings("unchecked")
     public PSortedMap(Comparator<? super K> comparator) {
         String name = comparator == null ? null : SortedComparators.nameOf(comparator); // null: natural ordering
-        allocateHeader();
+        handle.allocate(this);
         if (name != null) {
             HeapSpi.inTransaction(heap(), tx -> tx.putRef(header() + COMPARATOR, space().store(tx, name, "PSortedMap comparator")));
         }
@@ -111,7 +122,34 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
 
     /** The wrapping constructor the runtime uses for an existing map. */
     public PSortedMap(Wrap wrap, ObjectSpace space, long ref) {
-        super(wrap, space, ref);
+        $jpmemBind(wrap, space, ref);
+    }
+
+    @Override
+    public long $jpmemRef() {
+        return handle.ref();
+    }
+
+    @Override
+    public ObjectSpace $jpmemSpace() {
+        return handle.space();
+    }
+
+    @Override
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+    }
+
+    private PersistentHeap heap() {
+        return handle.heap();
+    }
+
+    private long header() {
+        return handle.ref();
+    }
+
+    private ObjectSpace space() {
+        return handle.space();
     }
 
     // ------------------------------------------------------------------ internals

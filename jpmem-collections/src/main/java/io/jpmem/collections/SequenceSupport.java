@@ -6,7 +6,6 @@ import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.PersistentObject;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -28,23 +27,13 @@ final class SequenceSupport {
     }
 
     /**
-     * Refuses, before anything is written, a value that {@link ObjectSpace#store} would refuse: neither a
-     * persistent object of {@code space} nor a value class (String, byte[], boxed primitive).
+     * Refuses, before anything is written, a value that {@link ObjectSpace#store} would refuse (see
+     * {@link ObjectSpace#requireStorable}).
      *
      * @throws IllegalArgumentException naming {@code where}
      */
     static void checkStorable(ObjectSpace space, Object value, String where) {
-        if (value == null || value instanceof String || value instanceof byte[] || value instanceof Long
-                || value instanceof Integer || value instanceof Short || value instanceof Byte
-                || value instanceof Character || value instanceof Boolean || value instanceof Float
-                || value instanceof Double) {
-            return;
-        }
-        if (!(value instanceof PersistentObject)) {
-            throw new IllegalArgumentException(where + ": " + value.getClass().getName()
-                    + " is neither a persistent object nor a String, byte[] or boxed primitive");
-        }
-        space.refOf(value); // throws for another heap's object
+        space.requireStorable(value, where);
     }
 
     /**

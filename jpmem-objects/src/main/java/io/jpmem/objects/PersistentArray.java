@@ -6,6 +6,7 @@ import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
 import io.jpmem.heap.spi.HeapSpi;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
@@ -16,14 +17,41 @@ import java.util.function.ToLongFunction;
  * are undo-logged inside a transaction and durable at once outside one; {@link #copyOf}-style bulk
  * operations are the collections' business.
  */
-public abstract sealed class PersistentArray extends RawPersistentObject permits PersistentBooleanArray,
+public abstract sealed class PersistentArray implements PersistentObject permits PersistentBooleanArray,
         PersistentByteArray, PersistentShortArray, PersistentCharArray, PersistentIntArray, PersistentFloatArray,
         PersistentLongArray, PersistentDoubleArray, PersistentRefArray {
+
+    private final PersistentHandle handle = new PersistentHandle();
 
     PersistentArray() {}
 
     PersistentArray(Wrap wrap, ObjectSpace space, long ref) {
-        super(wrap, space, ref);
+        $jpmemBind(wrap, space, ref);
+    }
+
+    @Override
+    public final long $jpmemRef() {
+        return handle.ref();
+    }
+
+    @Override
+    public final ObjectSpace $jpmemSpace() {
+        return handle.space();
+    }
+
+    @Override
+    public final void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+    }
+
+    /** {@return the heap of the block} */
+    final PersistentHeap heap() {
+        return handle.heap();
+    }
+
+    /** {@return the reference of the block} */
+    final long header() {
+        return handle.ref();
     }
 
     /** Allocates the block for {@code length} elements in the heap {@code new} would use. */
@@ -35,7 +63,7 @@ public abstract sealed class PersistentArray extends RawPersistentObject permits
         HeapType type = target.typeOf(getClass());
         PersistentHeap heap = target.heap();
         long block = HeapSpi.inTransactionLong(heap, tx -> tx.allocateArray(type, length));
-        $jpmemBind(target, block);
+        $jpmemBind(Wrap.token(), target, block);
         target.registerNew(this, block);
     }
 

@@ -1,9 +1,12 @@
-package io.jpmem.objects;
+package io.jpmem.objects.spi;
 
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.spi.HeapSpi;
+import io.jpmem.objects.ObjectSpace;
+import io.jpmem.objects.PersistentObject;
+import io.jpmem.objects.Wrap;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
@@ -15,19 +18,21 @@ import java.util.function.ToLongFunction;
  *
  * <p>A subclass declares, like an enhanced class:
  * <ul>
- *   <li>{@code public static String $jpmem$layout()}: its header layout,
- *       {@code "byteSize;name:KIND:offset;..."} with the {@code FieldKind} names (REF fields are
- *       what the recovery GC follows), or {@code "[KIND"} for a class whose block is an array of
- *       that kind (its header allocated with {@link #allocateArrayHeader(long)});
+ *   <li>{@code public static TypeLayout $jpmem$layout()} ({@link EnhancerAbi#LAYOUT_METHOD}): its
+ *       header layout, named after the class: {@code TypeLayout.ofRecord(...)} (REF fields are what
+ *       the recovery GC follows), or {@code TypeLayout.ofArray(...)} for a class whose block is an
+ *       array of one kind (its header allocated with {@link #allocateArrayHeader(long)});
  *   <li>a public constructor {@code (Wrap, ObjectSpace, long)} that calls
  *       {@link #RawPersistentObject(Wrap, ObjectSpace, long)}: how the runtime wraps an existing
- *       block;
+ *       block (any token but the runtime's, null included, is refused: {@link Wrap#check});
  *   <li>constructors that call {@link #allocateHeader()} once, to allocate the header in the heap
  *       {@code new} would use (see {@link ObjectSpace}).
  * </ul>
  * Handles are canonical like enhanced objects: {@code ==} and {@code synchronized} work.
  */
 public abstract class RawPersistentObject implements PersistentObject {
+
+    private static final RuntimeAccess RUNTIME = RuntimeAccess.get();
 
     private ObjectSpace space;
     private long ref;
@@ -37,7 +42,7 @@ public abstract class RawPersistentObject implements PersistentObject {
 
     /** For the wrapping constructor of an existing block. */
     protected RawPersistentObject(Wrap wrap, ObjectSpace space, long ref) {
-        $jpmemBind(space, ref);
+        $jpmemBind(wrap, space, ref);
     }
 
     /**
@@ -55,7 +60,7 @@ public abstract class RawPersistentObject implements PersistentObject {
 
     /**
      * Allocates this object's zeroed block as an array of {@code length} elements (for a class whose
-     * {@code $jpmem$layout()} is {@code "[KIND"}), in the heap {@code new} would use, inside the
+     * {@code $jpmem$layout()} is an array layout), in the heap {@code new} would use, inside the
      * thread's transaction on it or in one of its own, and makes this the block's canonical handle.
      *
      * @throws IllegalStateException if no heap can be chosen, or the block exists already
@@ -65,12 +70,11 @@ public abstract class RawPersistentObject implements PersistentObject {
         if (space != null) {
             throw new IllegalStateException(getClass().getName() + ": header allocated twice");
         }
-        ObjectSpace target = ObjectSpace.forAllocation(getClass());
-        HeapType type = target.typeOf(getClass());
+        ObjectSpace target = RUNTIME.forAllocation(getClass());
+        HeapType type = RUNTIME.typeOf(target, getClass());
         PersistentHeap heap = target.heap();
         long block = HeapSpi.inTransactionLong(heap, tx -> tx.allocateArray(type, length));
-        $jpmemBind(target, block);
-        target.registerNew(this, block);
+        RUNTIME.bindNew(this, target, block);
     }
 
     @Override
@@ -84,7 +88,8 @@ public abstract class RawPersistentObject implements PersistentObject {
     }
 
     @Override
-    public final void $jpmemBind(ObjectSpace space, long ref) {
+    public final void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        Wrap.check(wrap);
         this.space = space;
         this.ref = ref;
     }

@@ -1,9 +1,11 @@
-package io.jpmem.objects;
+package io.jpmem.objects.spi;
 
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.spi.HeapSpi;
+import io.jpmem.objects.ObjectSpace;
+import io.jpmem.objects.PersistentObject;
 import java.util.Optional;
 
 /**
@@ -17,18 +19,19 @@ import java.util.Optional;
  */
 public final class Barriers {
 
+    private static final RuntimeAccess RUNTIME = RuntimeAccess.get();
+
     private Barriers() {}
 
     /** Called by the constructor of the first persistent class, right after {@code super()}. */
     public static void allocate(Object self) {
         PersistentObject object = (PersistentObject) self;
         Class<?> type = self.getClass();
-        ObjectSpace space = ObjectSpace.forAllocation(type);
+        ObjectSpace space = RUNTIME.forAllocation(type);
         PersistentHeap heap = space.heap();
-        HeapType heapType = space.typeOf(type);
+        HeapType heapType = RUNTIME.typeOf(space, type);
         long ref = HeapSpi.inTransactionLong(heap, tx -> tx.allocate(heapType));
-        object.$jpmemBind(space, ref);
-        space.registerNew(self, ref);
+        RUNTIME.bindNew(object, space, ref);
     }
 
     private static PersistentObject bound(Object self) {
@@ -92,7 +95,7 @@ public final class Barriers {
 
     public static Object getRef(Object self, int offset, Class<?> type) {
         PersistentObject o = bound(self);
-        return o.$jpmemSpace().handle(heap(o).getRef(o.$jpmemRef() + offset), type);
+        return RUNTIME.handle(o.$jpmemSpace(), heap(o).getRef(o.$jpmemRef() + offset), type);
     }
 
     // ---- stores: (self, value, offset), the order in which enhanced code has them on the stack
@@ -166,7 +169,7 @@ public final class Barriers {
     public static String getString(Object self, int offset) {
         PersistentObject o = bound(self);
         long copy = heap(o).getRef(o.$jpmemRef() + offset);
-        return copy == 0 ? null : (String) o.$jpmemSpace().copies().read(copy, String.class);
+        return copy == 0 ? null : RUNTIME.readString(o.$jpmemSpace(), copy);
     }
 
     public static void putString(Object self, String value, int offset, String field) {
@@ -176,20 +179,19 @@ public final class Barriers {
     public static Object getBoxed(Object self, int offset, Class<?> boxClass) {
         PersistentObject o = bound(self);
         long copy = heap(o).getRef(o.$jpmemRef() + offset);
-        return copy == 0 ? null : ValueCopies.box(heap(o).getLong(copy), boxClass);
+        return copy == 0 ? null : RUNTIME.box(heap(o).getLong(copy), boxClass);
     }
 
     public static void putBoxed(Object self, Object value, int offset, String field) {
-        if (value != null && !ValueCopies.isValueClass(value.getClass())) {
-            throw new IllegalArgumentException(self.getClass().getName() + "." + field + ": "
-                    + value.getClass().getName() + " is not a boxed primitive");
+        if (value != null && !ValueCopyRule.isValueClass(value.getClass())) {
+            throw ValueCopyRule.notStorable(self.getClass().getName() + "." + field, value.getClass().getName());
         }
         putCopy(self, value, offset, field);
     }
 
     private static void putCopy(Object self, Object value, int offset, String field) {
         PersistentObject o = bound(self);
-        o.$jpmemSpace().replaceSlot(o.$jpmemRef() + offset, value, self.getClass().getName() + "." + field);
+        RUNTIME.replaceSlot(o.$jpmemSpace(), o.$jpmemRef() + offset, value, self.getClass().getName() + "." + field);
     }
 
     // ---- fields of a dynamic type (a type variable, Object, an interface): a persistent object or a value copy
@@ -207,7 +209,7 @@ public final class Barriers {
      */
     public static void putAny(Object self, Object value, int offset, String field) {
         PersistentObject o = bound(self);
-        o.$jpmemSpace().replaceSlot(o.$jpmemRef() + offset, value, self.getClass().getName() + "." + field);
+        RUNTIME.replaceSlot(o.$jpmemSpace(), o.$jpmemRef() + offset, value, self.getClass().getName() + "." + field);
     }
 
     /**
@@ -218,7 +220,7 @@ public final class Barriers {
      */
     public static void putRef(Object self, Object value, int offset, String field) {
         PersistentObject o = bound(self);
-        long ref = o.$jpmemSpace().refOf(value, self.getClass().getName() + "." + field);
+        long ref = RUNTIME.refOf(o.$jpmemSpace(), value, self.getClass().getName() + "." + field);
         long at = o.$jpmemRef() + offset;
         Optional<Transaction> tx = tx(o);
         if (tx.isPresent()) {
