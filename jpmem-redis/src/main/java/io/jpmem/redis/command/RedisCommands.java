@@ -9,6 +9,7 @@ public final class RedisCommands {
     public static void registerAll(CommandTable table, Dispatcher dispatcher) {
         ConnectionCommands.register(table, dispatcher);
         StringCommands.register(table);
+        BitmapCommands.register(table);
         KeyCommands.register(table);
         ListCommands.register(table);
         HashCommands.register(table);
