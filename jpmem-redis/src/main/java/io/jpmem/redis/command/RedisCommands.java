@@ -18,5 +18,11 @@ public final class RedisCommands {
         ZSetRangeCommands.register(table);
         ZSetAlgebraCommands.register(table);
         DatabaseCommands.register(table);
+        ListPositionCommand.register(table);
+        MultiPopCommands.register(table);
+        IntersectionCardinalityCommands.register(table);
+        RandomSampleCommands.register(table);
+        LcsCommand.register(table);
+        SortCommand.register(table);
     }
 }
