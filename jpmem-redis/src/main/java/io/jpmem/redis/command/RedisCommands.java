@@ -9,6 +9,7 @@ public final class RedisCommands {
     public static void registerAll(CommandTable table, Dispatcher dispatcher) {
         ConnectionCommands.register(table, dispatcher);
         StringCommands.register(table);
+        BitmapCommands.register(table);
         KeyCommands.register(table);
         ListCommands.register(table);
         HashCommands.register(table);
@@ -17,5 +18,11 @@ public final class RedisCommands {
         ZSetRangeCommands.register(table);
         ZSetAlgebraCommands.register(table);
         DatabaseCommands.register(table);
+        ListPositionCommand.register(table);
+        MultiPopCommands.register(table);
+        IntersectionCardinalityCommands.register(table);
+        RandomSampleCommands.register(table);
+        LcsCommand.register(table);
+        SortCommand.register(table);
     }
 }

@@ -33,7 +33,7 @@ class CommandListDocTest {
         assertTrue(from >= 0 && to > from, "docs/redis.md has a Commands section");
         String section = page.substring(from, to).replaceAll("\\([^)]*\\)", "");
         Set<String> listed = new TreeSet<>();
-        Matcher m = Pattern.compile("`([A-Z]+)`").matcher(section);
+        Matcher m = Pattern.compile("`([A-Z][A-Z_]*)`").matcher(section);
         while (m.find()) {
             listed.add(m.group(1));
         }

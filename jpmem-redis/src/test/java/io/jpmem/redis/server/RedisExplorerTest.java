@@ -32,7 +32,7 @@ class RedisExplorerTest {
     Path dir;
 
     /** The command layer on one heap, without sockets. */
-    private static final class Engine implements ServerContext {
+    static final class Engine implements ServerContext {
         final Dataset dataset;
         final CommandTable table = new CommandTable();
         final Dispatcher dispatcher = new Dispatcher(this, new Watches());
@@ -72,7 +72,7 @@ class RedisExplorerTest {
         @Override public long maxBulkLength() { return 1 << 20; }
     }
 
-    private static Scenario command(String name, String[] setUp, String... run) {
+    static Scenario command(String name, String[] setUp, String... run) {
         return Scenario.of(name, heap -> new Engine(heap).round(setUp), heap -> {
             List<String> replies = new Engine(heap).round(run);
             assertFalse(replies.stream().anyMatch(r -> r.startsWith("-")), name + ": " + replies);

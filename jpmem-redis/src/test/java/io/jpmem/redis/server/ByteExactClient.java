@@ -1,0 +1,122 @@
+package io.jpmem.redis.server;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A raw RESP client that is byte-exact, for values that are not text (bitmaps, HyperLogLogs): each
+ * char of an argument or of a reply stands for one byte (ISO-8859-1), so two replies are equal as
+ * strings exactly when they are equal as bytes. ({@link TestServer.Client} speaks UTF-8, which maps
+ * every invalid byte sequence to the same replacement character.)
+ */
+final class ByteExactClient implements AutoCloseable {
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+
+    ByteExactClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true);
+        out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+        in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+    }
+
+    /** {@return the raw reply to one command} */
+    String call(List<String> args) throws IOException {
+        send(args);
+        out.flush();
+        return reply();
+    }
+
+    /** {@return the raw replies to commands sent as one pipeline} */
+    List<String> pipeline(List<List<String>> commands) throws IOException {
+        for (List<String> command : commands) {
+            send(command);
+        }
+        out.flush();
+        List<String> replies = new ArrayList<>(commands.size());
+        for (int i = 0; i < commands.size(); i++) {
+            replies.add(reply());
+        }
+        return replies;
+    }
+
+    private void send(List<String> args) throws IOException {
+        StringBuilder request = new StringBuilder("*").append(args.size()).append("\r\n");
+        for (String a : args) {
+            request.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        }
+        out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private String reply() throws IOException {
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        read(raw);
+        return raw.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private void read(ByteArrayOutputStream raw) throws IOException {
+        String line = line(raw);
+        char type = line.charAt(0);
+        switch (type) {
+            case '$' -> {
+                int length = Integer.parseInt(line.substring(1));
+                if (length >= 0) {
+                    raw.write(in.readNBytes(length + 2));
+                }
+            }
+            case '*', '%', '~' -> {
+                int count = Integer.parseInt(line.substring(1)) * (type == '%' ? 2 : 1);
+                for (int i = 0; i < count; i++) {
+                    read(raw);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private String line(ByteArrayOutputStream raw) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b < 0) {
+                throw new IOException("connection closed; got so far: " + raw + line);
+            }
+            line.append((char) b);
+        }
+        raw.write((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        return line.substring(0, line.length() - 1);
+    }
+
+    /** {@return {@code text} with its control and non-ASCII bytes escaped, for failure messages} */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c < 32 || c > 126) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
