@@ -17,5 +17,6 @@ public final class RedisCommands {
         ZSetRangeCommands.register(table);
         ZSetAlgebraCommands.register(table);
         DatabaseCommands.register(table);
+        DumpCommands.register(table);
     }
 }
