@@ -24,5 +24,6 @@ public final class RedisCommands {
         RandomSampleCommands.register(table);
         LcsCommand.register(table);
         SortCommand.register(table);
+        DumpCommands.register(table);
     }
 }
