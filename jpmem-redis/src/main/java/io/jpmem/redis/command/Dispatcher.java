@@ -84,6 +84,7 @@ public final class Dispatcher {
                 tx.rollbackTo(before);
             }
             reply.error(e.getMessage());
+            return; // rolled back: nothing of it is a write to pass on
         }
         if (spec.is(CommandSpec.Flag.WRITE) && request.changedSomething()) {
             executedWrites.add(new ExecutedWrite(client.id(), db, spec, args));

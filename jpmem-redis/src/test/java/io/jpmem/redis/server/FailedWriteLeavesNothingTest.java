@@ -37,7 +37,7 @@ class FailedWriteLeavesNothingTest {
         try (TestServer server = new TestServer(dir, Optional.empty(), 16);
                 TestServer.Client c = server.client()) {
             List<CommandSpec> writes = new ArrayList<>();
-            for (CommandSpec spec : server.loop.commands().all()) {
+            for (CommandSpec spec : server.loop.core().commands().all()) {
                 if (spec.is(CommandSpec.Flag.WRITE) && !List.of("flushall", "flushdb", "swapdb", "shutdown", "exec",
                         "multi", "select", "move", "debug", "restore", "migrate").contains(spec.name())) {
                     writes.add(spec);
