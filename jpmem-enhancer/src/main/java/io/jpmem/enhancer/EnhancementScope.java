@@ -11,7 +11,7 @@ import java.util.List;
 final class EnhancementScope {
 
     /** Internal-name prefixes of the packages that are never enhanced. */
-    private static final List<String> EXCLUDED = List.of("java/", "javax/", "jdk/", "sun/", "com/sun/",
+    private static final List<String> EXCLUDED = List.of("java/", "javax/", "jdk/", "sun/",
             "io/jpmem/heap/", "io/jpmem/persist/", "io/jpmem/objects/", "io/jpmem/enhancer/", "io/jpmem/collections/",
             "io/jpmem/explorer/", "io/jpmem/tools/");
 

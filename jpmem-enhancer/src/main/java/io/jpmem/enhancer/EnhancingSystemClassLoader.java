@@ -21,9 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Unlike {@code -javaagent:path/to/jar}, it names a class in a module of the image, so it works from
  * any working directory.
  *
- * <p>Classes of the class path in the {@link EnhancementScope} are defined by this loader, through the
- * {@link Enhancer}; classes of the packages of the boot layer's modules (the JDK, jpmem itself), the
- * rest of jpmem and anything else come from the built-in application loader, its parent. Before the main class loads it checks the
+ * <p>Classes of the class path are defined by this loader (so that what they load comes through it
+ * too: a test harness's main wrapper, say), through the {@link Enhancer} when they are in the
+ * {@link EnhancementScope}; classes of the packages of the boot layer's modules (the JDK, jpmem
+ * itself) and anything else come from the built-in application loader, its parent. Before the main class loads it checks the
  * {@code -Djpmem.heap} options ({@link DefaultHeap#checkAtStartup()}). A class that cannot be enhanced stops the JVM with
  * the reason, as the agent does ({@link EnhancementReporter}).
  */
@@ -62,8 +63,7 @@ public final class EnhancingSystemClassLoader extends ClassLoader {
         checkOptionsOnce();
         synchronized (getClassLoadingLock(name)) {
             Class<?> loaded = findLoadedClass(name);
-            if (loaded == null && !modulePackages.contains(packageOf(name))
-                    && EnhancementScope.includes(name.replace('.', '/'))) {
+            if (loaded == null && !modulePackages.contains(packageOf(name))) {
                 loaded = defineFromClassPath(name);
             }
             if (loaded == null) {
@@ -90,7 +90,7 @@ public final class EnhancingSystemClassLoader extends ClassLoader {
         }
         byte[] enhanced;
         try {
-            enhanced = enhancer.enhance(bytes).orElse(bytes);
+            enhanced = EnhancementScope.includes(name.replace('.', '/')) ? enhancer.enhance(bytes).orElse(bytes) : bytes;
         } catch (RuntimeException | Error e) {
             throw EnhancementReporter.stopJvm(name, e);
         }

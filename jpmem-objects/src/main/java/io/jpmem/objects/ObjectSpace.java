@@ -179,10 +179,6 @@ public final class ObjectSpace {
         return space;
     }
 
-    ValueCopies copies() {
-        return copies;
-    }
-
     // ---- reference slots of any type: persistent objects by reference, values by copy
 
     /**
