@@ -104,6 +104,11 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Sends the child SIGTERM (an orderly shutdown: its shutdown hooks run); does not wait. */
+    public void terminate() {
+        process.destroy();
+    }
+
     /** Kills the child with SIGKILL and waits until it is gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -1,5 +1,6 @@
 package io.jpmem.redis.server;
 
+import io.jpmem.heap.HeapFullException;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.redis.command.ClientState;
 import io.jpmem.redis.command.ParsedCommand;
@@ -37,7 +38,11 @@ final class EventLoop implements AutoCloseable {
     private final Selector selector;
     private final ServerSocketChannel server;
     private final ServerCore core;
+    private static final System.Logger LOG = System.getLogger("io.jpmem.redis");
+
     private long nextExpireCycle;
+    /** Said once per run: the heap was too full for active expiry to delete a key. */
+    private boolean expiryFullWarned;
     private final Map<SocketChannel, Connection> connections = new LinkedHashMap<>();
     private final Map<ClientState, Connection> byClient = new IdentityHashMap<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
@@ -115,7 +120,35 @@ final class EventLoop implements AutoCloseable {
             any = !dataset.expires(db).isEmpty();
         }
         if (any) {
-            heap.transaction(tx -> dataset.expireCycle(200));
+            try {
+                heap.transaction(tx -> dataset.expireCycle(200));
+            } catch (HeapFullException full) {
+                expireOneAtATime(dataset);
+            } catch (RuntimeException | VirtualMachineError e) { // expiry must never stop the server
+                LOG.log(System.Logger.Level.ERROR, "active expiry failed; it is tried again in 100 ms", e);
+            }
+        }
+    }
+
+    /**
+     * Active expiry on a full heap: deleting needs a little log space, and 200 deletions in one
+     * transaction may not find it, so expired keys go one per transaction, each freeing room for the
+     * next. A key that cannot be deleted even alone is left for the next cycle (or for lazy expiry).
+     */
+    private void expireOneAtATime(Dataset dataset) {
+        for (int i = 0; i < 200; i++) {
+            try {
+                if (heap.transactionResult(tx -> dataset.expireCycle(1)) == 0) {
+                    return;
+                }
+            } catch (HeapFullException full) {
+                if (!expiryFullWarned) {
+                    expiryFullWarned = true;
+                    LOG.log(System.Logger.Level.WARNING, "the heap is too full to delete an expired key; expiry"
+                            + " goes on when space is freed: " + full.getMessage());
+                }
+                return;
+            }
         }
     }
 
@@ -202,7 +235,12 @@ final class EventLoop implements AutoCloseable {
             }
             more |= c.parse(COMMANDS_PER_CLIENT_PER_ROUND);
             while (!c.pending.isEmpty()) {
-                round.add(new RoundExecutor.Invocation(c.state, ParsedCommand.of(core.commands(), c.pending.poll())));
+                ParsedCommand command = ParsedCommand.of(core.commands(), c.pending.poll());
+                round.add(new RoundExecutor.Invocation(c.state, command));
+                if (command.name().equals("quit")) {
+                    c.pending.clear(); // as Redis: nothing pipelined after QUIT runs
+                    break;
+                }
             }
         }
         backlog = more;

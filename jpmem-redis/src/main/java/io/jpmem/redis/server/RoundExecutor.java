@@ -175,7 +175,9 @@ final class RoundExecutor {
             dispatcher.execute(inv.client(), inv.command(), reply);
         } catch (HeapFullException e) {
             throw e;
-        } catch (RuntimeException | LinkageError | AssertionError e) { // a bug in one command must not stop the server
+        } catch (RuntimeException | LinkageError | AssertionError | VirtualMachineError e) {
+            // A bug in one command, or the JVM failing under it (an InternalError from a fault on the
+            // mapping, an OutOfMemoryError), must not stop the server: the round fails and is retried alone.
             if (inTransaction) {
                 throw new AbortRound(e instanceof RuntimeException re ? re : new IllegalStateException(e));
             }

@@ -600,9 +600,21 @@ public final class TransactionImpl implements Transaction {
         List<Allocator.Redo> redo = new ArrayList<>();
         setBits.forEach((target, mask) -> redo.add(new Allocator.Redo(LOG_SET_BITS, target, mask)));
         redo.addAll(others);
+        // The frees after the allocations (alloc + free = free); clear-bits merged per bitmap word as
+        // set-bits are, so a transaction that frees many small blocks logs one entry per word, not per block.
+        Map<Long, Long> clearBits = new LinkedHashMap<>();
+        List<Allocator.Redo> freedRuns = new ArrayList<>();
         for (long ref : t.frees) {
-            redo.addAll(List.of(t.allocator.freeRedo(ref))); // after the allocations: alloc + free = free
+            for (Allocator.Redo op : t.allocator.freeRedo(ref)) {
+                if (op.kind() == LOG_CLEAR_BITS) {
+                    clearBits.merge(op.target(), op.value(), (a, b) -> a | b);
+                } else {
+                    freedRuns.add(op);
+                }
+            }
         }
+        clearBits.forEach((target, mask) -> redo.add(new Allocator.Redo(LOG_CLEAR_BITS, target, mask)));
+        redo.addAll(freedRuns);
         return redo;
     }
 
