@@ -104,9 +104,12 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** Sends the child SIGTERM (an orderly shutdown: its shutdown hooks run); does not wait. */
+    /**
+     * Sends the child SIGTERM (an orderly shutdown: its shutdown hooks run); does not wait. Through the
+     * process handle: {@code Process.destroy()} also closes the pipes, losing what the hooks print.
+     */
     public void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** Kills the child with SIGKILL and waits until it is gone. */

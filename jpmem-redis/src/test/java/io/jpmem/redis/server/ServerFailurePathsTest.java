@@ -74,9 +74,9 @@ class ServerFailurePathsTest {
                 assertEquals("+OK\r\n", c.call("SET", "k", "v"));
             }
             server.terminate();
-            server.waitFor(Duration.ofSeconds(60));
+            int exit = server.waitFor(Duration.ofSeconds(60));
             List<String> rest = server.drainLines();
-            assertTrue(rest.contains("jpmem-redis: heap closed cleanly"), rest + "\n" + server.stderr());
+            assertTrue(rest.contains("jpmem-redis: heap closed cleanly"), "exit " + exit + ": " + rest + "\n" + server.stderr());
         }
         try (PersistentHeap reopened = PersistentHeap.open(heap, Durability.PROCESS)) {
             assertTrue(reopened.wasClosedCleanly(), "SIGTERM ended with the heap marked clean");
