@@ -1,0 +1,361 @@
+package io.jpmem.heap.internal.wal;
+
+import static io.jpmem.heap.internal.wal.WalFormat.*;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Appends commit records to the receiving log file, sharing one fdatasync among concurrent commits
+ * (group commit).
+ *
+ * <h2>What is durable when</h2>
+ * {@link #append} only queues a record; it is durable, and the commit acknowledged, when
+ * {@link #await} returns its sequence number. Sequences are consecutive in acknowledgement order.
+ * If {@code await} throws {@link WalWriteException}, the record was not written, or was voided, and
+ * recovery never returns it.
+ *
+ * <h2>Group commit (leader/follower)</h2>
+ * A thread that awaits its record while no group is being written becomes the leader: it takes every
+ * record queued at that moment (up to {@link WalFormat#MAX_FRAME_BYTES}), numbers them, writes them as
+ * one frame at the end of the log with one write, and calls fdatasync once; the others wait. Records
+ * queued meanwhile form the next group, led by one of their own threads. So there is at most one
+ * unsynced frame at any time, which is what lets recovery tell a torn tail from damage.
+ *
+ * <h2>Failures</h2>
+ * The file grows in steps of zeros written ahead of the frames ({@code growthBytes}), so a full file
+ * system is met while growing, before anything of the group is written: the group fails with
+ * {@code NO_SPACE} and the log is unchanged. If the frame's write or sync fails, the frame's header is
+ * overwritten with zeros and synced (voided) so it can never be recovered, and its sequences are reused;
+ * if that fails too, the log fails for good ({@code LOG_FAILED}).
+ *
+ * <p>Thread-safe.
+ */
+public final class WriteAheadLog {
+
+    /** A queued record; pass it to {@link #await}. */
+    public static final class Pending {
+        private final long ticket;
+        private final FrameCodec.Body body;
+        private long seq;
+        private boolean done;
+        private WalWriteException failure;
+
+        private Pending(long ticket, FrameCodec.Body body) {
+            this.ticket = ticket;
+            this.body = body;
+        }
+    }
+
+    /**
+     * Counters since the log was opened.
+     *
+     * @param commits      records made durable
+     * @param groups       frames written, each with one fdatasync
+     * @param failedGroups groups that failed
+     * @param bytes        frame bytes written
+     */
+    public record Stats(long commits, long groups, long failedGroups, long bytes) {
+        /** {@return fdatasyncs per durable commit} */
+        public double syncsPerCommit() {
+            return commits == 0 ? 0 : (double) groups / commits;
+        }
+    }
+
+    private static final int ZERO_CHUNK = 1 << 20;
+
+    private final WalFiles files;
+    private final long growthBytes;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private long nextTicket = 1;
+    private boolean leading;
+    private long nextSeq;
+    private WalFiles.Target target;
+    private long appendAt;
+    private long allocatedEnd;
+    private boolean rollRequested;
+    private long rollTicket;
+    private WalWriteException failed;
+    private long commits;
+    private long groups;
+    private long failedGroups;
+    private long bytes;
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
+
+    private WriteAheadLog(WalFiles files, long appendAt, long lastSeq, long growthBytes) throws IOException {
+        if (growthBytes < 4096) {
+            throw new IllegalArgumentException("growth step " + growthBytes + " is below 4096 bytes");
+        }
+        this.files = files;
+        this.growthBytes = growthBytes;
+        this.target = files.receiving();
+        this.appendAt = appendAt;
+        this.allocatedEnd = Math.max(appendAt, target.file().size());
+        this.nextSeq = lastSeq + 1;
+    }
+
+    /** Starts appending to a new log (made by {@link WalFiles#create}); the first commit is sequence 1. */
+    public static WriteAheadLog ofNew(WalFiles files, long growthBytes) throws IOException {
+        return new WriteAheadLog(files, BODY_START, files.receiving().header().checkpointSeq(), growthBytes);
+    }
+
+    /** Goes on appending after what recovery found (its torn tail, if any, is overwritten). */
+    public static WriteAheadLog ofRecovered(RecoveredLog log, long growthBytes) throws IOException {
+        return new WriteAheadLog(log.files(), log.appendPosition(), log.lastSeq(), growthBytes);
+    }
+
+    /**
+     * Queues a record of {@code images} (encoded now, by this thread); not durable until {@link #await}
+     * returns.
+     *
+     * @throws IllegalArgumentException if the record is larger than a frame
+     * @throws WalWriteException        {@code LOG_FAILED} if the log has failed for good
+     */
+    public Pending append(List<AfterImage> images) {
+        FrameCodec.Body body = FrameCodec.Body.of(images);
+        lock.lock();
+        try {
+            if (failed != null) {
+                throw failed;
+            }
+            Pending p = new Pending(nextTicket++, body);
+            queue.add(p);
+            return p;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until {@code pending} is durable, leading a group if no one else is writing one.
+     *
+     * @return its sequence number
+     * @throws WalWriteException if its group failed (the record will never be recovered)
+     */
+    public long await(Pending pending) {
+        lock.lock();
+        try {
+            while (!pending.done) {
+                if (!leading && eligible()) {
+                    lead();
+                } else {
+                    changed.awaitUninterruptibly();
+                }
+            }
+            if (pending.failure != null) {
+                throw pending.failure;
+            }
+            return pending.seq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #append} then {@link #await}: returns when the commit is durable, with its sequence. */
+    public long commit(List<AfterImage> images) {
+        return await(append(images));
+    }
+
+    /**
+     * Switches records to the armed spare file (a checkpoint's roll): waits until every record queued
+     * before this call is durable or failed, then sends later ones to the spare. No I/O of its own.
+     *
+     * @return the last durable sequence in the old file: the heap state a checkpoint must write
+     * @throws IllegalStateException if the spare is not armed or a roll is under way
+     */
+    long roll() {
+        lock.lock();
+        try {
+            if (rollRequested || !files.spareArmed()) {
+                throw new IllegalStateException("cannot roll: the spare log file is not armed");
+            }
+            rollRequested = true;
+            rollTicket = nextTicket - 1;
+            while (leading || eligible()) {
+                if (!leading) {
+                    lead();
+                } else {
+                    changed.awaitUninterruptibly();
+                }
+            }
+            long last = nextSeq - 1;
+            target = files.roll(last);
+            appendAt = BODY_START;
+            try {
+                allocatedEnd = Math.max(BODY_START, target.file().size());
+            } catch (IOException e) {
+                allocatedEnd = BODY_START;
+            }
+            rollRequested = false;
+            changed.signalAll();
+            return last;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@return whether the head of the queue may be written now (a roll holds back later records)} */
+    private boolean eligible() {
+        Pending head = queue.peek();
+        return head != null && (!rollRequested || head.ticket <= rollTicket);
+    }
+
+    /** Writes one group; called with the lock held, returns with it held. */
+    private void lead() {
+        leading = true;
+        List<Pending> group = new ArrayList<>();
+        List<FrameCodec.Body> bodies = new ArrayList<>();
+        long frameBytes = FRAME_HEADER_BYTES;
+        while (eligible() && (group.isEmpty() || frameBytes + queue.peek().body.recordBytes() <= MAX_FRAME_BYTES)) {
+            Pending p = queue.poll();
+            group.add(p);
+            bodies.add(p.body);
+            frameBytes += p.body.recordBytes();
+        }
+        long firstSeq = nextSeq;
+        WalFiles.Target into = target;
+        long at = appendAt;
+        WalWriteException failure = null;
+        lock.unlock();
+        try {
+            failure = writeGroup(into, at, firstSeq, bodies, (int) frameBytes);
+        } finally {
+            lock.lock();
+        }
+        leading = false;
+        if (failure == null) {
+            long seq = firstSeq;
+            for (Pending p : group) {
+                p.seq = seq++;
+                p.done = true;
+            }
+            nextSeq = seq;
+            appendAt = at + frameBytes;
+            commits += group.size();
+            groups++;
+            bytes += frameBytes;
+        } else {
+            failedGroups++;
+            for (Pending p : group) {
+                p.failure = failure;
+                p.done = true;
+            }
+            if (!failure.reason().logUsable()) {
+                failed = failure;
+                for (Pending p : queue) {
+                    p.failure = failure;
+                    p.done = true;
+                }
+                queue.clear();
+            }
+        }
+        changed.signalAll();
+    }
+
+    /** {@return null if the group is durable, else why it failed} (outside the lock; one leader at a time) */
+    private WalWriteException writeGroup(WalFiles.Target into, long at, long firstSeq, List<FrameCodec.Body> bodies,
+            int frameBytes) {
+        DiskFile file = into.file();
+        try {
+            grow(file, at + frameBytes);
+        } catch (IOException e) {
+            return new WalWriteException(noSpace(e) ? WalWriteException.Reason.NO_SPACE : WalWriteException.Reason.IO_ERROR,
+                    "commit group of " + bodies.size() + " records failed: the log " + file.name() + " could not grow"
+                    + (noSpace(e) ? " (the file system holding it is full)" : "") + ": " + e.getMessage()
+                    + "; nothing of the group was written", e);
+        }
+        if (buffer.capacity() < frameBytes) {
+            buffer = ByteBuffer.allocateDirect(Math.max(frameBytes, buffer.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        ByteBuffer out = buffer.clear();
+        FrameCodec.encode(out, into.header().salt(), into.header().generation(), firstSeq, bodies);
+        out.flip();
+        try {
+            file.write(out, at);
+            file.sync();
+            return null;
+        } catch (IOException e) {
+            try {
+                file.write(ByteBuffer.allocate(FRAME_HEADER_BYTES), at);
+                file.sync();
+            } catch (IOException | RuntimeException voidFailure) {
+                e.addSuppressed(voidFailure);
+                return new WalWriteException(WalWriteException.Reason.LOG_FAILED, "the log " + file.name()
+                        + " failed: writing a commit group failed (" + e.getMessage() + ") and so did voiding it;"
+                        + " reopen the heap to recover", e);
+            }
+            return new WalWriteException(noSpace(e) ? WalWriteException.Reason.NO_SPACE : WalWriteException.Reason.IO_ERROR,
+                    "commit group of " + bodies.size() + " records failed: writing the log " + file.name() + " failed ("
+                    + e.getMessage() + "); the group was voided", e);
+        }
+    }
+
+    /** Makes the file at least {@code end} bytes long with zeros, in steps of {@code growthBytes}. */
+    private void grow(DiskFile file, long end) throws IOException {
+        if (end <= allocatedEnd) {
+            return;
+        }
+        long goal = Math.max(end, allocatedEnd + growthBytes);
+        ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK);
+        while (allocatedEnd < goal) {
+            int n = (int) Math.min(ZERO_CHUNK, goal - allocatedEnd);
+            try {
+                file.write(zeros.clear().limit(n), allocatedEnd);
+            } catch (IOException e) {
+                if (allocatedEnd >= end) {
+                    return; // the group fits in what was allocated
+                }
+                throw e;
+            }
+            allocatedEnd += n;
+        }
+    }
+
+    private static boolean noSpace(IOException e) {
+        String message = e.getMessage();
+        return message != null && message.contains("No space left");
+    }
+
+    /** {@return the last durable sequence} */
+    public long lastSeq() {
+        lock.lock();
+        try {
+            return nextSeq - 1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@return frame bytes in the receiving file: a checkpoint is due when it passes a bound} */
+    public long receivingBytes() {
+        lock.lock();
+        try {
+            return appendAt - BODY_START;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@return the counters since open} */
+    public Stats stats() {
+        lock.lock();
+        try {
+            return new Stats(commits, groups, failedGroups, bytes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@return the files written to} */
+    public WalFiles files() {
+        return files;
+    }
+}
