@@ -50,8 +50,15 @@ final class FrameCodec {
         return n;
     }
 
-    /** Encodes {@code bodies} as records {@code firstSeq, firstSeq + 1, ...} into {@code out} from its position. */
-    static void encode(ByteBuffer out, long salt, long generation, long firstSeq, List<Body> bodies) {
+    /**
+     * Encodes {@code bodies} as records {@code firstSeq, firstSeq + 1, ...} into {@code out} from its
+     * position, chained to the frame before it by {@code previousCrc}, and noting that every sequence
+     * up to {@code syncedThrough} is durable.
+     *
+     * @return the new frame's header CRC (the next frame's {@code previousCrc})
+     */
+    static int encode(ByteBuffer out, long salt, long generation, long firstSeq, long syncedThrough, int previousCrc,
+            List<Body> bodies) {
         int start = out.position();
         int at = start + FRAME_HEADER_BYTES;
         CRC32C recordsCrc = salted(salt);
@@ -67,13 +74,16 @@ final class FrameCodec {
         }
         out.putInt(start + F_MAGIC, FRAME_MAGIC).putInt(start + F_BYTES, at - start).putLong(start + F_GENERATION, generation)
                 .putLong(start + F_FIRST_SEQ, firstSeq).putInt(start + F_COUNT, bodies.size())
-                .putInt(start + F_RECORDS_CRC, (int) recordsCrc.getValue()).putInt(start + F_HEADER_CRC + 4, 0);
-        out.putInt(start + F_HEADER_CRC, frameHeaderCrc(salt, out, start));
+                .putInt(start + F_RECORDS_CRC, (int) recordsCrc.getValue()).putLong(start + F_SYNCED_THROUGH, syncedThrough)
+                .putInt(start + F_PREVIOUS_CRC, previousCrc);
+        int headerCrc = frameHeaderCrc(salt, out, start);
+        out.putInt(start + F_HEADER_CRC, headerCrc);
         out.position(at);
+        return headerCrc;
     }
 
     /**
-     * {@return the frame's byte size if the 40 header bytes at {@code at} in {@code b} are a valid
+     * {@return the frame's byte size if the 48 header bytes at {@code at} in {@code b} are a valid
      * frame header of this generation, else -1}
      */
     static int headerBytes(ByteBuffer b, int at, long salt, long generation) {

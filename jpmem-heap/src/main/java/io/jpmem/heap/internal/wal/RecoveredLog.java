@@ -11,10 +11,11 @@ import java.util.List;
  * @param checkpointSeq  the last sequence the heap file holds
  * @param lastSeq        the last valid sequence; the next commit gets {@code lastSeq + 1}
  * @param appendPosition where the receiving file's next frame goes
+ * @param lastFrameCrc   the header CRC of the receiving file's last valid frame (0 if none): the next frame chains to it
  * @param notes          what was dropped (a torn tail) or repaired (a torn header slot), for the open log line
  */
 public record RecoveredLog(WalFiles files, List<Segment> segments, long checkpointSeq, long lastSeq,
-        long appendPosition, List<String> notes) {
+        long appendPosition, int lastFrameCrc, List<String> notes) {
 
     /** The valid frames of one file, with the header whose salt validates them. */
     public record Segment(DiskFile file, WalHeader header, List<LogFileScan.Frame> frames) {}

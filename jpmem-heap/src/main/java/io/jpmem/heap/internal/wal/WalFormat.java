@@ -23,11 +23,13 @@ import java.util.zip.CRC32C;
  *   32 u64 heap id (lsb)         64 u64 salt (random per generation; seeds every frame's CRCs)
  *                                72 u32 zero, 76 u32 CRC32C of bytes 0-75
  *
- * frame (one per commit group: one write, one fdatasync)
- *   0  u32 frame magic "JPWF"    24 u32 record count
- *   4  u32 frame bytes           28 u32 CRC32C(salt, the records' CRCs in order): binds them to the frame
- *   8  u64 generation            32 u32 CRC32C(salt, bytes 0-31, 36-39)
- *   16 u64 first sequence        36 u32 zero (covered by the CRC); records follow from 40
+ * frame (one per commit group: one write; in {@code always} mode one fdatasync)
+ *   0  u32 frame magic "JPWF"    28 u32 CRC32C(salt, the records' CRCs in order): binds them to the frame
+ *   4  u32 frame bytes           32 u64 synced through: the last sequence whose fdatasync had returned
+ *   8  u64 generation                   when this frame was written
+ *   16 u64 first sequence        40 u32 CRC32C(salt, bytes 0-39, 44-47)
+ *   24 u32 record count          44 u32 header CRC of the previous frame in this file (0 for the first)
+ *                                records follow from 48
  *
  * record (one per committed transaction; sequences are consecutive across frames and files)
  *   0  u64 sequence              16 u32 CRC32C(salt, bytes 0-15, bytes 20-end)
@@ -64,14 +66,16 @@ public final class WalFormat {
     public static final int STATE_CHECKPOINTED = 2;
 
     public static final int FRAME_MAGIC = 0x4657504A;             // "JPWF" little-endian
-    public static final int FRAME_HEADER_BYTES = 40;
+    public static final int FRAME_HEADER_BYTES = 48;
     public static final int F_MAGIC = 0;
     public static final int F_BYTES = 4;
     public static final int F_GENERATION = 8;
     public static final int F_FIRST_SEQ = 16;
     public static final int F_COUNT = 24;
     public static final int F_RECORDS_CRC = 28;
-    public static final int F_HEADER_CRC = 32;
+    public static final int F_SYNCED_THROUGH = 32;
+    public static final int F_HEADER_CRC = 40;
+    public static final int F_PREVIOUS_CRC = 44;
     /** The most a frame may hold; a group that would be larger is split across syncs. */
     public static final int MAX_FRAME_BYTES = 64 << 20;
 
@@ -104,8 +108,8 @@ public final class WalFormat {
     /** {@return the salted CRC32C of the frame header at {@code from}: every byte but the CRC field} */
     public static int frameHeaderCrc(long salt, ByteBuffer frame, int from) {
         CRC32C crc = salted(salt);
-        crc.update(frame.slice(from + F_MAGIC, F_HEADER_CRC));
-        crc.update(frame.slice(from + F_HEADER_CRC + 4, FRAME_HEADER_BYTES - F_HEADER_CRC - 4));
+        crc.update(frame.slice(from + F_MAGIC, F_HEADER_CRC - F_MAGIC));
+        crc.update(frame.slice(from + F_PREVIOUS_CRC, FRAME_HEADER_BYTES - F_PREVIOUS_CRC));
         return (int) crc.getValue();
     }
 

@@ -121,7 +121,8 @@ public final class WalRecovery {
             LogFileScan scan = scan(files[current], cur, cur.checkpointSeq() + 1, heapByteSize, notes);
             segments.add(new RecoveredLog.Segment(files[current], cur, scan.frames()));
             WalFiles state = new WalFiles(heapId, files, headers, slots, current, false, 0, salts);
-            return new RecoveredLog(state, segments, cur.checkpointSeq(), scan.lastSeq(), scan.end(), notes);
+            return new RecoveredLog(state, segments, cur.checkpointSeq(), scan.lastSeq(), scan.end(), scan.lastHeaderCrc(),
+                    notes);
         }
         WalHeader base = headers[other];
         if (base.armed() || base.generation() != cur.generation() - 1) {
@@ -134,7 +135,8 @@ public final class WalRecovery {
         segments.add(new RecoveredLog.Segment(files[other], base, first.frames()));
         segments.add(new RecoveredLog.Segment(files[current], cur, second.frames()));
         WalFiles state = new WalFiles(heapId, files, headers, slots, current, true, first.lastSeq(), salts);
-        return new RecoveredLog(state, segments, base.checkpointSeq(), second.lastSeq(), second.end(), notes);
+        return new RecoveredLog(state, segments, base.checkpointSeq(), second.lastSeq(), second.end(),
+                second.lastHeaderCrc(), notes);
     }
 
     private static LogFileScan scan(DiskFile file, WalHeader header, long firstSeq, long heapByteSize,

@@ -80,6 +80,8 @@ public final class WriteAheadLog {
     private long nextSeq;
     private WalFiles.Target target;
     private long appendAt;
+    /** The header CRC of the receiving file's last frame: the next frame chains to it. */
+    private int previousCrc;
     private long allocatedEnd;
     private boolean rollRequested;
     private long rollTicket;
@@ -88,9 +90,12 @@ public final class WriteAheadLog {
     private long groups;
     private long failedGroups;
     private long bytes;
+    /** The header CRC of the frame the leader wrote last (leader only). */
+    private int writtenCrc;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
 
-    private WriteAheadLog(WalFiles files, long appendAt, long lastSeq, long growthBytes) throws IOException {
+    private WriteAheadLog(WalFiles files, long appendAt, long lastSeq, int lastFrameCrc, long growthBytes)
+            throws IOException {
         if (growthBytes < 4096) {
             throw new IllegalArgumentException("growth step " + growthBytes + " is below 4096 bytes");
         }
@@ -100,16 +105,17 @@ public final class WriteAheadLog {
         this.appendAt = appendAt;
         this.allocatedEnd = Math.max(appendAt, target.file().size());
         this.nextSeq = lastSeq + 1;
+        this.previousCrc = lastFrameCrc;
     }
 
     /** Starts appending to a new log (made by {@link WalFiles#create}); the first commit is sequence 1. */
     public static WriteAheadLog ofNew(WalFiles files, long growthBytes) throws IOException {
-        return new WriteAheadLog(files, BODY_START, files.receiving().header().checkpointSeq(), growthBytes);
+        return new WriteAheadLog(files, BODY_START, files.receiving().header().checkpointSeq(), 0, growthBytes);
     }
 
     /** Goes on appending after what recovery found (its torn tail, if any, is overwritten). */
     public static WriteAheadLog ofRecovered(RecoveredLog log, long growthBytes) throws IOException {
-        return new WriteAheadLog(log.files(), log.appendPosition(), log.lastSeq(), growthBytes);
+        return new WriteAheadLog(log.files(), log.appendPosition(), log.lastSeq(), log.lastFrameCrc(), growthBytes);
     }
 
     /**
@@ -189,6 +195,7 @@ public final class WriteAheadLog {
             long last = nextSeq - 1;
             target = files.roll(last);
             appendAt = BODY_START;
+            previousCrc = 0;
             try {
                 allocatedEnd = Math.max(BODY_START, target.file().size());
             } catch (IOException e) {
@@ -223,10 +230,15 @@ public final class WriteAheadLog {
         long firstSeq = nextSeq;
         WalFiles.Target into = target;
         long at = appendAt;
+        int chainTo = previousCrc;
         WalWriteException failure = null;
         lock.unlock();
         try {
-            failure = writeGroup(into, at, firstSeq, bodies, (int) frameBytes);
+            failure = writeGroup(into, at, firstSeq, chainTo, bodies, (int) frameBytes);
+        } catch (RuntimeException | Error e) {
+            // Whether the frame reached the file is unknown: no later group may follow it.
+            failure = new WalWriteException(WalWriteException.Reason.LOG_FAILED, "the log " + into.file().name()
+                    + " failed while a commit group was written (" + e + "); reopen the heap to recover", e);
         } finally {
             lock.lock();
         }
@@ -239,6 +251,7 @@ public final class WriteAheadLog {
             }
             nextSeq = seq;
             appendAt = at + frameBytes;
+            previousCrc = writtenCrc;
             commits += group.size();
             groups++;
             bytes += frameBytes;
@@ -261,8 +274,8 @@ public final class WriteAheadLog {
     }
 
     /** {@return null if the group is durable, else why it failed} (outside the lock; one leader at a time) */
-    private WalWriteException writeGroup(WalFiles.Target into, long at, long firstSeq, List<FrameCodec.Body> bodies,
-            int frameBytes) {
+    private WalWriteException writeGroup(WalFiles.Target into, long at, long firstSeq, int chainTo,
+            List<FrameCodec.Body> bodies, int frameBytes) {
         DiskFile file = into.file();
         try {
             grow(file, at + frameBytes);
@@ -276,7 +289,9 @@ public final class WriteAheadLog {
             buffer = ByteBuffer.allocateDirect(Math.max(frameBytes, buffer.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
         }
         ByteBuffer out = buffer.clear();
-        FrameCodec.encode(out, into.header().salt(), into.header().generation(), firstSeq, bodies);
+        // Every earlier group was synced before this one is written: everything before firstSeq is durable.
+        writtenCrc = FrameCodec.encode(out, into.header().salt(), into.header().generation(), firstSeq, firstSeq - 1,
+                chainTo, bodies);
         out.flip();
         try {
             file.write(out, at);
