@@ -16,17 +16,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * (group commit).
  *
  * <h2>What is durable when</h2>
- * {@link #append} only queues a record; it is durable, and the commit acknowledged, when
- * {@link #await} returns its sequence number. Sequences are consecutive in acknowledgement order.
- * If {@code await} throws {@link WalWriteException}, the record was not written, or was voided, and
- * recovery never returns it.
+ * {@link #append} only queues a record. With {@link SyncPolicy#EACH_GROUP} it is durable, and the
+ * commit acknowledged, when {@link #await} returns its sequence number; with
+ * {@link SyncPolicy#ON_REQUEST} {@code await} returns once it is written (it survives the death of
+ * the process) and it is durable when a later {@link #sync()} returns. Sequences are consecutive in
+ * order of return. If {@code await} throws {@link WalWriteException}, the record was not written, or
+ * was voided, and recovery never returns it.
  *
  * <h2>Group commit (leader/follower)</h2>
  * A thread that awaits its record while no group is being written becomes the leader: it takes every
  * record queued at that moment (up to {@link WalFormat#MAX_FRAME_BYTES}), numbers them, writes them as
  * one frame at the end of the log with one write, and calls fdatasync once; the others wait. Records
- * queued meanwhile form the next group, led by one of their own threads. So there is at most one
- * unsynced frame at any time, which is what lets recovery tell a torn tail from damage.
+ * queued meanwhile form the next group, led by one of their own threads. Each frame records the last
+ * sequence durable when it was written, which is what lets recovery tell a torn (unsynced) tail from
+ * damage in the synced part.
  *
  * <h2>Failures</h2>
  * The file grows in steps of zeros written ahead of the frames ({@code growthBytes}), so a full file
@@ -68,16 +71,32 @@ public final class WriteAheadLog {
         }
     }
 
+    /** When a group's frame is made durable. */
+    public enum SyncPolicy {
+        /** Each group is fdatasync'd before its commits return ({@code appendfsync always}). */
+        EACH_GROUP,
+        /**
+         * A group's frame is written (to the page cache: it survives the death of the process) and its
+         * commits return; it is durable when a later {@link #sync()} returns ({@code everysec} calls it
+         * once a second, {@code no} rarely). Recovery after a power loss finds a prefix of the commits
+         * that holds every one a {@code sync} covered.
+         */
+        ON_REQUEST
+    }
+
     private static final int ZERO_CHUNK = 1 << 20;
 
     private final WalFiles files;
     private final long growthBytes;
+    private final SyncPolicy policy;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long nextTicket = 1;
     private boolean leading;
     private long nextSeq;
+    /** The last sequence whose fdatasync returned. */
+    private long durableSeq;
     private WalFiles.Target target;
     private long appendAt;
     /** The header CRC of the receiving file's last frame: the next frame chains to it. */
@@ -94,28 +113,52 @@ public final class WriteAheadLog {
     private int writtenCrc;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
 
-    private WriteAheadLog(WalFiles files, long appendAt, long lastSeq, int lastFrameCrc, long growthBytes)
-            throws IOException {
+    private WriteAheadLog(WalFiles files, long appendAt, long lastSeq, int lastFrameCrc, long growthBytes,
+            SyncPolicy policy) throws IOException {
         if (growthBytes < 4096) {
             throw new IllegalArgumentException("growth step " + growthBytes + " is below 4096 bytes");
         }
         this.files = files;
         this.growthBytes = growthBytes;
+        this.policy = policy;
         this.target = files.receiving();
         this.appendAt = appendAt;
         this.allocatedEnd = Math.max(appendAt, target.file().size());
         this.nextSeq = lastSeq + 1;
+        this.durableSeq = lastSeq;
         this.previousCrc = lastFrameCrc;
     }
 
-    /** Starts appending to a new log (made by {@link WalFiles#create}); the first commit is sequence 1. */
+    /** {@link #ofNew(WalFiles, long, SyncPolicy)} syncing each group. */
     public static WriteAheadLog ofNew(WalFiles files, long growthBytes) throws IOException {
-        return new WriteAheadLog(files, BODY_START, files.receiving().header().checkpointSeq(), 0, growthBytes);
+        return ofNew(files, growthBytes, SyncPolicy.EACH_GROUP);
     }
 
-    /** Goes on appending after what recovery found (its torn tail, if any, is overwritten). */
+    /**
+     * Starts appending to a new log (made by {@link WalFiles#create}); the first commit is sequence 1.
+     * The log file grows in steps of {@code growthBytes} (at least 4096).
+     */
+    public static WriteAheadLog ofNew(WalFiles files, long growthBytes, SyncPolicy policy) throws IOException {
+        return new WriteAheadLog(files, BODY_START, files.receiving().header().checkpointSeq(), 0, growthBytes, policy);
+    }
+
+    /** {@link #ofRecovered(RecoveredLog, long, SyncPolicy)} syncing each group. */
     public static WriteAheadLog ofRecovered(RecoveredLog log, long growthBytes) throws IOException {
-        return new WriteAheadLog(log.files(), log.appendPosition(), log.lastSeq(), log.lastFrameCrc(), growthBytes);
+        return ofRecovered(log, growthBytes, SyncPolicy.EACH_GROUP);
+    }
+
+    /**
+     * Goes on appending after what recovery found (its torn tail, if any, is overwritten). First
+     * fdatasyncs both log files: what recovery read may have been written by a process that died before
+     * its sync, and every later frame declares it durable.
+     *
+     * @throws IOException if a sync fails
+     */
+    public static WriteAheadLog ofRecovered(RecoveredLog log, long growthBytes, SyncPolicy policy) throws IOException {
+        log.files().file(0).sync();
+        log.files().file(1).sync();
+        return new WriteAheadLog(log.files(), log.appendPosition(), log.lastSeq(), log.lastFrameCrc(), growthBytes,
+                policy);
     }
 
     /**
@@ -192,6 +235,15 @@ public final class WriteAheadLog {
                     changed.awaitUninterruptibly();
                 }
             }
+            if (durableSeq < nextSeq - 1) {
+                try {
+                    syncLocked();
+                } catch (WalWriteException e) {
+                    rollRequested = false;
+                    changed.signalAll();
+                    throw e;
+                }
+            }
             long last = nextSeq - 1;
             target = files.roll(last);
             appendAt = BODY_START;
@@ -228,13 +280,14 @@ public final class WriteAheadLog {
             frameBytes += p.body.recordBytes();
         }
         long firstSeq = nextSeq;
+        long syncedThrough = durableSeq;
         WalFiles.Target into = target;
         long at = appendAt;
         int chainTo = previousCrc;
         WalWriteException failure = null;
         lock.unlock();
         try {
-            failure = writeGroup(into, at, firstSeq, chainTo, bodies, (int) frameBytes);
+            failure = writeGroup(into, at, firstSeq, syncedThrough, chainTo, bodies, (int) frameBytes);
         } catch (RuntimeException | Error e) {
             // Whether the frame reached the file is unknown: no later group may follow it.
             failure = new WalWriteException(WalWriteException.Reason.LOG_FAILED, "the log " + into.file().name()
@@ -250,6 +303,9 @@ public final class WriteAheadLog {
                 p.done = true;
             }
             nextSeq = seq;
+            if (policy == SyncPolicy.EACH_GROUP) {
+                durableSeq = seq - 1;
+            }
             appendAt = at + frameBytes;
             previousCrc = writtenCrc;
             commits += group.size();
@@ -257,6 +313,9 @@ public final class WriteAheadLog {
             bytes += frameBytes;
         } else {
             failedGroups++;
+            if (failure.reason() == WalWriteException.Reason.IO_ERROR) {
+                durableSeq = nextSeq - 1; // the void's sync made every earlier frame durable
+            }
             for (Pending p : group) {
                 p.failure = failure;
                 p.done = true;
@@ -274,8 +333,8 @@ public final class WriteAheadLog {
     }
 
     /** {@return null if the group is durable, else why it failed} (outside the lock; one leader at a time) */
-    private WalWriteException writeGroup(WalFiles.Target into, long at, long firstSeq, int chainTo,
-            List<FrameCodec.Body> bodies, int frameBytes) {
+    private WalWriteException writeGroup(WalFiles.Target into, long at, long firstSeq, long syncedThrough,
+            int chainTo, List<FrameCodec.Body> bodies, int frameBytes) {
         DiskFile file = into.file();
         try {
             grow(file, at + frameBytes);
@@ -289,13 +348,14 @@ public final class WriteAheadLog {
             buffer = ByteBuffer.allocateDirect(Math.max(frameBytes, buffer.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
         }
         ByteBuffer out = buffer.clear();
-        // Every earlier group was synced before this one is written: everything before firstSeq is durable.
-        writtenCrc = FrameCodec.encode(out, into.header().salt(), into.header().generation(), firstSeq, firstSeq - 1,
+        writtenCrc = FrameCodec.encode(out, into.header().salt(), into.header().generation(), firstSeq, syncedThrough,
                 chainTo, bodies);
         out.flip();
         try {
             file.write(out, at);
-            file.sync();
+            if (policy == SyncPolicy.EACH_GROUP) {
+                file.sync();
+            }
             return null;
         } catch (IOException e) {
             try {
@@ -334,12 +394,79 @@ public final class WriteAheadLog {
         }
     }
 
+    /**
+     * Makes every commit that has returned durable (one fdatasync of the receiving file); with
+     * {@link SyncPolicy#EACH_GROUP} they already are.
+     *
+     * @return the last durable sequence
+     * @throws WalWriteException {@code LOG_FAILED} if the sync fails: what was written since the last
+     *                           successful one is of unknown durability, so the log fails for good
+     */
+    public long sync() {
+        lock.lock();
+        try {
+            while (leading) {
+                changed.awaitUninterruptibly();
+            }
+            return syncLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Syncs as the leader; called with the lock held and no leader, returns with it held. */
+    private long syncLocked() {
+        if (failed != null) {
+            throw failed;
+        }
+        long upTo = nextSeq - 1;
+        if (upTo <= durableSeq) {
+            return durableSeq;
+        }
+        leading = true;
+        DiskFile file = target.file();
+        IOException error = null;
+        lock.unlock();
+        try {
+            file.sync();
+        } catch (IOException e) {
+            error = e;
+        } finally {
+            lock.lock();
+            leading = false;
+            changed.signalAll();
+        }
+        if (error != null) {
+            failed = new WalWriteException(WalWriteException.Reason.LOG_FAILED, "the log " + file.name()
+                    + " failed: fdatasync failed (" + error.getMessage() + "), so the commits since the last one are of"
+                    + " unknown durability; reopen the heap to recover", error);
+            for (Pending p : queue) {
+                p.failure = failed;
+                p.done = true;
+            }
+            queue.clear();
+            throw failed;
+        }
+        durableSeq = upTo;
+        return upTo;
+    }
+
+    /** {@return the last sequence whose fdatasync returned} */
+    public long durableSeq() {
+        lock.lock();
+        try {
+            return durableSeq;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static boolean noSpace(IOException e) {
         String message = e.getMessage();
         return message != null && message.contains("No space left");
     }
 
-    /** {@return the last durable sequence} */
+    /** {@return the last sequence written (durable with {@link SyncPolicy#EACH_GROUP})} */
     public long lastSeq() {
         lock.lock();
         try {

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  * judged, and one in {@link #RECOVERY_CRASH_EVERY} is also crashed at every event of its own
  * recovery, and those images recovered again.
  *
+ * <p>Even seeds sync each group ({@code always}); odd seeds write groups and sync now and then
+ * ({@code everysec}/{@code no}), so several unsynced frames are torn at once.
+ *
  * <p>Judged for each image: the log opens (never refused), and the heap after replay equals the
  * state after some prefix of the commits that contains every acknowledged one (so nothing partial
  * is ever applied); a recovery of a crashed recovery finds the same prefix.
@@ -46,7 +49,9 @@ class DiskCrashTest {
         long start = System.nanoTime();
         int runs = 0;
         while (states < target && violations.isEmpty()) {
-            new Run(seed + runs++, false).go(90);
+            long runSeed = seed + runs++;
+            new Run(runSeed, false, runSeed % 2 == 0 ? WriteAheadLog.SyncPolicy.EACH_GROUP
+                    : WriteAheadLog.SyncPolicy.ON_REQUEST).go(90);
         }
         System.out.printf("disk-crash-states=%d violations=%d seed=%d runs=%d seconds=%.1f%n", states,
                 violations.size(), seed, runs, (System.nanoTime() - start) / 1e9);
@@ -60,7 +65,7 @@ class DiskCrashTest {
     void aCheckpointWithoutTheHeapBarrierIsCaught() throws IOException {
         long seed = Long.getLong("jpmem.seed", System.nanoTime());
         for (int run = 0; run < 20 && violations.isEmpty(); run++) {
-            new Run(seed + run, true).go(40);
+            new Run(seed + run, true, WriteAheadLog.SyncPolicy.EACH_GROUP).go(40);
         }
         System.out.println("without the heap barrier: disk-crash-states=" + states + " violations=" + violations.size()
                 + " seed=" + seed);
@@ -85,10 +90,12 @@ class DiskCrashTest {
         String phase = "setup";
 
         final boolean ignoreHeapSyncs;
+        final WriteAheadLog.SyncPolicy policy;
 
-        Run(long seed, boolean ignoreHeapSyncs) {
+        Run(long seed, boolean ignoreHeapSyncs, WriteAheadLog.SyncPolicy policy) {
             this.seed = seed;
             this.ignoreHeapSyncs = ignoreHeapSyncs;
+            this.policy = policy;
             this.random = new SplittableRandom(seed);
         }
 
@@ -100,7 +107,7 @@ class DiskCrashTest {
                 heap.ignoreSyncs();
             }
             WalFiles files = WalFiles.create(disk.file("wal-0"), disk.file("wal-1"), HEAP_ID, new SplittableRandom(seed));
-            wal = WriteAheadLog.ofNew(files, 4096);
+            wal = WriteAheadLog.ofNew(files, 4096, policy);
             checkpointer = new Checkpointer(wal, heap);
             snapshots.add(memory.clone());
             disk.listen(this::crash);
@@ -142,14 +149,20 @@ class DiskCrashTest {
             for (WriteAheadLog.Pending p : pending) {
                 assertEquals(seq - n + 1 + pending.indexOf(p), wal.await(p));
             }
-            acknowledged = seq;
+            if (policy == WriteAheadLog.SyncPolicy.EACH_GROUP) {
+                acknowledged = seq;
+            } else if (random.nextInt(3) == 0) {
+                phase = "sync";
+                acknowledged = wal.sync();
+            }
         }
 
         void checkpoint() throws IOException {
             phase = "checkpoint";
             checkpointer.arm();
             long r = checkpointer.roll();
-            assertEquals(acknowledged, r);
+            assertEquals(appended, r);
+            acknowledged = r; // the roll makes the old file durable
             byte[] snapshot = memory.clone();
             List<PageSource.Range> ranges = ranges(dirtyPages);
             dirtyPages.clear();
@@ -168,7 +181,7 @@ class DiskCrashTest {
             if (ignoreHeapSyncs) {
                 disk.file("heap").ignoreSyncs();
             }
-            Recovered r = recover(disk, true);
+            Recovered r = recover(disk, true, policy);
             snapshots.subList((int) r.log.lastSeq() + 1, snapshots.size()).clear();
             memory = snapshots.get((int) r.log.lastSeq()).clone();
             acknowledged = r.log.lastSeq();
@@ -199,7 +212,7 @@ class DiskCrashTest {
         long judge(SimulatedDisk.Image image, String where) {
             try {
                 SimulatedDisk d = SimulatedDisk.of(image);
-                Recovered r = recover(d, false);
+                Recovered r = recover(d, false, policy);
                 return check(r, where);
             } catch (RuntimeException | IOException | AssertionError e) {
                 violations.add("VIOLATION " + where + ": " + e);
@@ -229,7 +242,7 @@ class DiskCrashTest {
                     states++;
                     String w = where + " recovery-crash at " + event;
                     try {
-                        Recovered r = recover(SimulatedDisk.of(again), false);
+                        Recovered r = recover(SimulatedDisk.of(again), false, policy);
                         if (check(r, w) >= 0 && r.log.lastSeq() != found) {
                             violations.add("VIOLATION " + w + ": a crashed recovery lost records: " + r.log.lastSeq()
                                     + " after " + found);
@@ -240,7 +253,7 @@ class DiskCrashTest {
                 }
             });
             try {
-                recover(d, true);
+                recover(d, true, policy);
             } catch (IOException e) {
                 violations.add("VIOLATION " + where + " during recovery: " + e);
             }
@@ -253,7 +266,8 @@ class DiskCrashTest {
      * The engine's recovery on the simulated disk: read the log, replay it into a copy of the heap file
      * (the working mapping), then (if {@code checkpoint}) checkpoint what replay touched and arm the spare.
      */
-    static Recovered recover(SimulatedDisk disk, boolean checkpoint) throws IOException {
+    static Recovered recover(SimulatedDisk disk, boolean checkpoint, WriteAheadLog.SyncPolicy policy)
+            throws IOException {
         SimulatedDisk.SimFile heap = disk.file("heap");
         RecoveredLog log = WalRecovery.open(disk.file("wal-0"), disk.file("wal-1"), HEAP_ID, HEAP_BYTES,
                 new SplittableRandom(disk.hashCode()));
@@ -267,11 +281,11 @@ class DiskCrashTest {
                 dirty.add(p);
             }
         });
-        WriteAheadLog wal = WriteAheadLog.ofRecovered(log, 4096);
-        Checkpointer checkpointer = new Checkpointer(wal, heap);
         if (!checkpoint) {
-            return new Recovered(log, memory, wal, checkpointer);
+            return new Recovered(log, memory, null, null);
         }
+        WriteAheadLog wal = WriteAheadLog.ofRecovered(log, 4096, policy);
+        Checkpointer checkpointer = new Checkpointer(wal, heap);
         if (!checkpointer.underWay()) {
             checkpointer.arm();
             checkpointer.roll();
