@@ -12,7 +12,8 @@ import java.util.List;
  *   <li>{@link #arm()} (any time before, outside any pause): the spare log file gets the next
  *       generation's header, durably.</li>
  *   <li>{@link #roll()} (while the engine holds its commits back and snapshots the dirty pages): later
- *       records go to the spare; returns R, the sequence the snapshot must reflect.</li>
+ *       records go to the spare; returns R, the sequence the snapshot must reflect. No I/O, except
+ *       one fdatasync of the old file if it holds unsynced frames.</li>
  *   <li>{@link #writePages} (in the background): pwrite each page of the snapshot into the heap
  *       file, then fdatasync the heap file.</li>
  *   <li>{@link #complete()}: the new file's header says {@code CHECKPOINTED} at R, durably (the
@@ -57,8 +58,9 @@ public final class Checkpointer {
     /**
      * Sends later records to the armed spare once every record queued before is durable.
      *
-     * @return R, the last sequence the pages written next must reflect
+     * @return R, the last sequence the pages written next must reflect (durable when this returns)
      * @throws IllegalStateException if the spare is not armed, or a checkpoint is under way
+     * @throws WalWriteException     if the log fails making the records up to R durable
      */
     public synchronized long roll() {
         long r = wal.roll();

@@ -152,7 +152,7 @@ final class FrameCodec {
             }
             long offset = f.getLong(at);
             int length = f.getInt(at + 8);
-            if (length < 0 || at + IMAGE_HEADER_BYTES + align8(length) > end) {
+            if (length < 0 || f.getInt(at + 12) != 0 || at + IMAGE_HEADER_BYTES + align8(length) > end) {
                 return "after-image " + i + " runs past the record";
             }
             if (offset < 0 || offset + length > heapByteSize) {

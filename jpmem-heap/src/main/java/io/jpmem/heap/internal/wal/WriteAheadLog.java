@@ -60,12 +60,12 @@ public final class WriteAheadLog {
      * Counters since the log was opened.
      *
      * @param commits      records made durable
-     * @param groups       frames written, each with one fdatasync
+     * @param groups       frames written (with {@link SyncPolicy#EACH_GROUP}, each with one fdatasync)
      * @param failedGroups groups that failed
      * @param bytes        frame bytes written
      */
     public record Stats(long commits, long groups, long failedGroups, long bytes) {
-        /** {@return fdatasyncs per durable commit} */
+        /** {@return groups per commit: fdatasyncs per commit with {@link SyncPolicy#EACH_GROUP}} */
         public double syncsPerCommit() {
             return commits == 0 ? 0 : (double) groups / commits;
         }
@@ -215,10 +215,12 @@ public final class WriteAheadLog {
 
     /**
      * Switches records to the armed spare file (a checkpoint's roll): waits until every record queued
-     * before this call is durable or failed, then sends later ones to the spare. No I/O of its own.
+     * before this call is written or failed, fdatasyncs the old file if some of it is not durable yet
+     * ({@link SyncPolicy#ON_REQUEST}), then sends later records to the spare.
      *
-     * @return the last durable sequence in the old file: the heap state a checkpoint must write
+     * @return the last sequence in the old file, durable: the heap state a checkpoint must write
      * @throws IllegalStateException if the spare is not armed or a roll is under way
+     * @throws WalWriteException     {@code LOG_FAILED} if that sync fails (no roll happened)
      */
     long roll() {
         lock.lock();
