@@ -16,6 +16,7 @@ public final class RedisCommands {
      */
     public static void registerAll(CommandTable table, Dispatcher dispatcher, ConfigRegistry configuration) {
         ConnectionCommands.register(table, dispatcher);
+        ConfigCommands.register(table);
         StringCommands.register(table);
         KeyCommands.register(table);
         ListCommands.register(table);
@@ -25,5 +26,7 @@ public final class RedisCommands {
         ZSetRangeCommands.register(table);
         ZSetAlgebraCommands.register(table);
         DatabaseCommands.register(table);
+        PubSubCommands.register(table);
+        BlockingCommands.register(table);
     }
 }
