@@ -16,6 +16,7 @@ public final class RedisCommands {
      */
     public static void registerAll(CommandTable table, Dispatcher dispatcher, ConfigRegistry configuration) {
         ConnectionCommands.register(table, dispatcher);
+        ConfigCommands.register(table);
         StringCommands.register(table);
         BitmapCommands.register(table);
         KeyCommands.register(table);
@@ -33,5 +34,7 @@ public final class RedisCommands {
         LcsCommand.register(table);
         SortCommand.register(table);
         DumpCommands.register(table);
+        PubSubCommands.register(table);
+        BlockingCommands.register(table);
     }
 }

@@ -13,14 +13,61 @@ public final class Request {
     private final RespWriter reply;
     private final ServerContext server;
     private final Watches watches;
+    private final CommandSpec spec;
+    private final Dispatcher dispatcher;
     private int changes;
+    private List<byte[]> propagateAs;
 
     public Request(List<byte[]> args, ClientState client, RespWriter reply, ServerContext server, Watches watches) {
+        this(null, args, client, reply, server, watches, null);
+    }
+
+    Request(CommandSpec spec, List<byte[]> args, ClientState client, RespWriter reply, Dispatcher dispatcher) {
+        this(spec, args, client, reply, dispatcher.server(), dispatcher.watches(), dispatcher);
+    }
+
+    private Request(CommandSpec spec, List<byte[]> args, ClientState client, RespWriter reply, ServerContext server,
+                    Watches watches, Dispatcher dispatcher) {
+        this.spec = spec;
         this.args = args;
         this.client = client;
         this.reply = reply;
         this.server = server;
         this.watches = watches;
+        this.dispatcher = dispatcher;
+    }
+
+    /** {@return the command being run} */
+    public CommandSpec spec() {
+        return spec;
+    }
+
+    /** {@return the subscriptions (publish/subscribe)} */
+    public PubSub pubsub() {
+        return dispatcher.pubsub();
+    }
+
+    /** {@return the blocked clients} */
+    public Blocking blocking() {
+        return dispatcher.blocking();
+    }
+
+    /** {@return whether this command may block its client (not while EXEC runs a queue, as Redis)} */
+    public boolean mayBlock() {
+        return !client.runningExec() && !client.inMulti();
+    }
+
+    /**
+     * Says which non-blocking command did this command's work, for {@link WriteListener}s (BLPOP
+     * served is LPOP): replication must not block.
+     */
+    public void propagateAs(List<byte[]> args) {
+        propagateAs = args;
+    }
+
+    /** {@return the arguments {@link WriteListener}s see: {@link #propagateAs}'s if given, else the command's own} */
+    List<byte[]> propagatedArgs() {
+        return propagateAs != null ? propagateAs : args;
     }
 
     /** {@return the number of arguments, the command name included} */
@@ -87,6 +134,9 @@ public final class Request {
     public void modified(int db, byte[] key) {
         changes++;
         watches.touch(db, key);
+        if (dispatcher != null) {
+            dispatcher.blocking().signal(db, key);
+        }
     }
 
     /**

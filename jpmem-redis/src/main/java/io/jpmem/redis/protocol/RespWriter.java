@@ -76,6 +76,11 @@ public final class RespWriter {
         return line('*', Integer.toString(length));
     }
 
+    /** {@code >n} in RESP3 (an out-of-band push: a published message, a subscription's confirmation), an array in RESP2. */
+    public RespWriter push(int length) {
+        return line(protocol == 3 ? '>' : '*', Integer.toString(length));
+    }
+
     /** {@code %n} in RESP3 (n pairs follow), or an array of {@code 2n} in RESP2. */
     public RespWriter map(int pairs) {
         return protocol == 3 ? line('%', Integer.toString(pairs)) : array(2 * pairs);

@@ -39,7 +39,7 @@ public final class RedisServer {
             case ServerCommandLine.Version v -> System.out.println(ServerCommandLine.VERSION);
             case ServerCommandLine.Serve serve -> {
                 try {
-                    serve(serve.options());
+                    serve(serve.options(), serve.configFile());
                 } catch (JpmemException | IOException e) {
                     System.err.println("jpmem-redis: " + e.getMessage());
                     return 1;
@@ -49,7 +49,7 @@ public final class RedisServer {
         return 0;
     }
 
-    private static void serve(ServerOptions options) throws IOException {
+    private static void serve(ServerOptions options, Path configFile) throws IOException {
         CountDownLatch closed = new CountDownLatch(1);
         Path parent = options.heap().toAbsolutePath().getParent();
         if (parent != null) {
@@ -59,6 +59,9 @@ public final class RedisServer {
             try (PersistentHeap persistentHeap = PersistentHeap.openOrCreate(options.heap(), HeapOptions.defaults()
                     .withDurability(options.durability()).withMaxByteSize(options.heapSize()).withRecoveryGc(options.recoveryGc()));
                  EventLoop loop = new EventLoop(options, persistentHeap)) {
+                if (configFile != null) {
+                    loop.core().configFile(configFile.toAbsolutePath());
+                }
                 System.out.println("jpmem-redis: serving " + persistentHeap.path() + " (" + persistentHeap.durability()
                         .name().toLowerCase(Locale.ROOT) + ") on " + options.bind() + ":" + loop.port() + "; "
                         + persistentHeap.recoveryReport().summary());

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The power-fail explorer over server commands, each run as the event loop runs a round (in one
  * heap transaction): SET, DEL, an expiry by the active cycle, LPUSH/LPOP, HSET, ZADD, a
- * MULTI/EXEC block, the sorted-set stores, ZREMRANGEBYLEX, COPY, MOVE and SWAPDB. Every crash image must recover to the state before or after the command.
+ * MULTI/EXEC block, the sorted-set stores, ZREMRANGEBYLEX, COPY, MOVE, SWAPDB and blocking pops
+ * (served at once, and a blocked BLMOVE served by another client's push in the same transaction). Every crash image must recover to the state before or after the command.
  */
 class RedisExplorerTest {
 
@@ -50,16 +51,22 @@ class RedisExplorerTest {
             List<String> replies = new ArrayList<>();
             heap.transaction(tx -> {
                 for (String command : commands) {
-                    List<byte[]> args = new ArrayList<>();
-                    for (String a : command.split(" ")) {
-                        args.add(a.getBytes(StandardCharsets.UTF_8));
-                    }
-                    RespWriter w = new RespWriter();
-                    dispatcher.execute(client, args, w);
-                    replies.add(new String(w.drain(), StandardCharsets.UTF_8));
+                    replies.add(run(client, command));
                 }
             });
             return replies;
+        }
+
+        /** Runs one command for {@code as} as the round executor does (then serves blocked clients); {@return its reply} */
+        String run(ClientState as, String command) {
+            List<byte[]> args = new ArrayList<>();
+            for (String a : command.split(" ")) {
+                args.add(a.getBytes(StandardCharsets.UTF_8));
+            }
+            RespWriter w = new RespWriter();
+            dispatcher.execute(as, args, w);
+            dispatcher.serveBlockedClients();
+            return new String(w.drain(), StandardCharsets.UTF_8);
         }
 
         @Override public Optional<String> requirePass() { return Optional.empty(); }
@@ -107,7 +114,20 @@ class RedisExplorerTest {
                 command("ZREMRANGEBYLEX", new String[] {"ZADD a 0 x 0 y 0 z"}, "ZREMRANGEBYLEX a [y +"),
                 command("COPY-REPLACE", new String[] {"HSET h f v g w", "RPUSH d x"}, "COPY h d REPLACE"),
                 command("MOVE", new String[] {"SET k v", "PEXPIRE k 100000"}, "MOVE k 1"),
-                command("SWAPDB", new String[] {"SET a 1", "SELECT 1", "SET b 2", "SELECT 0"}, "SWAPDB 0 1"));
+                command("SWAPDB", new String[] {"SET a 1", "SELECT 1", "SET b 2", "SELECT 0"}, "SWAPDB 0 1"),
+                command("BLMOVE-at-once", new String[] {"RPUSH s a b", "RPUSH d z"}, "BLMOVE s d LEFT RIGHT 0"),
+                command("BZMPOP-at-once", new String[] {"ZADD z 1 a 2 b"}, "BZMPOP 0 1 z MIN COUNT 2"),
+                Scenario.of("BLMOVE-served-by-a-push", heap -> new Engine(heap).round("RPUSH d z"), heap -> {
+                    Engine e = new Engine(heap);
+                    ClientState waiter = new ClientState(2, "waiter", true);
+                    heap.transaction(tx -> {
+                        assertEquals("", e.run(waiter, "BLMOVE q d LEFT RIGHT 0"), "it blocks");
+                        assertEquals(":2\r\n", e.run(e.client, "RPUSH q x y"));
+                    });
+                    List<io.jpmem.redis.command.Outbox.Message> served = e.dispatcher.outbox().take();
+                    assertEquals(1, served.size(), "the waiter was served in the push's transaction");
+                    assertEquals("$1\r\nx\r\n", new String(served.getFirst().bytes(), StandardCharsets.UTF_8));
+                }));
         for (Scenario scenario : scenarios) {
             Explorer.Report report = explorer.explore(scenario);
             assertEquals(List.of(), report.violations(), scenario.name());

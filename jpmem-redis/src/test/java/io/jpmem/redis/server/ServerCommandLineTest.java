@@ -60,8 +60,49 @@ class ServerCommandLineTest {
         assertEquals("--databases: '2000' is not a number of databases (1..1024)", refused("--databases=2000"));
         assertEquals("--proto-max-bulk-len: '-1' is not a positive number of bytes", refused("--proto-max-bulk-len=-1"));
         assertEquals("unknown option '--nope'", refused("--nope=1"));
-        assertEquals("unexpected argument 'stray' (options are --name=value)", refused("stray"));
+        assertEquals("unexpected argument 'stray' (options are --name=value)", refused("--port=1", "stray"));
         assertEquals("--port needs a value", refused("--port"));
+    }
+
+    @Test
+    void aConfigFileGivesOptionsAndTheCommandLineOverridesIt() throws Exception {
+        Path conf = Files.createTempFile("jpmem-redis", ".conf");
+        try {
+            Files.writeString(conf, """
+                    # a redis.conf
+                    port 7001
+                    bind 0.0.0.0
+                    heap "/tmp/with space.heap"
+                    heap-size 256m
+                    Durability process
+                    requirepass 'pw'
+                    databases 4
+                    daemonize no
+                    appendonly no
+                    save ""
+                    """);
+            ServerCommandLine.Serve s = assertInstanceOf(ServerCommandLine.Serve.class,
+                    ServerCommandLine.parse(conf.toString(), "--port", "7002"));
+            assertEquals(new ServerOptions("0.0.0.0", 7002, Path.of("/tmp/with space.heap"), 256L << 20, Durability.PROCESS,
+                    Optional.of("pw"), 10000, false, 4, 536870912L), s.options());
+            assertEquals(conf, s.configFile());
+            Files.writeString(conf, "port 1\nappendonly yes\n");
+            assertEquals(conf + ", line 2: 'appendonly yes' cannot apply: every write is durable in the heap when"
+                    + " acknowledged: there is no append-only file", refused(conf.toString()));
+            Files.writeString(conf, "maxmemory 1gb\n");
+            assertTrue(refused(conf.toString()).contains("use heap-size"));
+            Files.writeString(conf, "\n  loglevel verbose\n");
+            assertEquals(conf + ", line 2: unknown directive 'loglevel'", refused(conf.toString()));
+            Files.writeString(conf, "port 1 2\n");
+            assertEquals(conf + ", line 1: 'port' takes one value", refused(conf.toString()));
+            Files.writeString(conf, "port \"1\n");
+            assertTrue(refused(conf.toString()).contains("unbalanced quotes"));
+            Files.writeString(conf, "port x\n");
+            assertEquals("--port: 'x' is not a TCP port (0..65535)", refused(conf.toString()));
+            assertTrue(refused("/no/such/redis.conf").startsWith("cannot read the config file"));
+        } finally {
+            Files.deleteIfExists(conf);
+        }
     }
 
     @Test
