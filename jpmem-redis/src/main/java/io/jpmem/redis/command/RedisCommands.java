@@ -10,6 +10,7 @@ public final class RedisCommands {
         ConnectionCommands.register(table, dispatcher);
         StringCommands.register(table);
         BitmapCommands.register(table);
+        HyperLogLogCommands.register(table);
         KeyCommands.register(table);
         ListCommands.register(table);
         HashCommands.register(table);
