@@ -5,7 +5,7 @@
  */
 module io.jpmem.enhancer {
     requires transitive io.jpmem.objects;
-    requires java.instrument;
+    requires transitive java.instrument; // EnhancerAgent.premain names Instrumentation
 
     exports io.jpmem.enhancer;
 }

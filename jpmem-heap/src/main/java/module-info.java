@@ -9,5 +9,6 @@ module io.jpmem.heap {
 
     exports io.jpmem.heap;
     exports io.jpmem.persist;
-    exports io.jpmem.heap.internal to io.jpmem.tools;
+    exports io.jpmem.heap.internal.format to io.jpmem.tools;
+    exports io.jpmem.heap.spi to io.jpmem.objects, io.jpmem.collections, io.jpmem.explorer, io.jpmem.redis;
 }

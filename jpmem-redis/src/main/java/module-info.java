@@ -5,5 +5,6 @@ module io.jpmem.redis {
     exports io.jpmem.redis.protocol;
     exports io.jpmem.redis.command;
     exports io.jpmem.redis.data;
+    exports io.jpmem.redis.rdb;
     opens io.jpmem.redis.data to io.jpmem.objects; // package-private @Persistent fields and the handle constructors
 }

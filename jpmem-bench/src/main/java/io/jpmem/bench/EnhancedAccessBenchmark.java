@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Enhanced @Persistent field access (issue 5's figures), PROCESS durability: a field read and write
+ * Enhanced @Persistent field access, PROCESS durability: a field read and write
  * against a plain Java field and the raw accessors, pointer chasing over 64 persistent references
  * against 64 plain ones, and a transaction of 1 and 8 enhanced field stores.
  */

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * PBytes and PString against byte[] / ByteArrayOutputStream / String in the same run: APPEND of 16
  * bytes (reset to empty at each iteration), GETRANGE of 64 bytes out of 1 KiB, SETRANGE of 16 bytes,
- * and a 1 KiB string's equality and hash against a String (Redis values of 1 KiB, as in issue 7's
+ * and a 1 KiB string's equality and hash against a String (Redis values of 1 KiB, as in the server's
  * workload). Each PBytes write is one transaction of its own.
  */
 @State(Scope.Thread)

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link PHashMap} against {@link HashMap} in the same run (issue 6): get, put that overwrites, put
+ * {@link PHashMap} against {@link HashMap} in the same run: get, put that overwrites, put
  * that inserts, and a pass over the values, with String keys ({@code "key:<n>"}) and 16-byte String
  * values, {@code size} entries. Every PHashMap mutation is its own transaction (durable when it
  * returns in POWER mode). {@code set} is PHashMap's put that does not read the previous value.

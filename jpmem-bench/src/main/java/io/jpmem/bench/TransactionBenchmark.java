@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Foundation II's figures against the libpmemobj anchor (DESIGN.md / issue 3): a transaction that
+ * Transactions against the libpmemobj anchor (DESIGN.md): a transaction that
  * allocates 64 bytes, one that updates 1 field, and one that updates 8 fields on 8 cache lines.
  * Run POWER under {@code PMEM_IS_PMEM_FORCE=1} for emulated persistent memory (libpmem).
  */

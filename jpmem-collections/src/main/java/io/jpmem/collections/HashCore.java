@@ -2,7 +2,6 @@ package io.jpmem.collections;
 
 import static io.jpmem.collections.HashLayout.*;
 
-import io.jpmem.heap.HeapFullException;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
@@ -86,12 +85,6 @@ final class HashCore {
 
     String owner() {
         return owner;
-    }
-
-    /** Runs {@code body} in the thread's transaction on this heap, or atomically in one of its own. */
-    <R> R atomically(Function<Transaction, R> body) {
-        Optional<Transaction> tx = heap.currentTransaction();
-        return tx.isPresent() ? body.apply(tx.get()) : heap.transactionResult(body);
     }
 
     // ------------------------------------------------------------------ reads
@@ -392,10 +385,8 @@ final class HashCore {
     }
 
     private void startRehash(Transaction tx, long capacity) {
-        long newTable;
-        try {
-            newTable = allocateDirectory(tx, capacity);
-        } catch (HeapFullException e) {
+        long newTable = tx.tryAllocateArray(tableType(), Math.max(1, capacity >>> SEGMENT_SHIFT));
+        if (newTable == 0) {
             return; // growing is an optimisation: the map stays correct with longer chains
         }
         tx.snapshot(header, HEADER_BYTES);

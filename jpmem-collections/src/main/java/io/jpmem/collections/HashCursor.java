@@ -3,6 +3,7 @@ package io.jpmem.collections;
 import static io.jpmem.collections.HashLayout.*;
 
 import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.spi.HeapSpi;
 import java.util.ConcurrentModificationException;
 import java.util.NoSuchElementException;
 
@@ -90,7 +91,7 @@ final class HashCursor {
             throw new ConcurrentModificationException(core.owner() + " changed during iteration");
         }
         long entry = lastReturned;
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             core.removeEntry(tx, entry);
             return null;
         });

@@ -40,9 +40,16 @@ final class HashLayout {
     static final int NEW_MASK = 40;
     static final int HEADER_BYTES = 48;
 
-    /** The header layout in the form {@code $jpmem$layout()} returns. */
-    static final String HEADER_LAYOUT = HEADER_BYTES + ";size:LONG:0;table:REF:8;newTable:REF:16;rehashIndex:LONG:24"
-            + ";mask:LONG:32;newMask:LONG:40";
+    /** {@return the header layout of {@code type} (PHashMap or PHashSet), what its {@code $jpmem$layout()} returns} */
+    static TypeLayout header(Class<?> type) {
+        return TypeLayout.ofRecord(type.getName(), HEADER_BYTES,
+                FieldLayout.of("size", FieldKind.LONG, SIZE),
+                FieldLayout.of("table", FieldKind.REF, TABLE),
+                FieldLayout.of("newTable", FieldKind.REF, NEW_TABLE),
+                FieldLayout.of("rehashIndex", FieldKind.LONG, REHASH_INDEX),
+                FieldLayout.of("mask", FieldKind.LONG, MASK),
+                FieldLayout.of("newMask", FieldKind.LONG, NEW_MASK));
+    }
 
     static final int NEXT = 0;
     static final int KEY = 8;

@@ -114,18 +114,8 @@ final class KeyProbe {
      */
     void requireStorable(ObjectSpace space, String where) {
         if (tag == OBJECT && ref == 0) {
-            throw notStorable(key, space, where);
+            space.requireStorable(key, where); // neither a value nor a persistent object of this heap: throws
         }
-    }
-
-    static IllegalArgumentException notStorable(Object value, ObjectSpace space, String where) {
-        if (value instanceof PersistentObject p && p.$jpmemSpace() != space) {
-            return new IllegalArgumentException(where + ": the " + value.getClass().getName()
-                    + " lives in another heap than " + space.heap().path());
-        }
-        return new IllegalArgumentException(where + ": " + value.getClass().getName()
-                + " is neither a persistent object (@Persistent class or persistent collection) of heap "
-                + space.heap().path() + " nor a value that is copied in (String, byte[], boxed primitive)");
     }
 
     /** {@return whether the entry at {@code entry} holds this key} */
@@ -213,22 +203,12 @@ final class KeyProbe {
         };
     }
 
-    /** {@return whether values of this class are copied in} */
-    static boolean isValueClass(Class<?> type) {
-        return type == String.class || type == byte[].class || type == Long.class || type == Integer.class
-                || type == Short.class || type == Byte.class || type == Character.class || type == Boolean.class
-                || type == Float.class || type == Double.class;
-    }
-
     /**
      * Checks that a value can be stored in {@code space}.
      *
      * @throws IllegalArgumentException naming the class if it is neither a value nor a persistent object of this heap
      */
     static void requireStorableValue(Object value, ObjectSpace space, String where) {
-        if (value != null && !isValueClass(value.getClass())
-                && !(value instanceof PersistentObject p && p.$jpmemSpace() == space)) {
-            throw notStorable(value, space, where);
-        }
+        space.requireStorable(value, where);
     }
 }

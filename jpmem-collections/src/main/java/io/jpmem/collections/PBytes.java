@@ -1,12 +1,16 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.RawPersistentObject;
+import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.Objects;
 
 /**
@@ -30,7 +34,9 @@ import java.util.Objects;
  * <p>{@code equals}/{@code hashCode} are identity (it is mutable); compare contents with
  * {@link #contentEquals}.
  */
-public final class PBytes extends RawPersistentObject {
+public final class PBytes implements PersistentObject {
+
+    private final PersistentHandle handle = new PersistentHandle();
 
     static final String DATA_TYPE = "io.jpmem.collections.PBytes$Data";
     static final int DATA = 0;
@@ -42,8 +48,11 @@ public final class PBytes extends RawPersistentObject {
     public static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
 
     /** Header layout: the data block (the GC follows it), the length and the capacity. */
-    public static String $jpmem$layout() {
-        return "24;data:REF:0;length:LONG:8;capacity:LONG:16";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(PBytes.class.getName(), 24,
+                FieldLayout.of("data", FieldKind.REF, 0),
+                FieldLayout.of("length", FieldKind.LONG, 8),
+                FieldLayout.of("capacity", FieldKind.LONG, 16));
     }
 
     private HeapType dataType;
@@ -54,7 +63,7 @@ public final class PBytes extends RawPersistentObject {
      * @throws IllegalStateException if no heap can be chosen (see {@link ObjectSpace})
      */
     public PBytes() {
-        allocateHeader();
+        handle.allocate(this);
     }
 
     /**
@@ -63,15 +72,42 @@ public final class PBytes extends RawPersistentObject {
      * @throws IllegalStateException if no heap can be chosen (see {@link ObjectSpace})
      */
     public PBytes(byte[] content) {
-        allocateHeader();
+        handle.allocate(this);
         if (content.length > 0) {
-            atomically(tx -> writeRange(tx, 0, content, 0, content.length));
+            HeapSpi.inTransaction(heap(), tx -> writeRange(tx, 0, content, 0, content.length));
         }
     }
 
     /** The wrapping constructor the runtime uses for existing blocks. */
     public PBytes(Wrap wrap, ObjectSpace space, long ref) {
-        super(wrap, space, ref);
+        $jpmemBind(wrap, space, ref);
+    }
+
+    @Override
+    public long $jpmemRef() {
+        return handle.ref();
+    }
+
+    @Override
+    public ObjectSpace $jpmemSpace() {
+        return handle.space();
+    }
+
+    @Override
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+    }
+
+    private PersistentHeap heap() {
+        return handle.heap();
+    }
+
+    private long header() {
+        return handle.ref();
+    }
+
+    private ObjectSpace space() {
+        return handle.space();
     }
 
     /** {@return the length in bytes} */
@@ -153,7 +189,7 @@ public final class PBytes extends RawPersistentObject {
      */
     public void set(long index, byte value) {
         Objects.checkIndex(index, length());
-        atomically(tx -> tx.putByte(heap().getRef(header() + DATA) + index, value));
+        HeapSpi.inTransaction(heap(), tx -> tx.putByte(heap().getRef(header() + DATA) + index, value));
     }
 
     /**
@@ -172,7 +208,7 @@ public final class PBytes extends RawPersistentObject {
             throw new IndexOutOfBoundsException("negative offset " + offset);
         }
         checkLength(offset + length);
-        return atomicallyLong(tx -> writeRange(tx, offset, source, index, length));
+        return HeapSpi.inTransactionLong(heap(), tx -> writeRange(tx, offset, source, index, length));
     }
 
     /**
@@ -185,7 +221,7 @@ public final class PBytes extends RawPersistentObject {
      */
     public long append(byte[] source, int index, int length) {
         Objects.checkFromIndexSize(index, length, source.length);
-        return atomicallyLong(tx -> {
+        return HeapSpi.inTransactionLong(heap(), tx -> {
             long at = heap().getLong(header() + LENGTH);
             checkLength(at + length);
             return writeRange(tx, at, source, index, length);
@@ -210,7 +246,7 @@ public final class PBytes extends RawPersistentObject {
             throw new IllegalArgumentException("negative length " + length);
         }
         checkLength(length);
-        atomically(tx -> resize(tx, length));
+        HeapSpi.inTransaction(heap(), tx -> resize(tx, length));
     }
 
     /**
@@ -220,7 +256,7 @@ public final class PBytes extends RawPersistentObject {
      */
     public void copyFrom(byte[] content) {
         checkLength(content.length);
-        atomically(tx -> {
+        HeapSpi.inTransaction(heap(), tx -> {
             if (content.length > heap().getLong(header() + CAPACITY)) {
                 reallocate(tx, content.length, 0); // the old content is not worth copying
             }
@@ -236,7 +272,7 @@ public final class PBytes extends RawPersistentObject {
      * The handle must not be used afterwards, and nothing may still refer to the header.
      */
     public void free() {
-        atomically(tx -> {
+        HeapSpi.inTransaction(heap(), tx -> {
             long data = heap().getRef(header() + DATA);
             if (data != 0) {
                 tx.free(data);

@@ -1,13 +1,16 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
-import io.jpmem.objects.Barriers;
+import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractCollection;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -74,10 +77,17 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     private static final int DEFAULT_SHIFT = 8;
 
     /** Header layout: the directory (the GC follows it), first, size, directory capacity, chunk shift. */
-    public static String $jpmem$layout() {
-        return "40;directory:REF:0;first:LONG:8;size:LONG:16;dirCap:LONG:24;chunkShift:LONG:32";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(PDeque.class.getName(), 40,
+                FieldLayout.of("directory", FieldKind.REF, 0),
+                FieldLayout.of("first", FieldKind.LONG, 8),
+                FieldLayout.of("size", FieldKind.LONG, 16),
+                FieldLayout.of("dirCap", FieldKind.LONG, 24),
+                FieldLayout.of("chunkShift", FieldKind.LONG, 32));
     }
 
+    private final PersistentHandle handle = new PersistentHandle();
+    /** The handle's state, copied by {@link #$jpmemBind} for the hot paths (plain fields, set once). */
     private ObjectSpace space;
     private PersistentHeap heap;
     private long ref;
@@ -92,7 +102,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
      * @throws IllegalStateException if no heap can be chosen
      */
     public PDeque() {
-        Barriers.allocate(this);
+        handle.allocate(this);
     }
 
     /**
@@ -106,7 +116,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (chunkSlots < 2 || chunkSlots > 65536 || Integer.bitCount(chunkSlots) != 1) {
             throw new IllegalArgumentException("chunkSlots must be a power of two in [2, 65536], not " + chunkSlots);
         }
-        Barriers.allocate(this);
+        handle.allocate(this);
         if (chunkSlots != DEFAULT_CHUNK_SLOTS) {
             long shift = Integer.numberOfTrailingZeros(chunkSlots);
             Optional<Transaction> tx = heap.currentTransaction();
@@ -121,24 +131,25 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
 
     /** The wrapping constructor the runtime uses for existing blocks. */
     public PDeque(Wrap wrap, ObjectSpace space, long ref) {
-        $jpmemBind(space, ref);
+        $jpmemBind(wrap, space, ref);
     }
 
     @Override
     public long $jpmemRef() {
-        return ref;
+        return handle.ref();
     }
 
     @Override
     public ObjectSpace $jpmemSpace() {
-        return space;
+        return handle.space();
     }
 
     @Override
-    public void $jpmemBind(ObjectSpace space, long ref) {
-        this.space = space;
-        this.heap = space.heap();
-        this.ref = ref;
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+        this.space = handle.space();
+        this.heap = handle.heap();
+        this.ref = handle.ref();
     }
 
     // ---------------------------------------------------------------- positions
@@ -274,7 +285,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     @Override
     public void addFirst(E element) {
         checkElement(element);
-        SequenceSupport.atomically(heap, tx -> pushRaw(tx, true, space.store(tx, element, "PDeque element")));
+        HeapSpi.inTransaction(heap, tx -> pushRaw(tx, true, space.store(tx, element, "PDeque element")));
         modCount++;
     }
 
@@ -287,7 +298,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     @Override
     public void addLast(E element) {
         checkElement(element);
-        SequenceSupport.atomically(heap, tx -> pushRaw(tx, false, space.store(tx, element, "PDeque element")));
+        HeapSpi.inTransaction(heap, tx -> pushRaw(tx, false, space.store(tx, element, "PDeque element")));
         modCount++;
     }
 
@@ -330,7 +341,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (values.length == 0) {
             return false;
         }
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             for (Object value : values) {
                 pushRaw(tx, false, space.store(tx, value, "PDeque element"));
             }
@@ -349,7 +360,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     public void insert(long index, E element) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE) + 1);
         checkElement(element);
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             long size = heap.getLong(ref + SIZE);
             long value = space.store(tx, element, "PDeque element");
             if (index < size / 2) {
@@ -372,7 +383,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (isEmpty()) {
             return null;
         }
-        E e = SequenceSupport.atomicallyResult(heap, tx -> popRaw(tx, true));
+        E e = HeapSpi.inTransactionGet(heap, tx -> popRaw(tx, true));
         modCount++;
         return e;
     }
@@ -383,7 +394,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (isEmpty()) {
             return null;
         }
-        E e = SequenceSupport.atomicallyResult(heap, tx -> popRaw(tx, false));
+        E e = HeapSpi.inTransactionGet(heap, tx -> popRaw(tx, false));
         modCount++;
         return e;
     }
@@ -519,7 +530,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
 
     /** Removes the {@code removed} elements marked in {@code remove}, atomically. */
     private void removeMarked(boolean[] remove, long size, long removed) {
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             int firstRemoved = 0;
             while (!remove[firstRemoved]) {
                 firstRemoved++;
@@ -551,7 +562,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     @SuppressWarnings("unchecked")
     public E removeAt(long index) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE));
-        E removed = SequenceSupport.atomicallyResult(heap, tx -> {
+        E removed = HeapSpi.inTransactionGet(heap, tx -> {
             long size = heap.getLong(ref + SIZE);
             long old = heap.getRef(slotOf(index));
             E e = (E) space.load(old);
@@ -580,7 +591,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
     public E set(long index, E element) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE));
         checkElement(element);
-        return SequenceSupport.atomicallyResult(heap, tx -> {
+        return HeapSpi.inTransactionGet(heap, tx -> {
             long slot = slotOf(index);
             long old = heap.getRef(slot);
             E previous = (E) space.load(old);
@@ -602,7 +613,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (from == 0 && to == size) {
             return;
         }
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             drop(tx, to, size - to, true);
             drop(tx, 0, from, true);
         });
@@ -615,7 +626,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
         if (heap.getRef(ref + DIRECTORY) == 0) {
             return;
         }
-        SequenceSupport.atomically(heap, this::clearIn);
+        HeapSpi.inTransaction(heap, this::clearIn);
         modCount++;
     }
 
@@ -625,7 +636,7 @@ public final class PDeque<E> extends AbstractCollection<E> implements Deque<E>, 
      * not be used afterwards, and nothing may still refer to the deque.
      */
     public void free() {
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             clearIn(tx);
             space.free(tx, this);
         });

@@ -1,10 +1,12 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.HeapFullException;
-import io.jpmem.objects.Barriers;
+import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -52,13 +54,15 @@ import java.util.function.LongFunction;
  * {@code RawPersistentObject}: the JDK's abstract class supplies the whole {@code Map} contract
  * ({@code equals}, {@code hashCode}, {@code toString}, bulk operations of the views) while the
  * persistent side needs only the three {@code PersistentObject} methods and
- * {@link Barriers#allocate}; the hot methods are overridden to walk raw offsets.
+ * {@code PersistentHandle}; the hot methods are overridden to walk raw offsets.
  *
  * @param <K> the key type
  * @param <V> the value type
  */
 public final class PHashMap<K, V> extends AbstractMap<K, V> implements PersistentObject {
 
+    private final PersistentHandle handle = new PersistentHandle();
+    /** The handle's state, copied by {@link #$jpmemBind} for the hot paths (plain fields, set once). */
     private ObjectSpace space;
     private long ref;
     private HashCore core;
@@ -72,33 +76,34 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
      * @throws IllegalStateException if no heap can be chosen
      */
     public PHashMap() {
-        Barriers.allocate(this);
+        handle.allocate(this);
     }
 
     /** Wraps an existing map block; used by the runtime, not by applications. */
     public PHashMap(Wrap wrap, ObjectSpace space, long ref) {
-        $jpmemBind(space, ref);
+        $jpmemBind(wrap, space, ref);
     }
 
     /** {@return the header layout recorded in the heap's type table} */
-    public static String $jpmem$layout() {
-        return HashLayout.HEADER_LAYOUT;
+    public static TypeLayout $jpmem$layout() {
+        return HashLayout.header(PHashMap.class);
     }
 
     @Override
     public long $jpmemRef() {
-        return ref;
+        return handle.ref();
     }
 
     @Override
     public ObjectSpace $jpmemSpace() {
-        return space;
+        return handle.space();
     }
 
     @Override
-    public void $jpmemBind(ObjectSpace space, long ref) {
-        this.space = space;
-        this.ref = ref;
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+        this.space = handle.space();
+        this.ref = handle.ref();
         this.core = new HashCore(space, ref, "PHashMap");
     }
 
@@ -188,7 +193,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
         KeyProbe probe = KeyProbe.of(key, space);
         probe.requireStorable(space, "PHashMap key");
         KeyProbe.requireStorableValue(value, space, "PHashMap value");
-        return core.atomically(tx -> core.put(tx, probe, value, returnOld, onlyIfAbsent));
+        return HeapSpi.inTransactionGet(core.heap(), tx -> core.put(tx, probe, value, returnOld, onlyIfAbsent));
     }
 
     /**
@@ -217,7 +222,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
         if (core.findSlot(probe) == 0) {
             return HashCore.ABSENT; // nothing to write: no transaction
         }
-        return core.atomically(tx -> core.remove(tx, probe, returnOld));
+        return HeapSpi.inTransactionGet(core.heap(), tx -> core.remove(tx, probe, returnOld));
     }
 
     /**
@@ -231,7 +236,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
             KeyProbe.of(e.getKey(), space).requireStorable(space, "PHashMap key");
             KeyProbe.requireStorableValue(e.getValue(), space, "PHashMap value");
         }
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
                 core.put(tx, KeyProbe.of(e.getKey(), space), e.getValue(), false, false);
             }
@@ -245,7 +250,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
         if (core.size() == 0 && core.heap().getRef(ref + HashLayout.TABLE) == 0) {
             return;
         }
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             core.clear(tx);
             return null;
         });
@@ -258,7 +263,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
      * and nothing may still refer to the map.
      */
     public void free() {
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             core.clear(tx);
             space.free(tx, this);
             return null;
@@ -499,7 +504,7 @@ public final class PHashMap<K, V> extends AbstractMap<K, V> implements Persisten
         @SuppressWarnings("unchecked")
         public V setValue(V value) {
             KeyProbe.requireStorableValue(value, space, "PHashMap value");
-            return (V) core.atomically(tx -> core.replaceValue(tx, entry, value));
+            return (V) HeapSpi.inTransactionGet(core.heap(), tx -> core.replaceValue(tx, entry, value));
         }
 
         @Override

@@ -1,10 +1,12 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.HeapFullException;
-import io.jpmem.objects.Barriers;
+import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.Iterator;
@@ -24,6 +26,8 @@ import java.util.Set;
  */
 public final class PHashSet<E> extends AbstractSet<E> implements PersistentObject {
 
+    private final PersistentHandle handle = new PersistentHandle();
+    /** The handle's state, copied by {@link #$jpmemBind} for the hot paths (plain fields, set once). */
     private ObjectSpace space;
     private long ref;
     private HashCore core;
@@ -35,33 +39,34 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
      * @throws IllegalStateException if no heap can be chosen
      */
     public PHashSet() {
-        Barriers.allocate(this);
+        handle.allocate(this);
     }
 
     /** Wraps an existing set block; used by the runtime, not by applications. */
     public PHashSet(Wrap wrap, ObjectSpace space, long ref) {
-        $jpmemBind(space, ref);
+        $jpmemBind(wrap, space, ref);
     }
 
     /** {@return the header layout recorded in the heap's type table} */
-    public static String $jpmem$layout() {
-        return HashLayout.HEADER_LAYOUT;
+    public static TypeLayout $jpmem$layout() {
+        return HashLayout.header(PHashSet.class);
     }
 
     @Override
     public long $jpmemRef() {
-        return ref;
+        return handle.ref();
     }
 
     @Override
     public ObjectSpace $jpmemSpace() {
-        return space;
+        return handle.space();
     }
 
     @Override
-    public void $jpmemBind(ObjectSpace space, long ref) {
-        this.space = space;
-        this.ref = ref;
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+        this.space = handle.space();
+        this.ref = handle.ref();
         this.core = new HashCore(space, ref, "PHashSet");
     }
 
@@ -98,7 +103,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         if (core.findSlot(probe) != 0) {
             return false; // present: nothing to write
         }
-        return core.atomically(tx -> core.put(tx, probe, null, false, true)) == HashCore.ABSENT;
+        return HeapSpi.inTransactionGet(core.heap(), tx -> core.put(tx, probe, null, false, true)) == HashCore.ABSENT;
     }
 
     /**
@@ -112,7 +117,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         for (E element : elements) {
             KeyProbe.of(element, space).requireStorable(space, "PHashSet element");
         }
-        return core.atomically(tx -> {
+        return HeapSpi.inTransactionGet(core.heap(), tx -> {
             boolean changed = false;
             for (E element : elements) {
                 changed |= core.put(tx, KeyProbe.of(element, space), null, false, true) == HashCore.ABSENT;
@@ -128,7 +133,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         if (core.findSlot(probe) == 0) {
             return false;
         }
-        return core.atomically(tx -> core.remove(tx, probe, false)) != HashCore.ABSENT;
+        return HeapSpi.inTransactionGet(core.heap(), tx -> core.remove(tx, probe, false)) != HashCore.ABSENT;
     }
 
     /** Removes every element atomically and frees every block but the header. O(size) in one transaction. */
@@ -137,7 +142,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         if (core.size() == 0 && core.heap().getRef(ref + HashLayout.TABLE) == 0) {
             return;
         }
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             core.clear(tx);
             return null;
         });
@@ -150,7 +155,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
      * and nothing may still refer to the set.
      */
     public void free() {
-        core.atomically(tx -> {
+        HeapSpi.inTransactionGet(core.heap(), tx -> {
             core.clear(tx);
             space.free(tx, this);
             return null;

@@ -1,13 +1,16 @@
 package io.jpmem.collections;
 
 import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
-import io.jpmem.objects.Barriers;
+import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractList;
 import java.util.Collection;
 import java.util.Objects;
@@ -65,10 +68,15 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     private static final long MIN_CAPACITY = 8;
 
     /** Header layout: the slots block (the GC follows it), the size and the capacity. */
-    public static String $jpmem$layout() {
-        return "24;slots:REF:0;size:LONG:8;capacity:LONG:16";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(PList.class.getName(), 24,
+                FieldLayout.of("slots", FieldKind.REF, 0),
+                FieldLayout.of("size", FieldKind.LONG, 8),
+                FieldLayout.of("capacity", FieldKind.LONG, 16));
     }
 
+    private final PersistentHandle handle = new PersistentHandle();
+    /** The handle's state, copied by {@link #$jpmemBind} for the hot paths (plain fields, set once). */
     private ObjectSpace space;
     private PersistentHeap heap;
     private long ref;
@@ -81,7 +89,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
      * @throws IllegalStateException if no heap can be chosen
      */
     public PList() {
-        Barriers.allocate(this);
+        handle.allocate(this);
     }
 
     /**
@@ -91,7 +99,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
      * @throws IllegalStateException if no heap can be chosen
      */
     public PList(Collection<? extends E> elements) {
-        Barriers.allocate(this);
+        handle.allocate(this);
         try {
             addAll(elements);
         } catch (RuntimeException e) {
@@ -102,24 +110,25 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
 
     /** The wrapping constructor the runtime uses for existing blocks. */
     public PList(Wrap wrap, ObjectSpace space, long ref) {
-        $jpmemBind(space, ref);
+        $jpmemBind(wrap, space, ref);
     }
 
     @Override
     public long $jpmemRef() {
-        return ref;
+        return handle.ref();
     }
 
     @Override
     public ObjectSpace $jpmemSpace() {
-        return space;
+        return handle.space();
     }
 
     @Override
-    public void $jpmemBind(ObjectSpace space, long ref) {
-        this.space = space;
-        this.heap = space.heap();
-        this.ref = ref;
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+        this.space = handle.space();
+        this.heap = handle.heap();
+        this.ref = handle.ref();
     }
 
     // ---------------------------------------------------------------- reads
@@ -213,7 +222,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     public E set(int index, E element) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE));
         SequenceSupport.checkStorable(space, element, "PList element");
-        return SequenceSupport.atomicallyResult(heap, tx -> {
+        return HeapSpi.inTransactionGet(heap, tx -> {
             long slot = heap.getRef(ref + SLOTS) + 8L * index;
             long old = heap.getRef(slot);
             E previous = (E) space.load(old);
@@ -227,7 +236,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     @Override
     public boolean add(E element) {
         SequenceSupport.checkStorable(space, element, "PList element");
-        SequenceSupport.atomically(heap, tx -> insert(tx, heap.getLong(ref + SIZE), element));
+        HeapSpi.inTransaction(heap, tx -> insert(tx, heap.getLong(ref + SIZE), element));
         modCount++;
         return true;
     }
@@ -241,7 +250,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     public void add(int index, E element) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE) + 1);
         SequenceSupport.checkStorable(space, element, "PList element");
-        SequenceSupport.atomically(heap, tx -> insert(tx, index, element));
+        HeapSpi.inTransaction(heap, tx -> insert(tx, index, element));
         modCount++;
     }
 
@@ -262,7 +271,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
         if (values.length == 0) {
             return false;
         }
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             long size = heap.getLong(ref + SIZE);
             long slots = ensureCapacity(tx, size + values.length);
             SequenceSupport.move(heap, tx, slots + 8L * index, slots + 8L * (index + values.length), 8L * (size - index));
@@ -290,7 +299,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     @SuppressWarnings("unchecked")
     public E remove(int index) {
         Objects.checkIndex(index, heap.getLong(ref + SIZE));
-        E removed = SequenceSupport.atomicallyResult(heap, tx -> {
+        E removed = HeapSpi.inTransactionGet(heap, tx -> {
             long slot = heap.getRef(ref + SLOTS) + 8L * index;
             long old = heap.getRef(slot);
             E previous = (E) space.load(old);
@@ -307,7 +316,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
         if (heap.getLong(ref + CAPACITY) == 0) {
             return;
         }
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             long size = heap.getLong(ref + SIZE);
             long slots = heap.getRef(ref + SLOTS);
             releaseRange(tx, slots, 0, size);
@@ -327,7 +336,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
         if (from == to) {
             return;
         }
-        SequenceSupport.atomically(heap, tx -> removeSlots(tx, from, to));
+        HeapSpi.inTransaction(heap, tx -> removeSlots(tx, from, to));
         modCount++;
     }
 
@@ -359,7 +368,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
         for (int i = 0; i < size; i++) {
             refs.putLong(heap.getRef(slots + 8L * order[i]));
         }
-        SequenceSupport.atomically(heap, tx -> tx.putBytes(slots, image, 0, image.length));
+        HeapSpi.inTransaction(heap, tx -> tx.putBytes(slots, image, 0, image.length));
         modCount++;
     }
 
@@ -367,7 +376,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
     @Override
     public void replaceAll(java.util.function.UnaryOperator<E> operator) {
         Objects.requireNonNull(operator, "operator");
-        SequenceSupport.atomically(heap, tx -> super.replaceAll(operator));
+        HeapSpi.inTransaction(heap, tx -> super.replaceAll(operator));
     }
 
     /**
@@ -390,7 +399,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
             return false;
         }
         int count = removed;
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             long slots = heap.getRef(ref + SLOTS);
             int firstRemoved = 0;
             while (!remove[firstRemoved]) {
@@ -420,7 +429,7 @@ public final class PList<E> extends AbstractList<E> implements RandomAccess, Per
      * afterwards, and nothing may still refer to the list.
      */
     public void free() {
-        SequenceSupport.atomically(heap, tx -> {
+        HeapSpi.inTransaction(heap, tx -> {
             long slots = heap.getRef(ref + SLOTS);
             if (slots != 0) {
                 releaseRange(tx, slots, 0, heap.getLong(ref + SIZE));

@@ -2,10 +2,16 @@ package io.jpmem.collections;
 
 import static io.jpmem.collections.SortedNodes.INNER_COUNT;
 
+import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
+import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.RawPersistentObject;
+import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -58,7 +64,9 @@ import java.util.SortedMap;
  * @param <K> the key type
  * @param <V> the value type
  */
-public final class PSortedMap<K, V> extends RawPersistentObject implements NavigableMap<K, V> {
+public final class PSortedMap<K, V> implements PersistentObject, NavigableMap<K, V> {
+
+    private final PersistentHandle handle = new PersistentHandle();
 
     static final int ROOT = 0;
     static final int SIZE = 8;
@@ -74,8 +82,12 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     int modCount;
 
     /** The header layout, as the runtime reads it. */
-    public static String $jpmem$layout() {
-        return "32;root:REF:0;size:LONG:8;meta:LONG:16;comparator:REF:24";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(PSortedMap.class.getName(), 32,
+                FieldLayout.of("root", FieldKind.REF, 0),
+                FieldLayout.of("size", FieldKind.LONG, 8),
+                FieldLayout.of("meta", FieldKind.LONG, 16),
+                FieldLayout.of("comparator", FieldKind.REF, 24));
     }
 
     /**
@@ -86,7 +98,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
      * @throws IllegalStateException if no heap can be chosen
      */
     public PSortedMap() {
-        allocateHeader();
+        handle.allocate(this);
     }
 
     /**
@@ -100,9 +112,9 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     @SuppressWarnings("unchecked")
     public PSortedMap(Comparator<? super K> comparator) {
         String name = comparator == null ? null : SortedComparators.nameOf(comparator); // null: natural ordering
-        allocateHeader();
+        handle.allocate(this);
         if (name != null) {
-            atomically(tx -> tx.putRef(header() + COMPARATOR, space().store(tx, name, "PSortedMap comparator")));
+            HeapSpi.inTransaction(heap(), tx -> tx.putRef(header() + COMPARATOR, space().store(tx, name, "PSortedMap comparator")));
         }
         this.comparator = (Comparator<Object>) comparator;
         this.comparatorResolved = true;
@@ -110,7 +122,34 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
 
     /** The wrapping constructor the runtime uses for an existing map. */
     public PSortedMap(Wrap wrap, ObjectSpace space, long ref) {
-        super(wrap, space, ref);
+        $jpmemBind(wrap, space, ref);
+    }
+
+    @Override
+    public long $jpmemRef() {
+        return handle.ref();
+    }
+
+    @Override
+    public ObjectSpace $jpmemSpace() {
+        return handle.space();
+    }
+
+    @Override
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+    }
+
+    private PersistentHeap heap() {
+        return handle.heap();
+    }
+
+    private long header() {
+        return handle.ref();
+    }
+
+    private ObjectSpace space() {
+        return handle.space();
     }
 
     // ------------------------------------------------------------------ internals
@@ -509,7 +548,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     public V put(K key, V value) {
         Objects.requireNonNull(key, "PSortedMap keys are never null");
         Object[] previous = new Object[1];
-        atomically(tx -> {
+        HeapSpi.inTransaction(heap(), tx -> {
             long old = putWord(tx, key, value, previous);
             if (old >= 0) {
                 space().release(tx, old);
@@ -527,7 +566,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     public boolean set(K key, V value) {
         Objects.requireNonNull(key, "PSortedMap keys are never null");
         boolean[] added = new boolean[1];
-        atomically(tx -> {
+        HeapSpi.inTransaction(heap(), tx -> {
             long old = putWord(tx, key, value, null);
             added[0] = old == NONE;
             if (old >= 0) {
@@ -597,7 +636,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
             return false;
         }
         boolean[] removed = new boolean[1];
-        atomically(tx -> {
+        HeapSpi.inTransaction(heap(), tx -> {
             SortedCursor c = writeCursor();
             c.seek(probe, false);
             if (c.found) {
@@ -627,7 +666,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
      */
     public Map.Entry<K, V> removeAtRank(long rank) {
         Objects.checkIndex(rank, sizeLong());
-        return atomicallyResult(tx -> {
+        return HeapSpi.inTransactionGet(heap(), tx -> {
             SortedCursor c = writeCursor();
             c.seekRank(rank);
             Map.Entry<K, V> entry = entryAt(c);
@@ -645,7 +684,7 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     /** Removes and returns the last entry (an immutable snapshot), atomically; null if empty. */
     @Override
     public Map.Entry<K, V> pollLastEntry() {
-        return atomicallyResult(tx -> {
+        return HeapSpi.inTransactionGet(heap(), tx -> {
             long size = sizeLong();
             return size == 0 ? null : removeAtRank(size - 1);
         });
@@ -654,13 +693,13 @@ public final class PSortedMap<K, V> extends RawPersistentObject implements Navig
     /** Puts every mapping of {@code map}, all in one transaction (the caller's or its own). */
     @Override
     public void putAll(Map<? extends K, ? extends V> map) {
-        atomically(tx -> map.forEach(this::set));
+        HeapSpi.inTransaction(heap(), tx -> map.forEach(this::set));
     }
 
     /** Removes every entry, atomically, freeing every node, key copy and value copy at commit. */
     @Override
     public void clear() {
-        atomically(tx -> {
+        HeapSpi.inTransaction(heap(), tx -> {
             SortedKeyKind kind = kindOrNull();
             if (kind != null) {
                 modCount++;

@@ -1,10 +1,14 @@
 package io.jpmem.collections;
 
+import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
+import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.RawPersistentObject;
+import io.jpmem.objects.PersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,11 +39,13 @@ import java.util.Optional;
  * default} heap (in a transaction of its own). Collections and fields hold a PString by reference and
  * never free it; {@link #free()} does.
  */
-public final class PString extends RawPersistentObject implements Comparable<PString> {
+public final class PString implements PersistentObject, Comparable<PString> {
+
+    private final PersistentHandle handle = new PersistentHandle();
 
     /** The block is the UTF-8 bytes themselves. */
-    public static String $jpmem$layout() {
-        return "[BYTE";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofArray(PString.class.getName(), FieldKind.BYTE);
     }
 
     private final long byteLength;
@@ -72,7 +78,7 @@ public final class PString extends RawPersistentObject implements Comparable<PSt
      */
     public PString(byte[] utf8, int index, int length) {
         Objects.checkFromIndexSize(index, length, utf8.length);
-        allocateArrayHeader(length);
+        handle.allocateArray(this, length);
         this.byteLength = length;
         if (length > 0) {
             PersistentHeap heap = heap();
@@ -88,8 +94,35 @@ public final class PString extends RawPersistentObject implements Comparable<PSt
 
     /** The wrapping constructor the runtime uses for existing blocks. */
     public PString(Wrap wrap, ObjectSpace space, long ref) {
-        super(wrap, space, ref);
+        $jpmemBind(wrap, space, ref);
         this.byteLength = space.heap().blockByteSize(ref);
+    }
+
+    @Override
+    public long $jpmemRef() {
+        return handle.ref();
+    }
+
+    @Override
+    public ObjectSpace $jpmemSpace() {
+        return handle.space();
+    }
+
+    @Override
+    public void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+    }
+
+    private PersistentHeap heap() {
+        return handle.heap();
+    }
+
+    private long header() {
+        return handle.ref();
+    }
+
+    private ObjectSpace space() {
+        return handle.space();
     }
 
     /** {@return the length in UTF-8 bytes} */
@@ -289,7 +322,7 @@ public final class PString extends RawPersistentObject implements Comparable<PSt
      * not be used afterwards, and nothing may still refer to the block.
      */
     public void free() {
-        atomically(tx -> space().free(tx, this));
+        HeapSpi.inTransaction(heap(), tx -> space().free(tx, this));
     }
 
     /** UTF-8 of the code point at {@code i} (a surrogate pair counts as one; an unpaired surrogate is '?'). */

@@ -6,7 +6,6 @@ import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.PersistentObject;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -22,45 +21,19 @@ final class SequenceSupport {
 
     private SequenceSupport() {}
 
-    /** Runs {@code body} in the thread's transaction on {@code heap}, or atomically in one of its own. */
-    static void atomically(PersistentHeap heap, Consumer<Transaction> body) {
-        Optional<Transaction> tx = heap.currentTransaction();
-        if (tx.isPresent()) {
-            body.accept(tx.get());
-        } else {
-            heap.transaction(body);
-        }
-    }
-
-    /** {@return what {@code body} returns} Run as {@link #atomically(PersistentHeap, Consumer)}. */
-    static <R> R atomicallyResult(PersistentHeap heap, Function<Transaction, R> body) {
-        Optional<Transaction> tx = heap.currentTransaction();
-        return tx.isPresent() ? body.apply(tx.get()) : heap.transactionResult(body);
-    }
-
     /** {@return the heap type of an inner array block, registered on first use} */
     static HeapType arrayType(PersistentHeap heap, String name, FieldKind kind) {
         return heap.types().register(TypeLayout.ofArray(name, kind));
     }
 
     /**
-     * Refuses, before anything is written, a value that {@link ObjectSpace#store} would refuse: neither a
-     * persistent object of {@code space} nor a value class (String, byte[], boxed primitive).
+     * Refuses, before anything is written, a value that {@link ObjectSpace#store} would refuse (see
+     * {@link ObjectSpace#requireStorable}).
      *
      * @throws IllegalArgumentException naming {@code where}
      */
     static void checkStorable(ObjectSpace space, Object value, String where) {
-        if (value == null || value instanceof String || value instanceof byte[] || value instanceof Long
-                || value instanceof Integer || value instanceof Short || value instanceof Byte
-                || value instanceof Character || value instanceof Boolean || value instanceof Float
-                || value instanceof Double) {
-            return;
-        }
-        if (!(value instanceof PersistentObject)) {
-            throw new IllegalArgumentException(where + ": " + value.getClass().getName()
-                    + " is neither a persistent object nor a String, byte[] or boxed primitive");
-        }
-        space.refOf(value); // throws for another heap's object
+        space.requireStorable(value, where);
     }
 
     /**

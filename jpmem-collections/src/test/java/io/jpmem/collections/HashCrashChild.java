@@ -6,20 +6,15 @@ import io.jpmem.heap.HeapOptions;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.testing.KillAtBarrier;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.persist.BarrierHook;
 import io.jpmem.persist.Durability;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The child JVM of {@link HashCrashTest}: runs the deterministic sequence of steps {@link #ops} on
@@ -93,22 +88,7 @@ public final class HashCrashChild {
     public static void main(String[] args) throws Throwable {
         Path path = Path.of(args[0]);
         long killAt = Long.parseLong(args[3]);
-        if (killAt > 0) {
-            MethodHandle kill = Linker.nativeLinker().downcallHandle(
-                    Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            int pid = (int) ProcessHandle.current().pid();
-            AtomicLong barriers = new AtomicLong();
-            BarrierHook.set(() -> {
-                if (barriers.incrementAndGet() == killAt) {
-                    try {
-                        int ignored = (int) kill.invokeExact(pid, 9);
-                    } catch (Throwable t) {
-                        Runtime.getRuntime().halt(9);
-                    }
-                }
-            });
-        }
+        KillAtBarrier.arm(killAt);
         PersistentHeap heap = PersistentHeap.openOrCreate(path, options(Durability.valueOf(args[1])));
         ObjectSpace space = ObjectSpace.of(heap);
         HeapType counterType = heap.types().register(COUNTER);

@@ -130,13 +130,21 @@ class PDequeTest {
                         List<String> l = new ArrayList<>(model);
                         long removed = 0;
                         long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
-                        for (int k = 0; k < l.size() && removed < limit; k++) {
-                            int i = count < 0 ? l.size() - 1 - k : k;
-                            if (l.get(i).equals(canon(target))) {
-                                l.remove(i);
-                                removed++;
-                                if (count >= 0) {
-                                    k--;
+                        // head to tail for count >= 0, tail to head for count < 0, as LREM
+                        if (count < 0) {
+                            for (int i = l.size() - 1; i >= 0 && removed < limit; i--) {
+                                if (l.get(i).equals(canon(target))) {
+                                    l.remove(i);
+                                    removed++;
+                                }
+                            }
+                        } else {
+                            for (int i = 0; i < l.size() && removed < limit; ) {
+                                if (l.get(i).equals(canon(target))) {
+                                    l.remove(i);
+                                    removed++;
+                                } else {
+                                    i++;
                                 }
                             }
                         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jpmem.heap.HeapOptions;
 import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.objects.PersistentLongArray;
 import io.jpmem.persist.Durability;
@@ -305,7 +306,7 @@ class PHashMapTest {
     void fencesPerOperationAreTheLoggedStoresPlusFour() {
         try (PersistentHeap simulated = PersistentHeap.create(dir.resolve("fences.heap"),
                 HeapOptions.defaults().withDurability(Durability.SIMULATED).withMaxByteSize(8L << 20))) {
-            SimulatedDomain domain = (SimulatedDomain) simulated.domain();
+            SimulatedDomain domain = (SimulatedDomain) HeapSpi.domain(simulated);
             ObjectSpace objects = ObjectSpace.of(simulated);
             PHashMap<String, String> map = simulated.transactionResult(tx -> {
                 PHashMap<String, String> m = new PHashMap<>();

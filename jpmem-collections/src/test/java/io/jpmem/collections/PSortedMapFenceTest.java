@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jpmem.heap.HeapOptions;
 import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.persist.Durability;
 import io.jpmem.persist.SimulatedDomain;
@@ -26,7 +27,7 @@ class PSortedMapFenceTest {
     void putOverwriteAndRemoveCostHeightPlusTwoUndoEntries() {
         try (PersistentHeap heap = PersistentHeap.create(dir.resolve("fences.heap"),
                 HeapOptions.defaults().withDurability(Durability.SIMULATED).withMaxByteSize(8L << 20))) {
-            SimulatedDomain domain = (SimulatedDomain) heap.domain();
+            SimulatedDomain domain = (SimulatedDomain) HeapSpi.domain(heap);
             PSortedMap<Long, Object> map = heap.transactionResult(tx -> new PSortedMap<>());
             heap.transaction(tx -> {
                 for (long i = 0; i < 400; i++) {

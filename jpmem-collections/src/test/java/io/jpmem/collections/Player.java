@@ -1,19 +1,23 @@
 package io.jpmem.collections;
 
+import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.RawPersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.RawPersistentObject;
 
 /** A hand-written persistent class that is Comparable by its score: an OBJECT key for PSortedMap. */
 public final class Player extends RawPersistentObject implements Comparable<Player> {
 
-    public static String $jpmem$layout() {
-        return "8;score:LONG:0";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(Player.class.getName(), 8,
+                FieldLayout.of("score", FieldKind.LONG, 0));
     }
 
     public Player(long score) {
         allocateHeader();
-        atomically(tx -> tx.putLong(header(), score));
+        heap().transaction(tx -> tx.putLong(header(), score));
     }
 
     public Player(Wrap wrap, ObjectSpace space, long ref) {

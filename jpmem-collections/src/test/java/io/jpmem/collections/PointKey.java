@@ -1,19 +1,23 @@
 package io.jpmem.collections;
 
+import io.jpmem.heap.FieldKind;
+import io.jpmem.heap.FieldLayout;
+import io.jpmem.heap.TypeLayout;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.objects.RawPersistentObject;
 import io.jpmem.objects.Wrap;
+import io.jpmem.objects.spi.RawPersistentObject;
 
 /** A hand-written persistent class with content equality: keys of the equals-compared kind in the tests. */
 public final class PointKey extends RawPersistentObject {
 
-    public static String $jpmem$layout() {
-        return "8;x:LONG:0";
+    public static TypeLayout $jpmem$layout() {
+        return TypeLayout.ofRecord(PointKey.class.getName(), 8,
+                FieldLayout.of("x", FieldKind.LONG, 0));
     }
 
     public PointKey(long x) {
         allocateHeader();
-        atomically(tx -> tx.putLong(header(), x));
+        heap().transaction(tx -> tx.putLong(header(), x));
     }
 
     public PointKey(Wrap wrap, ObjectSpace space, long ref) {

@@ -2,16 +2,11 @@ package io.jpmem.collections;
 
 import io.jpmem.heap.HeapOptions;
 import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.testing.KillAtBarrier;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.persist.BarrierHook;
 import io.jpmem.persist.Durability;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The child JVM of {@link SequenceCrashTest}: random mutations of a PDeque, a PList and a PBytes until it
@@ -48,22 +43,7 @@ public final class SequenceCrashChild {
         Durability durability = Durability.valueOf(args[1]);
         SplittableRandom random = new SplittableRandom(Long.parseLong(args[2]));
         long killAt = Long.parseLong(args[3]);
-        if (killAt > 0) {
-            MethodHandle kill = Linker.nativeLinker().downcallHandle(
-                    Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            int pid = (int) ProcessHandle.current().pid();
-            AtomicLong barriers = new AtomicLong();
-            BarrierHook.set(() -> {
-                if (barriers.incrementAndGet() == killAt) {
-                    try {
-                        int ignored = (int) kill.invokeExact(pid, 9);
-                    } catch (Throwable t) {
-                        Runtime.getRuntime().halt(9);
-                    }
-                }
-            });
-        }
+        KillAtBarrier.arm(killAt);
         PersistentHeap heap = PersistentHeap.openOrCreate(path, options(durability));
         ObjectSpace space = ObjectSpace.of(heap);
         if (heap.roots().get("deque").isEmpty()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jpmem.heap.HeapOptions;
 import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.objects.ObjectSpace;
 import io.jpmem.persist.Durability;
 import io.jpmem.persist.SimulatedDomain;
@@ -34,7 +35,7 @@ class SequenceFenceTest {
     void fencesPerOperation() {
         try (PersistentHeap heap = PersistentHeap.create(dir.resolve("fences.heap"),
                 HeapOptions.defaults().withDurability(Durability.SIMULATED).withMaxByteSize(4 << 20))) {
-            domain = (SimulatedDomain) heap.domain();
+            domain = (SimulatedDomain) HeapSpi.domain(heap);
             ObjectSpace space = ObjectSpace.of(heap);
             PList<Object> list = heap.transactionResult(tx -> new PList<>());
             PDeque<Object> deque = heap.transactionResult(tx -> new PDeque<>());

@@ -6,17 +6,12 @@ import io.jpmem.heap.HeapOptions;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.testing.KillAtBarrier;
 import io.jpmem.objects.ObjectSpace;
-import io.jpmem.persist.BarrierHook;
 import io.jpmem.persist.Durability;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.NavigableMap;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The child JVM of {@link PSortedMapCrashTest}: applies operation after operation to a
@@ -66,22 +61,7 @@ public final class SortedCrashChild {
         Durability durability = Durability.valueOf(args[1]);
         long seed = Long.parseLong(args[2]);
         long killAt = Long.parseLong(args[3]);
-        if (killAt > 0) {
-            MethodHandle kill = Linker.nativeLinker().downcallHandle(
-                    Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            int pid = (int) ProcessHandle.current().pid();
-            AtomicLong barriers = new AtomicLong();
-            BarrierHook.set(() -> {
-                if (barriers.incrementAndGet() == killAt) {
-                    try {
-                        int ignored = (int) kill.invokeExact(pid, 9);
-                    } catch (Throwable t) {
-                        Runtime.getRuntime().halt(9);
-                    }
-                }
-            });
-        }
+        KillAtBarrier.arm(killAt);
         PersistentHeap heap = PersistentHeap.openOrCreate(path, options(durability));
         HeapType progressType = heap.types().register(PROGRESS);
         ObjectSpace space = ObjectSpace.of(heap);

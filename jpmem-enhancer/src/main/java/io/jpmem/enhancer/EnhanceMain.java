@@ -2,8 +2,6 @@ package io.jpmem.enhancer;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -19,8 +17,9 @@ import java.util.stream.Stream;
  * {@code jpmem:enhance} runs (in a JDK 25 process, since Maven itself may run on an older JDK).
  *
  * <p>{@code EnhanceMain CLASSES_DIR CLASSPATH}: every {@code .class} file under the directory is
- * enhanced if it needs to be (already enhanced ones are left alone). Exit code 0 when done, 1 with
- * the reason when a class cannot be enhanced, 2 on bad usage.
+ * enhanced if it needs to be (already enhanced ones, and classes outside the {@link EnhancementScope},
+ * are left alone). Exit code 0 when done, 1 with the reason ({@link EnhancementReporter}) when a
+ * class cannot be enhanced, 2 on bad usage.
  */
 public final class EnhanceMain {
 
@@ -39,22 +38,29 @@ public final class EnhanceMain {
                 urls.add(toUrl(entry));
             }
         }
-        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), EnhanceMain.class.getClassLoader())) {
-            Enhancer enhancer = new Enhancer(name -> bytesOf(loader, name), loader);
+        // The project's classes and class path only (the JDK's through the platform loader): the classes the
+        // enhancer inspects are the ones the program will run with, not the enhancer's own class path.
+        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            Enhancer enhancer = new Enhancer(loader);
             List<Path> files;
             try (Stream<Path> walk = Files.walk(classes)) {
                 files = walk.filter(p -> p.toString().endsWith(".class")).sorted().toList();
             }
             int changed = 0;
             for (Path file : files) {
+                String internalName = classes.relativize(file).toString().replace(File.separatorChar, '/');
+                internalName = internalName.substring(0, internalName.length() - ".class".length());
+                if (!EnhancementScope.includes(internalName)) {
+                    continue;
+                }
                 try {
                     Optional<byte[]> enhanced = enhancer.enhance(Files.readAllBytes(file));
                     if (enhanced.isPresent()) {
                         Files.write(file, enhanced.get());
                         changed++;
                     }
-                } catch (EnhancementException e) {
-                    System.err.println("jpmem enhance: " + e.getMessage());
+                } catch (RuntimeException | Error e) {
+                    EnhancementReporter.report(System.err, internalName, e);
                     System.exit(1);
                 }
             }
@@ -70,11 +76,4 @@ public final class EnhanceMain {
         }
     }
 
-    private static Optional<byte[]> bytesOf(ClassLoader loader, String internalName) {
-        try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
-            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,20 +1,16 @@
 package io.jpmem.enhancer;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Map;
-import java.util.Optional;
 import java.util.WeakHashMap;
 
 /**
  * The load-time form of the enhancer: {@code java -javaagent:jpmem-enhancer.jar ...}. Every class
- * loaded from outside the JDK and jpmem itself goes through {@link Enhancer}. A class that cannot
- * be enhanced is reported on stderr with the reason, and the JVM is stopped: running it unenhanced
- * would silently keep its data in volatile fields.
+ * in the {@link EnhancementScope} goes through an {@link Enhancer} of its defining loader. A class
+ * that cannot be enhanced is reported ({@link EnhancementReporter}) and the JVM is stopped: running
+ * it unenhanced would silently keep its data in volatile fields.
  */
 public final class EnhancerAgent {
 
@@ -33,36 +29,18 @@ public final class EnhancerAgent {
         @Override
         public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
                                 byte[] bytes) {
-            if (loader == null || className == null || className.startsWith("java/") || className.startsWith("javax/")
-                    || className.startsWith("jdk/") || className.startsWith("sun/") || className.startsWith("io/jpmem/")
-                    && !className.startsWith("io/jpmem/examples/")) {
+            if (loader == null || !EnhancementScope.includes(className)) {
                 return null;
             }
             try {
                 return enhancer(loader).enhance(bytes).orElse(null);
-            } catch (EnhancementException e) {
-                System.err.println("jpmem enhancer: " + e.getMessage());
-                System.err.flush();
-                Runtime.getRuntime().halt(70);
-                return null;
             } catch (RuntimeException | Error e) {
-                System.err.println("jpmem enhancer: cannot enhance " + className.replace('/', '.') + ": " + e);
-                System.err.flush();
-                Runtime.getRuntime().halt(70);
-                return null;
+                throw EnhancementReporter.stopJvm(className, e);
             }
         }
 
         private synchronized Enhancer enhancer(ClassLoader loader) {
-            return enhancers.computeIfAbsent(loader, l -> new Enhancer(name -> bytesOf(l, name), l));
-        }
-
-        private static Optional<byte[]> bytesOf(ClassLoader loader, String internalName) {
-            try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
-                return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return enhancers.computeIfAbsent(loader, Enhancer::new);
         }
     }
 }

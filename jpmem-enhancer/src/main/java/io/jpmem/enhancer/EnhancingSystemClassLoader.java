@@ -11,7 +11,6 @@ import java.security.CodeSigner;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,11 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Unlike {@code -javaagent:path/to/jar}, it names a class in a module of the image, so it works from
  * any working directory.
  *
- * <p>Classes of the class path are defined by this loader, through the {@link Enhancer}; classes of
- * the packages of the boot layer's modules (the JDK, jpmem itself) and anything else come from the
- * built-in application loader, its parent. Before the main class loads it checks the
+ * <p>Classes of the class path are defined by this loader (so that what they load comes through it
+ * too: a test harness's main wrapper, say), through the {@link Enhancer} when they are in the
+ * {@link EnhancementScope}; classes of the packages of the boot layer's modules (the JDK, jpmem
+ * itself) and anything else come from the built-in application loader, its parent. Before the main class loads it checks the
  * {@code -Djpmem.heap} options ({@link DefaultHeap#checkAtStartup()}). A class that cannot be enhanced stops the JVM with
- * the reason, as the agent does.
+ * the reason, as the agent does ({@link EnhancementReporter}).
  */
 public final class EnhancingSystemClassLoader extends ClassLoader {
 
@@ -42,7 +42,7 @@ public final class EnhancingSystemClassLoader extends ClassLoader {
     public EnhancingSystemClassLoader(ClassLoader parent) {
         super("jpmem-enhancing-app", parent);
         ModuleLayer.boot().modules().forEach(module -> modulePackages.addAll(module.getPackages()));
-        this.enhancer = new Enhancer(this::classPathBytes, parent);
+        this.enhancer = new Enhancer(parent);
     }
 
     /**
@@ -90,20 +90,11 @@ public final class EnhancingSystemClassLoader extends ClassLoader {
         }
         byte[] enhanced;
         try {
-            enhanced = enhancer.enhance(bytes).orElse(bytes);
-        } catch (EnhancementException e) {
-            return stop("jpmem enhancer: " + e.getMessage());
+            enhanced = EnhancementScope.includes(name.replace('.', '/')) ? enhancer.enhance(bytes).orElse(bytes) : bytes;
         } catch (RuntimeException | Error e) {
-            return stop("jpmem enhancer: cannot enhance " + name + ": " + e);
+            throw EnhancementReporter.stopJvm(name, e);
         }
         return defineClass(name, enhanced, 0, enhanced.length, domainOf(url, resource));
-    }
-
-    private static Class<?> stop(String message) {
-        System.err.println(message);
-        System.err.flush();
-        Runtime.getRuntime().halt(70);
-        return null;
     }
 
     /** One protection domain per class path entry, so that {@code getCodeSource()} names the jar or directory. */
@@ -118,14 +109,6 @@ public final class EnhancingSystemClassLoader extends ClassLoader {
                 return new ProtectionDomain(null, null, this, null);
             }
         });
-    }
-
-    private Optional<byte[]> classPathBytes(String internalName) {
-        try (InputStream in = getParent().getResourceAsStream(internalName + ".class")) {
-            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String packageOf(String className) {

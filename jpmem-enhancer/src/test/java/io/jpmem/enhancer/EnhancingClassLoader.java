@@ -14,7 +14,7 @@ final class EnhancingClassLoader extends ClassLoader {
     EnhancingClassLoader(String packagePrefix) {
         super(EnhancingClassLoader.class.getClassLoader());
         this.prefix = packagePrefix;
-        this.enhancer = new Enhancer(EnhancingClassLoader::bytesOf, getParent());
+        this.enhancer = new Enhancer(getParent());
     }
 
     static Optional<byte[]> bytesOf(String internalName) {

@@ -3,6 +3,7 @@ package io.jpmem.explorer;
 import io.jpmem.heap.AccessMode;
 import io.jpmem.heap.JpmemException;
 import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.persist.Durability;
 import io.jpmem.persist.SimulatedDomain;
 import java.io.ByteArrayInputStream;
@@ -13,8 +14,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -113,7 +114,7 @@ public final class Explorer {
                 scenario.options().withDurability(Durability.SIMULATED))) {
             scenario.setUp(heap);
             before = HeapDump.of(heap);
-            SimulatedDomain domain = (SimulatedDomain) heap.domain();
+            SimulatedDomain domain = (SimulatedDomain) HeapSpi.domain(heap);
             int[] index = {0};
             Consumer<SimulatedDomain.Event> recorder = event -> points.add(capture(domain, index[0]++ + " " + event));
             if (scenario instanceof ConcurrentScenario concurrent) {

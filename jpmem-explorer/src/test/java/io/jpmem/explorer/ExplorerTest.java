@@ -27,11 +27,11 @@ class ExplorerTest {
     @Test
     void aTornOperationIsReportedWithSeedOperationCrashPointAndDifference() throws IOException {
         Explorer explorer = new Explorer(new Explorer.Options(7, 10, 16, 0, dir));
-        Scenario torn = Scenario.of("two-raw-stores-no-transaction", FoundationScenarios::twoNodesAndSlots, heap -> {
-            heap.putLong(FoundationScenarios.slot(heap, 0), 500); // not atomic together: a crash can split them
-            heap.putLong(FoundationScenarios.slot(heap, 1), 500);
-            heap.persist(FoundationScenarios.slot(heap, 0), 8);
-            heap.persist(FoundationScenarios.slot(heap, 1), 8);
+        Scenario torn = Scenario.of("two-raw-stores-no-transaction", HeapScenarios::twoNodesAndSlots, heap -> {
+            heap.putLong(HeapScenarios.slot(heap, 0), 500); // not atomic together: a crash can split them
+            heap.putLong(HeapScenarios.slot(heap, 1), 500);
+            heap.persist(HeapScenarios.slot(heap, 0), 8);
+            heap.persist(HeapScenarios.slot(heap, 1), 8);
         });
         Explorer.Report report = explorer.explore(torn);
         assertFalse(report.violations().isEmpty(), "the explorer must catch a torn update");
@@ -51,7 +51,7 @@ class ExplorerTest {
         long states = 0;
         List<Explorer.Violation> violations = new ArrayList<>();
         try {
-            for (Scenario scenario : FoundationScenarios.all()) {
+            for (Scenario scenario : HeapScenarios.all()) {
                 Explorer.Report report = explorer.explore(scenario);
                 System.out.println("  " + report.scenario() + ": crash-points=" + report.crashPoints()
                         + " crash-states=" + report.crashStates() + " violations=" + report.violations().size());

@@ -9,11 +9,13 @@ import java.nio.file.Path;
  */
 public final class HeapCorruptedException extends JpmemException {
 
-    HeapCorruptedException(Path path, String detail) {
+    /** Creates the first failure of the heap at {@code path}; {@code detail} says what was found. */
+    public HeapCorruptedException(Path path, String detail) {
         super("heap " + path + " is corrupt: " + detail, null);
     }
 
-    HeapCorruptedException(HeapCorruptedException first) {
+    /** Creates a later report of the failure {@code first}, with its message (thrown by every use after it). */
+    public HeapCorruptedException(HeapCorruptedException first) {
         super(first.getMessage(), first);
     }
 }

@@ -6,7 +6,8 @@ package io.jpmem.heap;
  */
 public final class HeapFullException extends JpmemException {
 
-    HeapFullException(String message) {
+    /** Creates the exception; {@code message} names the heap and what did not fit. */
+    public HeapFullException(String message) {
         super(message, null);
     }
 }

@@ -1,6 +1,6 @@
 package io.jpmem.heap;
 
-import io.jpmem.heap.internal.HeapLayout;
+import io.jpmem.heap.HeapLayout;
 import io.jpmem.persist.Durability;
 import io.jpmem.persist.FlushMechanism;
 import java.nio.file.Path;

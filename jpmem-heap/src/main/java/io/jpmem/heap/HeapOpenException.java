@@ -47,11 +47,13 @@ public final class HeapOpenException extends JpmemException {
     private final Reason reason;
     private final List<String> problems;
 
-    HeapOpenException(Path path, Reason reason, String detail, Throwable cause) {
+    /** Creates a refusal of {@code path} for {@code reason}; {@code detail} (may be empty) is its one problem. */
+    public HeapOpenException(Path path, Reason reason, String detail, Throwable cause) {
         this(path, reason, detail, cause, detail.isEmpty() ? List.of() : List.of(detail));
     }
 
-    HeapOpenException(Path path, Reason reason, String detail, Throwable cause, List<String> problems) {
+    /** Creates a refusal of {@code path} for {@code reason} listing every problem found. */
+    public HeapOpenException(Path path, Reason reason, String detail, Throwable cause, List<String> problems) {
         super("cannot open heap " + path + ": " + reason.description() + (detail.isEmpty() ? "" : " (" + detail + ")"),
                 cause);
         this.path = Objects.requireNonNull(path);

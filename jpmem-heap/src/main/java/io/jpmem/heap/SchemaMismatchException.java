@@ -8,7 +8,8 @@ public final class SchemaMismatchException extends JpmemException {
 
     private final String className;
 
-    SchemaMismatchException(String className, String difference) {
+    /** Creates the exception for {@code className}; {@code difference} says how the layouts differ. */
+    public SchemaMismatchException(String className, String difference) {
         super("type " + className + " does not match the heap's type table: " + difference, null);
         this.className = className;
     }

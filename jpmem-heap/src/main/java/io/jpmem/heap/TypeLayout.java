@@ -106,7 +106,7 @@ public record TypeLayout(String className, Shape shape, FieldKind elementKind, i
     }
 
     /** {@return the first difference between this layout (as recorded) and {@code other} (as asked), in words} */
-    String differenceFrom(TypeLayout other) {
+    public String differenceFrom(TypeLayout other) {
         if (shape != other.shape) {
             return "the heap records a " + shape + ", the class is a " + other.shape;
         }

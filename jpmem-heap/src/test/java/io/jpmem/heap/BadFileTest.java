@@ -3,7 +3,7 @@ package io.jpmem.heap;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jpmem.heap.HeapOpenException.Reason;
-import io.jpmem.heap.internal.HeapFormat;
+import io.jpmem.heap.internal.format.HeapFormat;
 import io.jpmem.heap.testing.ChildJvm;
 import io.jpmem.heap.testing.FilePatch;
 import io.jpmem.heap.testing.FileSnapshot;

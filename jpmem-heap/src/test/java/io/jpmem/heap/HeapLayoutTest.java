@@ -2,14 +2,14 @@ package io.jpmem.heap;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jpmem.heap.internal.HeapFormat;
-import io.jpmem.heap.internal.HeapHeader;
-import io.jpmem.heap.internal.HeapLayout;
+import io.jpmem.heap.HeapLayout;
+import io.jpmem.heap.internal.format.HeapFormat;
+import io.jpmem.heap.internal.format.HeapHeader;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class HeapLayoutTest {
 

@@ -83,8 +83,8 @@ class TransactionTest {
         byte[] read = new byte[contents.length];
         heap.getBytes(copy, read, 0, read.length);
         assertArrayEquals(contents, read);
-        assertEquals(contents.length, heap.byteSizeOfReference(copy));
-        assertEquals(0, heap.byteSizeOfReference(empty));
+        assertEquals(contents.length, io.jpmem.heap.spi.HeapSpi.byteSizeOfReference(heap, copy));
+        assertEquals(0, io.jpmem.heap.spi.HeapSpi.byteSizeOfReference(heap, empty));
         assertThrows(IllegalArgumentException.class, () -> heap.transaction(tx -> tx.allocateArrayCopy(refs, contents)),
                 "an array of 8-byte elements");
         assertThrows(IllegalArgumentException.class, () -> heap.transaction(tx -> tx.allocateArrayCopy(node, contents)),
@@ -317,7 +317,7 @@ class TransactionTest {
     void fencesPerTransactionAreKPlusTwoForStoresAndKPlusFourWithAllocation() {
         heap.close();
         open(Durability.SIMULATED);
-        io.jpmem.persist.SimulatedDomain domain = (io.jpmem.persist.SimulatedDomain) heap.domain();
+        io.jpmem.persist.SimulatedDomain domain = (io.jpmem.persist.SimulatedDomain) io.jpmem.heap.spi.HeapSpi.domain(heap);
         long[] blocks = new long[8];
         heap.transaction(tx -> {
             for (int i = 0; i < 8; i++) {

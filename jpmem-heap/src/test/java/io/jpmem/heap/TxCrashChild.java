@@ -1,14 +1,9 @@
 package io.jpmem.heap;
 
-import io.jpmem.persist.BarrierHook;
+import io.jpmem.heap.testing.KillAtBarrier;
 import io.jpmem.persist.Durability;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -41,22 +36,7 @@ public final class TxCrashChild {
         Durability durability = Durability.valueOf(args[1]);
         long seed = Long.parseLong(args[2]);
         long killAt = Long.parseLong(args[3]);
-        if (killAt > 0) {
-            MethodHandle kill = Linker.nativeLinker().downcallHandle(
-                    Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            int pid = (int) ProcessHandle.current().pid();
-            AtomicLong barriers = new AtomicLong();
-            BarrierHook.set(() -> {
-                if (barriers.incrementAndGet() == killAt) {
-                    try {
-                        int ignored = (int) kill.invokeExact(pid, 9);
-                    } catch (Throwable t) {
-                        Runtime.getRuntime().halt(9);
-                    }
-                }
-            });
-        }
+        KillAtBarrier.arm(killAt);
         PersistentHeap heap = PersistentHeap.openOrCreate(path, options(durability));
         HeapType account = heap.types().register(ACCOUNT);
         HeapType meta = heap.types().register(META);

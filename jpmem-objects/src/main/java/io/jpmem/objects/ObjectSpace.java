@@ -1,15 +1,16 @@
 package io.jpmem.objects;
 
-import io.jpmem.heap.FieldKind;
-import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
+import io.jpmem.objects.spi.EnhancerAbi;
+import io.jpmem.objects.spi.RuntimeAccess;
+import io.jpmem.objects.spi.ValueCopyRule;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +30,58 @@ public final class ObjectSpace {
 
     private static final Map<PersistentHeap, ObjectSpace> SPACES = new WeakHashMap<>();
     private static volatile ObjectSpace defaultSpace;
+
+    static {
+        RuntimeAccess.install(new Access());
+    }
+
+    /** What {@code io.jpmem.objects.spi} (the barriers, hand-written persistent classes) asks of this runtime. */
+    private static final class Access implements RuntimeAccess {
+
+        @Override
+        public ObjectSpace forAllocation(Class<?> type) {
+            return ObjectSpace.forAllocation(type);
+        }
+
+        @Override
+        public HeapType typeOf(ObjectSpace space, Class<?> type) {
+            return space.typeOf(type);
+        }
+
+        @Override
+        public void bindNew(PersistentObject object, ObjectSpace space, long ref) {
+            if (object.$jpmemSpace() != null) {
+                throw new IllegalStateException(object.getClass().getName() + ": the handle has a block already");
+            }
+            object.$jpmemBind(Wrap.token(), space, ref);
+            space.registerNew(object, ref);
+        }
+
+        @Override
+        public Object handle(ObjectSpace space, long ref, Class<?> expected) {
+            return space.handle(ref, expected);
+        }
+
+        @Override
+        public long refOf(ObjectSpace space, Object value, String where) {
+            return space.refOf(value, where);
+        }
+
+        @Override
+        public void replaceSlot(ObjectSpace space, long at, Object value, String where) {
+            space.replaceSlot(at, value, where);
+        }
+
+        @Override
+        public String readString(ObjectSpace space, long copy) {
+            return (String) space.copies.read(copy, String.class);
+        }
+
+        @Override
+        public Object box(long bits, Class<?> boxClass) {
+            return ValueCopies.box(bits, boxClass);
+        }
+    }
 
     private final PersistentHeap heap;
     private final HandleTable handles = new HandleTable();
@@ -98,8 +151,7 @@ public final class ObjectSpace {
             return 0;
         }
         if (!(value instanceof PersistentObject object)) {
-            throw new IllegalArgumentException(where + ": " + value.getClass().getName()
-                    + " is not a @Persistent class (was it enhanced?); only persistent objects can be stored");
+            throw ValueCopyRule.notStorable(where, value.getClass().getName());
         }
         if (object.$jpmemSpace() != this) {
             throw new IllegalArgumentException(where + ": the object lives in another heap ("
@@ -110,7 +162,7 @@ public final class ObjectSpace {
 
     /** The space where {@code new} allocates now. */
     static ObjectSpace forAllocation(Class<?> type) {
-        List<PersistentHeap> inTransaction = PersistentHeap.heapsInTransactionOnThisThread();
+        List<PersistentHeap> inTransaction = HeapSpi.heapsInTransactionOnThisThread();
         if (inTransaction.size() == 1) {
             return of(inTransaction.get(0));
         }
@@ -125,10 +177,6 @@ public final class ObjectSpace {
                     + " ObjectSpace.setDefault(heap), or run with -Djpmem.heap=PATH"));
         }
         return space;
-    }
-
-    ValueCopies copies() {
-        return copies;
     }
 
     // ---- reference slots of any type: persistent objects by reference, values by copy
@@ -161,10 +209,23 @@ public final class ObjectSpace {
         if (value == null) {
             return 0;
         }
-        if (ValueCopies.isValueClass(value.getClass())) {
+        if (ValueCopyRule.isValueClass(value.getClass())) {
             return copies.copy(tx, value);
         }
         return refOf(value, where);
+    }
+
+    /**
+     * Refuses, before anything is written, a value that {@link #store} would refuse: one that is
+     * neither null, a value class ({@link ValueCopyRule}) nor a persistent object of this space.
+     *
+     * @param where names the slot in the error message, e.g. "PList element"
+     * @throws IllegalArgumentException naming {@code where} and the value's class
+     */
+    public void requireStorable(Object value, String where) {
+        if (value != null && !ValueCopyRule.isValueClass(value.getClass())) {
+            refOf(value, where);
+        }
     }
 
     /**
@@ -183,20 +244,13 @@ public final class ObjectSpace {
      * A value that can be stored neither way is refused before anything is written.
      */
     void replaceSlot(long at, Object value, String where) {
-        if (value != null && !ValueCopies.isValueClass(value.getClass())) {
-            refOf(value, where);
-        }
+        requireStorable(value, where);
         java.util.function.Consumer<Transaction> body = tx -> {
             long old = heap.getRef(at);
             tx.putRef(at, store(tx, value, where));
             release(tx, old);
         };
-        java.util.Optional<Transaction> tx = heap.currentTransaction();
-        if (tx.isPresent()) {
-            body.accept(tx.get());
-        } else {
-            heap.transaction(body);
-        }
+        HeapSpi.inTransaction(heap, body);
     }
 
     /**
@@ -210,7 +264,7 @@ public final class ObjectSpace {
      */
     public boolean overwriteValueCopy(Transaction tx, long ref, Object value) {
         if (ref == 0 || value == null || value instanceof String || value instanceof byte[]
-                || !ValueCopies.isValueClass(value.getClass()) || copies.valueClassAt(ref) != value.getClass()) {
+                || !ValueCopyRule.isValueClass(value.getClass()) || copies.valueClassAt(ref) != value.getClass()) {
             return false;
         }
         tx.putLong(ref, ValueCopies.bitsOf(value));
@@ -271,40 +325,43 @@ public final class ObjectSpace {
             throw new IllegalArgumentException(type.getName() + " is not an enhanced @Persistent class");
         }
         HeapType heapType = typeOf(type);
-        long ref = heap.currentTransaction().map(tx -> tx.allocate(heapType))
-                .orElseGet(() -> heap.transactionResult(tx -> tx.allocate(heapType)));
+        long ref = HeapSpi.inTransactionLong(heap, tx -> tx.allocate(heapType));
         handles.remove(ref); // a handle of a freed block at the same reference must not be reused
         return type.cast(handle(ref, type));
     }
 
     /**
-     * Parses the layout the enhancer recorded in {@code $jpmem$layout()}: "size;name:KIND:offset;..." for a
-     * record, or "[KIND" for an array-shaped hand-written class (see {@link RawPersistentObject}).
+     * {@return the block layout of a persistent class} What its static {@code $jpmem$layout()} returns
+     * (generated by the enhancer, written by hand in the collections; see {@link EnhancerAbi}); for the
+     * persistent arrays, their element kind.
+     *
+     * @throws IllegalStateException if the class has no layout method, or its layout names another class
      */
     static TypeLayout layoutOf(Class<?> type) {
         if (PersistentArray.class.isAssignableFrom(type)) {
             return PersistentArray.layoutOf(type);
         }
-        String encoded;
+        TypeLayout layout;
         try {
-            java.lang.reflect.Method layout = type.getDeclaredMethod("$jpmem$layout");
-            layout.setAccessible(true); // the class may be package-private
-            encoded = (String) layout.invoke(null);
+            java.lang.reflect.Method method = type.getDeclaredMethod(EnhancerAbi.LAYOUT_METHOD);
+            if (method.getReturnType() != TypeLayout.class || !java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
+                throw new IllegalStateException(type.getName() + "." + EnhancerAbi.LAYOUT_METHOD + "() is not static "
+                        + TypeLayout.class.getSimpleName() + " (enhanced by an older jpmem? enhance it again)");
+            }
+            method.setAccessible(true); // the class may be package-private
+            layout = (TypeLayout) method.invoke(null);
         } catch (NoSuchMethodException e) {
             throw new IllegalStateException(type.getName() + " is not an enhanced @Persistent class", e);
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException(inaccessible(type, e), e);
         }
-        if (encoded.startsWith("[")) { // an array-shaped hand-written class (RawPersistentObject)
-            return TypeLayout.ofArray(type.getName(), FieldKind.valueOf(encoded.substring(1)));
+        if (!layout.className().equals(type.getName())) {
+            throw new IllegalStateException(type.getName() + "." + EnhancerAbi.LAYOUT_METHOD + "() describes "
+                    + layout.className());
         }
-        String[] parts = encoded.split(";");
-        List<FieldLayout> fields = new ArrayList<>();
-        for (int i = 1; i < parts.length; i++) {
-            String[] field = parts[i].split(":");
-            fields.add(FieldLayout.of(field[0], FieldKind.valueOf(field[1]), Integer.parseInt(field[2])));
-        }
-        return new TypeLayout(type.getName(), TypeLayout.Shape.RECORD, null, Integer.parseInt(parts[0]), fields);
+        return layout;
     }
 
     private static String inaccessible(Class<?> type, Exception e) {
@@ -357,7 +414,7 @@ public final class ObjectSpace {
                 throw new IllegalStateException("block " + ref + " has type " + type.id() + ", class " + actual.getName()
                         + " is type " + current.id());
             }
-            return WRAPPERS.get(actual).invoke((Wrap) null, this, ref);
+            return WRAPPERS.get(actual).invoke(Wrap.token(), this, ref);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("block " + ref + " is a " + type.layout().className()
                     + ", which is not on the class path", e);

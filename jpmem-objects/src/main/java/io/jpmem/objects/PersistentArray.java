@@ -5,6 +5,8 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
+import io.jpmem.objects.spi.PersistentHandle;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
@@ -13,16 +15,43 @@ import java.util.function.ToLongFunction;
  * The base of the persistent arrays: a fixed-length block of one element kind, with a handle that
  * can be stored in fields of {@code @Persistent} classes like any persistent object. Element stores
  * are undo-logged inside a transaction and durable at once outside one; {@link #copyOf}-style bulk
- * operations are the collections' business (issue 6).
+ * operations are the collections' business.
  */
-public abstract sealed class PersistentArray extends RawPersistentObject permits PersistentBooleanArray,
+public abstract sealed class PersistentArray implements PersistentObject permits PersistentBooleanArray,
         PersistentByteArray, PersistentShortArray, PersistentCharArray, PersistentIntArray, PersistentFloatArray,
         PersistentLongArray, PersistentDoubleArray, PersistentRefArray {
+
+    private final PersistentHandle handle = new PersistentHandle();
 
     PersistentArray() {}
 
     PersistentArray(Wrap wrap, ObjectSpace space, long ref) {
-        super(wrap, space, ref);
+        $jpmemBind(wrap, space, ref);
+    }
+
+    @Override
+    public final long $jpmemRef() {
+        return handle.ref();
+    }
+
+    @Override
+    public final ObjectSpace $jpmemSpace() {
+        return handle.space();
+    }
+
+    @Override
+    public final void $jpmemBind(Wrap wrap, ObjectSpace space, long ref) {
+        handle.bind(wrap, space, ref);
+    }
+
+    /** {@return the heap of the block} */
+    final PersistentHeap heap() {
+        return handle.heap();
+    }
+
+    /** {@return the reference of the block} */
+    final long header() {
+        return handle.ref();
     }
 
     /** Allocates the block for {@code length} elements in the heap {@code new} would use. */
@@ -33,10 +62,8 @@ public abstract sealed class PersistentArray extends RawPersistentObject permits
         ObjectSpace target = ObjectSpace.forAllocation(getClass());
         HeapType type = target.typeOf(getClass());
         PersistentHeap heap = target.heap();
-        ToLongFunction<Transaction> allocation = tx -> tx.allocateArray(type, length);
-        Optional<Transaction> tx = heap.currentTransaction();
-        long block = tx.isPresent() ? allocation.applyAsLong(tx.get()) : heap.transactionResult(allocation::applyAsLong);
-        $jpmemBind(target, block);
+        long block = HeapSpi.inTransactionLong(heap, tx -> tx.allocateArray(type, length));
+        $jpmemBind(Wrap.token(), target, block);
         target.registerNew(this, block);
     }
 

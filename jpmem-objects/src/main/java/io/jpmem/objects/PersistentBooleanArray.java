@@ -1,5 +1,7 @@
 package io.jpmem.objects;
 
+import io.jpmem.heap.spi.HeapSpi;
+
 /**
  * A persistent array of {@code boolean}s. {@code new PersistentBooleanArray(n)} allocates like {@code new} of a
  * {@code @Persistent} class; the handle can be stored in persistent fields.
@@ -18,7 +20,7 @@ public final class PersistentBooleanArray extends PersistentArray {
 
     @Override
     public long length() {
-        return heap().byteSizeOfReference($jpmemRef()) / 1;
+        return HeapSpi.byteSizeOfReference(heap(), $jpmemRef()) / 1;
     }
 
     /** {@return element {@code index}} @throws IndexOutOfBoundsException outside [0, length) */

@@ -1,5 +1,7 @@
 package io.jpmem.objects;
 
+import io.jpmem.heap.spi.HeapSpi;
+
 /**
  * A persistent array of references: to persistent objects, or to immutable copies of values
  * (String, byte[], boxed primitives) owned by their element.
@@ -20,7 +22,7 @@ public final class PersistentRefArray<T> extends PersistentArray {
 
     @Override
     public long length() {
-        return heap().byteSizeOfReference($jpmemRef()) / 8;
+        return HeapSpi.byteSizeOfReference(heap(), $jpmemRef()) / 8;
     }
 
     /**

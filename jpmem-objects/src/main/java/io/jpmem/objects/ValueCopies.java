@@ -6,8 +6,9 @@ import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.TypeLayout;
+import io.jpmem.heap.spi.HeapSpi;
+import io.jpmem.objects.spi.ValueCopyRule;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,19 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * and the boxed primitives (one 8-byte word). A copy belongs to the one slot that points at it: it
  * is made when a value is stored and freed when the slot is overwritten or cleared.
  *
- * <p>Each value class is a heap type named after the class ({@code "java.lang.String"},
- * {@code "byte[]"}, {@code "java.lang.Long"}, ...), so a reference slot of a dynamic type (a type
- * variable, {@code Object}, an interface) tells a copy from a persistent object by its block's type.
+ * <p>Which classes are value classes, and the name of each one's heap type, is
+ * {@link ValueCopyRule}'s; a reference slot of a dynamic type (a type variable, {@code Object}, an
+ * interface) tells a copy from a persistent object by its block's type.
  */
 final class ValueCopies {
-
-    static final String BYTES_TYPE = "byte[]";
-
-    private static final Map<String, Class<?>> VALUE_CLASSES = Map.of(
-            "java.lang.String", String.class, BYTES_TYPE, byte[].class,
-            "java.lang.Long", Long.class, "java.lang.Integer", Integer.class, "java.lang.Short", Short.class,
-            "java.lang.Byte", Byte.class, "java.lang.Character", Character.class, "java.lang.Boolean", Boolean.class,
-            "java.lang.Float", Float.class, "java.lang.Double", Double.class);
 
     private final PersistentHeap heap;
     private final ConcurrentHashMap<Class<?>, HeapType> typeByClass = new ConcurrentHashMap<>();
@@ -41,22 +34,16 @@ final class ValueCopies {
         this.heap = heap;
     }
 
-    /** {@return whether instances of {@code type} are stored as copies} */
-    static boolean isValueClass(Class<?> type) {
-        return type == String.class || type == byte[].class || VALUE_CLASSES.containsValue(type);
-    }
-
     /** {@return the heap type of a value class's copies, registered on first use} */
     HeapType typeOf(Class<?> valueClass) {
         return typeByClass.computeIfAbsent(valueClass, c -> heap.types().register(
-                c == String.class ? TypeLayout.ofArray("java.lang.String", FieldKind.BYTE)
-                        : c == byte[].class ? TypeLayout.ofArray(BYTES_TYPE, FieldKind.BYTE)
-                        : TypeLayout.ofRecord(c.getName(), 8, FieldLayout.of("value", FieldKind.LONG, 0))));
+                c == String.class || c == byte[].class ? TypeLayout.ofArray(ValueCopyRule.heapTypeName(c), FieldKind.BYTE)
+                        : TypeLayout.ofRecord(ValueCopyRule.heapTypeName(c), 8, FieldLayout.of("value", FieldKind.LONG, 0))));
     }
 
     /** {@return the value class of the block at {@code ref}, or null if it is not a copy} */
     Class<?> valueClassAt(long ref) {
-        int typeId = heap.typeIdOfReference(ref);
+        int typeId = HeapSpi.typeIdOfReference(heap, ref);
         Class<?>[] known = classByTypeId;
         Class<?> cls = typeId >= 0 && typeId < known.length ? known[typeId] : null;
         if (cls == null) {
@@ -66,7 +53,10 @@ final class ValueCopies {
     }
 
     private synchronized Class<?> learn(int typeId) {
-        Class<?> cls = VALUE_CLASSES.getOrDefault(heap.types().get(typeId).layout().className(), Void.class);
+        Class<?> cls = ValueCopyRule.valueClassOfHeapType(heap.types().get(typeId).layout().className());
+        if (cls == null) {
+            cls = Void.class;
+        }
         Class<?>[] known = classByTypeId;
         if (typeId >= known.length) {
             known = java.util.Arrays.copyOf(known, Math.max(typeId + 1, known.length * 2));
@@ -112,7 +102,7 @@ final class ValueCopies {
     }
 
     private byte[] bytes(long ref) {
-        byte[] bytes = new byte[(int) heap.byteSizeOfReference(ref)];
+        byte[] bytes = new byte[(int) HeapSpi.byteSizeOfReference(heap, ref)];
         heap.getBytes(ref, bytes, 0, bytes.length);
         return bytes;
     }
@@ -127,7 +117,7 @@ final class ValueCopies {
             case Boolean v -> v ? 1 : 0;
             case Float v -> Float.floatToRawIntBits(v);
             case Double v -> Double.doubleToRawLongBits(v);
-            default -> throw new IllegalArgumentException(value.getClass().getName() + " is not a boxed primitive");
+            default -> throw ValueCopyRule.notStorable("boxed value", value.getClass().getName());
         };
     }
 

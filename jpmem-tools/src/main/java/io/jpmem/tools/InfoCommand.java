@@ -2,10 +2,10 @@ package io.jpmem.tools;
 
 import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapInfo;
+import io.jpmem.heap.HeapLayout;
 import io.jpmem.heap.HeapOpenException;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
-import io.jpmem.heap.internal.HeapLayout;
 import io.jpmem.persist.PersistenceDomain;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import io.jpmem.heap.FieldLayout;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.TypeLayout;
-import io.jpmem.heap.internal.HeapFormat;
+import io.jpmem.heap.internal.format.HeapFormat;
 import io.jpmem.heap.testing.FilePatch;
 import io.jpmem.heap.testing.FileSnapshot;
 import io.jpmem.heap.testing.TestHeaps;

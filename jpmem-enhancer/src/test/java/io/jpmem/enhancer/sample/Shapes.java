@@ -103,6 +103,17 @@ public final class Shapes {
         }
     }
 
+    /** Stores {@code value} into the generic field of a new Box in a transaction: the error message, or "stored". */
+    @SuppressWarnings("unchecked")
+    public static String storeIntoGenericField(PersistentHeap heap, Object value) {
+        try {
+            heap.transaction(tx -> ((Box<Object>) new Box<Object>(null)).set(value));
+            return "stored";
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
     /** A drawing with interface-typed fields and int/double arrays under root "drawing". */
     public static void makeDrawing(PersistentHeap heap) {
         heap.transaction(tx -> {

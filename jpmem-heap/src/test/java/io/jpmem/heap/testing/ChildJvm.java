@@ -104,6 +104,14 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the child SIGTERM (an orderly shutdown: its shutdown hooks run); does not wait. Through the
+     * process handle: {@code Process.destroy()} also closes the pipes, losing what the hooks print.
+     */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
     /** Kills the child with SIGKILL and waits until it is gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -1,7 +1,7 @@
 package io.jpmem.heap.testing;
 
-import io.jpmem.heap.internal.Checksums;
-import io.jpmem.heap.internal.HeapFormat;
+import io.jpmem.heap.internal.format.Checksums;
+import io.jpmem.heap.internal.format.HeapFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

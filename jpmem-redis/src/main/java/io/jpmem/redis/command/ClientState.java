@@ -16,7 +16,7 @@ public final class ClientState {
     private int db;
     private boolean authenticated;
     private int protocol = 2;
-    private List<List<byte[]>> multi; // null: not in MULTI
+    private List<ParsedCommand> multi; // null: not in MULTI
     private boolean multiFailed; // a command was refused while queuing: EXEC aborts
     private boolean closeAfterReply;
 
@@ -27,7 +27,7 @@ public final class ClientState {
     }
 
     /** The part of the state a command can change, for rolling a batch back. */
-    public record Snapshot(String name, int db, boolean authenticated, int protocol, List<List<byte[]>> multi,
+    public record Snapshot(String name, int db, boolean authenticated, int protocol, List<ParsedCommand> multi,
                            boolean multiFailed, boolean closeAfterReply) {}
 
     public Snapshot snapshot() {
@@ -93,7 +93,8 @@ public final class ClientState {
         multiFailed = false;
     }
 
-    public void queue(List<byte[]> command) {
+    /** Queues a command for EXEC. */
+    public void queue(ParsedCommand command) {
         multi.add(command);
     }
 
@@ -101,13 +102,18 @@ public final class ClientState {
         multiFailed = true;
     }
 
+    /** {@return the commands queued so far in MULTI (empty outside MULTI)} */
+    public List<ParsedCommand> queued() {
+        return multi == null ? List.of() : java.util.Collections.unmodifiableList(multi);
+    }
+
     public boolean multiFailed() {
         return multiFailed;
     }
 
     /** {@return the queued commands, leaving MULTI} */
-    public List<List<byte[]>> endMulti() {
-        List<List<byte[]>> queued = multi;
+    public List<ParsedCommand> endMulti() {
+        List<ParsedCommand> queued = multi;
         multi = null;
         multiFailed = false;
         return queued;

@@ -9,22 +9,62 @@ import java.util.Set;
  */
 public record CommandSpec(String name, int arity, Set<Flag> flags, int firstKey, int lastKey, int step, Handler handler) {
 
-    /** What the server needs to know about a command. */
+    /**
+     * What the server needs to know about a command. The dispatcher and the round executor read
+     * these flags; they are the only place a command's treatment is decided (no lists of names).
+     */
     public enum Flag {
-        /** May change the dataset: runs in a transaction; it signals the keys it changed for WATCH itself ({@link Request#modified}). */
+        /**
+         * May change the dataset: the round runs in a heap transaction when it has one such command
+         * (or an EXEC); the command signals the keys it changed for WATCH itself ({@link Request#modified}).
+         */
         WRITE,
         /** Only reads. */
         READONLY,
         /** Allowed before AUTH. */
         NO_AUTH,
-        /** Not allowed inside MULTI (it is executed at once). */
+        /**
+         * Refused inside MULTI ({@code ERR Command not allowed inside a transaction}, and the EXEC
+         * then aborts), as Redis refuses SAVE and SHUTDOWN there.
+         */
         NO_MULTI,
-        /** May allocate: refused with -OOM when the heap is full. */
+        /**
+         * Runs at once inside MULTI instead of being queued (MULTI, EXEC, DISCARD, WATCH, QUIT,
+         * RESET). Internal: COMMAND does not list it, Redis has no such flag.
+         */
+        RUNS_IN_MULTI(false),
+        /**
+         * Adds data: when the heap cannot hold what it adds it gets {@code -OOM} with nothing of it
+         * written. A command without the flag that nevertheless finds the heap full (a DEL or EXPIRE
+         * whose bookkeeping needs a block) gets {@code -OOM} too, and the server logs it, because
+         * such a command is expected to run on a full heap as it does in Redis.
+         */
         DENY_OOM,
         /** Server administration. */
         ADMIN,
         /** Fast (O(1) or O(log n)). */
-        FAST
+        FAST,
+        /** May block the client (BLPOP, ...): inside MULTI it runs as its non-blocking form. */
+        BLOCKING,
+        /** Publish/subscribe: allowed in RESP2's subscribed mode when combined with {@link #SUBSCRIBED_MODE}. */
+        PUBSUB,
+        /** Allowed while a RESP2 client is subscribed (SUBSCRIBE and friends, PING, QUIT, RESET). */
+        SUBSCRIBED_MODE(false);
+
+        private final boolean listed;
+
+        Flag() {
+            this(true);
+        }
+
+        Flag(boolean listed) {
+            this.listed = listed;
+        }
+
+        /** {@return whether COMMAND lists this flag (false for flags of jpmem-redis's own)} */
+        public boolean listed() {
+            return listed;
+        }
     }
 
     /** Runs a command. */

@@ -30,6 +30,12 @@ public final class CommandTable {
         return Optional.ofNullable(spec != null ? spec : index.get(name.toLowerCase(Locale.ROOT)));
     }
 
+    /** {@return the command named by the bytes {@code name} (as a client sends it), in any case} */
+    public Optional<CommandSpec> find(byte[] name) {
+        return find(new String(name, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** {@return every command, in name order} */
     public Collection<CommandSpec> all() {
         return byName.values();
     }

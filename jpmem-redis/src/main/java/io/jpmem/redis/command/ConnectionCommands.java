@@ -5,9 +5,9 @@ import static io.jpmem.redis.command.CommandSpec.Flag.FAST;
 import static io.jpmem.redis.command.CommandSpec.Flag.NO_AUTH;
 import static io.jpmem.redis.command.CommandSpec.Flag.NO_MULTI;
 import static io.jpmem.redis.command.CommandSpec.Flag.READONLY;
+import static io.jpmem.redis.command.CommandSpec.Flag.RUNS_IN_MULTI;
 
 import io.jpmem.redis.protocol.RespWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -38,17 +38,17 @@ public final class ConnectionCommands {
         table.add(spec("ping", -1, EnumSet.of(FAST), c::ping))
                 .add(spec("echo", 2, EnumSet.of(FAST), r -> r.reply().bulk(r.arg(1))))
                 .add(spec("select", 2, EnumSet.of(FAST), c::select))
-                .add(spec("quit", -1, EnumSet.of(NO_AUTH, FAST), c::quit))
+                .add(spec("quit", -1, EnumSet.of(NO_AUTH, FAST, RUNS_IN_MULTI), c::quit))
                 .add(spec("auth", -2, EnumSet.of(NO_AUTH, FAST), c::auth))
                 .add(spec("hello", -1, EnumSet.of(NO_AUTH, FAST), c::hello))
                 .add(spec("client", -2, EnumSet.noneOf(CommandSpec.Flag.class), c::client))
                 .add(spec("command", -1, EnumSet.noneOf(CommandSpec.Flag.class), c::command))
                 .add(spec("config", -2, EnumSet.of(ADMIN), c::config))
                 .add(spec("info", -1, EnumSet.noneOf(CommandSpec.Flag.class), c::info))
-                .add(spec("multi", 1, EnumSet.of(FAST), c::multi))
-                .add(spec("exec", 1, EnumSet.noneOf(CommandSpec.Flag.class), c::exec))
-                .add(spec("discard", 1, EnumSet.of(FAST), c::discard))
-                .add(new CommandSpec("watch", -2, EnumSet.of(FAST, NO_MULTI), 1, -1, 1, c::watch))
+                .add(spec("multi", 1, EnumSet.of(FAST, RUNS_IN_MULTI), c::multi))
+                .add(spec("exec", 1, EnumSet.of(RUNS_IN_MULTI), c::exec))
+                .add(spec("discard", 1, EnumSet.of(FAST, RUNS_IN_MULTI), c::discard))
+                .add(new CommandSpec("watch", -2, EnumSet.of(FAST, RUNS_IN_MULTI), 1, -1, 1, c::watch))
                 .add(spec("unwatch", 1, EnumSet.of(FAST), c::unwatch))
                 .add(spec("shutdown", -1, EnumSet.of(ADMIN, NO_MULTI), c::shutdown))
                 .add(spec("save", 1, EnumSet.of(ADMIN, NO_MULTI), r -> r.reply().simple("OK")))
@@ -218,8 +218,9 @@ public final class ConnectionCommands {
     private static void describe(RespWriter w, CommandSpec spec) {
         w.array(10);
         w.bulk(spec.name()).integer(spec.arity());
-        w.set(spec.flags().size());
-        spec.flags().forEach(f -> w.simple(f.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
+        List<CommandSpec.Flag> listed = spec.flags().stream().filter(CommandSpec.Flag::listed).sorted().toList();
+        w.set(listed.size());
+        listed.forEach(f -> w.simple(f.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
         w.integer(spec.firstKey()).integer(spec.lastKey()).integer(spec.step());
         w.set(0).set(0).array(0).array(0);
     }
@@ -262,7 +263,7 @@ public final class ConnectionCommands {
             throw new CommandError("ERR EXEC without MULTI");
         }
         boolean failed = client.multiFailed();
-        List<List<byte[]>> queued = client.endMulti();
+        List<ParsedCommand> queued = client.endMulti();
         boolean dirty = dispatcher.watches().isDirty(client);
         dispatcher.watches().unwatchAll(client);
         if (failed) {
@@ -273,9 +274,8 @@ public final class ConnectionCommands {
             return;
         }
         r.reply().array(queued.size());
-        for (List<byte[]> command : queued) {
-            CommandSpec spec = r.server().commands().find(new String(command.get(0), StandardCharsets.UTF_8)).orElseThrow();
-            dispatcher.run(spec, client, command, r.reply());
+        for (ParsedCommand command : queued) {
+            dispatcher.run(command.spec(), client, command.args(), r.reply());
         }
     }
 

@@ -5,8 +5,16 @@ public final class RedisCommands {
 
     private RedisCommands() {}
 
-    /** Registers all command groups into {@code table}; {@code dispatcher} runs EXEC's queued commands. */
+    /** Registers all command groups into {@code table}, with no configuration parameters of their own. */
     public static void registerAll(CommandTable table, Dispatcher dispatcher) {
+        registerAll(table, dispatcher, new ConfigRegistry());
+    }
+
+    /**
+     * Registers all command groups into {@code table}; {@code dispatcher} runs EXEC's queued
+     * commands; a group with configuration parameters of its own registers them in {@code configuration}.
+     */
+    public static void registerAll(CommandTable table, Dispatcher dispatcher, ConfigRegistry configuration) {
         ConnectionCommands.register(table, dispatcher);
         StringCommands.register(table);
         BitmapCommands.register(table);
@@ -25,5 +33,6 @@ public final class RedisCommands {
         RandomSampleCommands.register(table);
         LcsCommand.register(table);
         SortCommand.register(table);
+        DumpCommands.register(table);
     }
 }

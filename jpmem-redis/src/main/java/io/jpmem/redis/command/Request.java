@@ -13,6 +13,7 @@ public final class Request {
     private final RespWriter reply;
     private final ServerContext server;
     private final Watches watches;
+    private int changes;
 
     public Request(List<byte[]> args, ClientState client, RespWriter reply, ServerContext server, Watches watches) {
         this.args = args;
@@ -84,6 +85,7 @@ public final class Request {
 
     /** {@link #modified(byte[])} for a key of database {@code db}. */
     public void modified(int db, byte[] key) {
+        changes++;
         watches.touch(db, key);
     }
 
@@ -92,6 +94,12 @@ public final class Request {
      * (FLUSHDB, FLUSHALL, SWAPDB); {@code changed} is evaluated now, so call it before the change.
      */
     public void modifiedWhere(int db, java.util.function.Predicate<byte[]> changed) {
+        changes++;
         watches.touchWhere(db, changed);
+    }
+
+    /** {@return whether this command signalled a change ({@link #modified}, {@link #modifiedWhere})} */
+    public boolean changedSomething() {
+        return changes > 0;
     }
 }

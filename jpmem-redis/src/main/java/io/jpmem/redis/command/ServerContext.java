@@ -12,7 +12,15 @@ public interface ServerContext {
     /** {@return the command table} */
     CommandTable commands();
 
-    /** {@return a configuration parameter's value, as CONFIG GET reports it, by exact (lower-case) name} */
+    /**
+     * {@return the configuration parameters CONFIG GET/SET work on; command families register their
+     * own at start} A context without configuration of its own (a test harness) has none.
+     */
+    default ConfigRegistry configuration() {
+        return new ConfigRegistry();
+    }
+
+    /** {@return the name and value of each parameter matching the glob {@code pattern}, as CONFIG GET reports them} */
     List<String[]> config(String pattern);
 
     /** {@return the INFO text of one section, or of all when {@code section} is empty} */

@@ -334,7 +334,7 @@ public final class StringCommands {
             r.reply().integer(lengthOf(old));
             return;
         }
-        checkSize(r, offset + add.length);
+        checkSize(r, offset > Long.MAX_VALUE - add.length ? Long.MAX_VALUE : offset + add.length); // no overflow
         int length = (int) Math.max(lengthOf(old), offset + add.length);
         byte[] value = old == null ? new byte[length] : Arrays.copyOf(old, length);
         System.arraycopy(add, 0, value, (int) offset, add.length);

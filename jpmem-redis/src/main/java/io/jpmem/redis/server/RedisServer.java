@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code bin/jpmem-redis}: a Redis-compatible server whose dataset lives in a persistent heap. Options
@@ -48,20 +50,34 @@ public final class RedisServer {
     }
 
     private static void serve(ServerOptions options) throws IOException {
+        CountDownLatch closed = new CountDownLatch(1);
         Path parent = options.heap().toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        try (PersistentHeap persistentHeap = PersistentHeap.openOrCreate(options.heap(), HeapOptions.defaults()
-                .withDurability(options.durability()).withMaxByteSize(options.heapSize()).withRecoveryGc(options.recoveryGc()));
-             EventLoop loop = new EventLoop(options, persistentHeap)) {
-            System.out.println("jpmem-redis: serving " + persistentHeap.path() + " (" + persistentHeap.durability()
-                    .name().toLowerCase(Locale.ROOT) + ") on " + options.bind() + ":" + loop.port() + "; "
-                    + persistentHeap.recoveryReport().summary());
-            System.out.flush();
-            Runtime.getRuntime().addShutdownHook(new Thread(loop::stop, "jpmem-redis-stop"));
-            loop.run();
+        try {
+            try (PersistentHeap persistentHeap = PersistentHeap.openOrCreate(options.heap(), HeapOptions.defaults()
+                    .withDurability(options.durability()).withMaxByteSize(options.heapSize()).withRecoveryGc(options.recoveryGc()));
+                 EventLoop loop = new EventLoop(options, persistentHeap)) {
+                System.out.println("jpmem-redis: serving " + persistentHeap.path() + " (" + persistentHeap.durability()
+                        .name().toLowerCase(Locale.ROOT) + ") on " + options.bind() + ":" + loop.port() + "; "
+                        + persistentHeap.recoveryReport().summary());
+                System.out.flush();
+                // SIGTERM or Ctrl-C: stop the loop, then wait until the heap is closed; the JVM halts as
+                // soon as its shutdown hooks return, which would leave the heap not cleanly shut down.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    loop.stop();
+                    try {
+                        closed.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "jpmem-redis-stop"));
+                loop.run();
+            }
+            System.out.println("jpmem-redis: heap closed cleanly");
+        } finally {
+            closed.countDown();
         }
-        System.out.println("jpmem-redis: heap closed cleanly");
     }
 }

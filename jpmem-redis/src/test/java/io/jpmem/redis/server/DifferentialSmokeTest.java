@@ -41,4 +41,16 @@ class DifferentialSmokeTest {
             assertEquals("$-1\r\n", differences.getFirst().theirs());
         }
     }
+
+    @Test
+    void setrangeAtAnOffsetThatOverflowsASizeAnswersAsRedis() throws Exception {
+        try (TestServer ours = new TestServer(dir.resolve("jpmem"), Optional.empty(), 16);
+                RedisPeer redis = RedisPeer.start(dir.resolve("redis"));
+                TestServer.Client a = ours.client();
+                TestServer.Client b = redis.client()) {
+            Differential.assertSame("SETRANGE offsets", a, b, Differential.script(
+                    "SETRANGE k 9223372036854775807 x", "SETRANGE k 9223372036854775806 xy", "SETRANGE k 536870911 xx",
+                    "SETRANGE k -1 x", "SETRANGE k 2 x", "GET k", "EXISTS k"));
+        }
+    }
 }

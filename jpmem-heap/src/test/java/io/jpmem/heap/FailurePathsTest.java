@@ -1,0 +1,243 @@
+package io.jpmem.heap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jpmem.heap.internal.alloc.Allocator;
+import io.jpmem.heap.internal.log.LogSlot;
+import io.jpmem.heap.spi.HeapSpi;
+import io.jpmem.heap.testing.HeapExtension;
+import io.jpmem.heap.testing.HeapTest;
+import io.jpmem.heap.testing.TestHeaps;
+import io.jpmem.persist.Durability;
+import io.jpmem.persist.PersistenceDomain;
+import io.jpmem.persist.SimulatedDomain;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Regression tests for the heap's failure paths, each named after the bug it pins. */
+class FailurePathsTest {
+
+    private static final TypeLayout CELL = TypeLayout.ofRecord("test.Cell", 8, FieldLayout.of("v", FieldKind.LONG, 0));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void allocatorLazyLoadBetweenAFreesPersistentClearAndItsReleaseHandsOutNoLiveBlock() {
+        try (PersistentHeap heap = PersistentHeap.create(dir.resolve("lazy.heap"), TestHeaps.small(Durability.PROCESS))) {
+            HeapType cell = heap.types().register(CELL);
+            long block = heap.transactionResult(tx -> tx.allocate(cell));
+            // A second allocator view of the same file has not loaded the chunk yet: as after a reopen.
+            Allocator fresh = new Allocator(HeapSpi.domain(heap), heap.layout());
+            Allocator.Redo[] free = fresh.freeRedo(block);      // before the commit point
+            for (Allocator.Redo op : free) {
+                fresh.apply(op);                                // after it: the persistent bit is clear
+            }
+            long other = fresh.reserve(cell.id(), 8, line -> { }); // another thread's first use of the chunk
+            assertNotEquals(block, other, "the block being freed is still taken until its release");
+            fresh.release(block);
+            long third = fresh.reserve(cell.id(), 8, line -> { });
+            assertNotEquals(other, third, "the release freed the block it freed, not the other reservation");
+        }
+    }
+
+    @Test
+    void anExceptionAfterTheCommitPointFailsTheHeapAndNeverRollsBackACommittedTransaction() {
+        Path path = dir.resolve("after-commit.heap");
+        long block;
+        try (PersistentHeap heap = PersistentHeap.create(path, TestHeaps.small(Durability.SIMULATED))) {
+            HeapType cell = heap.types().register(CELL);
+            long b0 = heap.transactionResult(tx -> {
+                long b = tx.allocate(cell);
+                heap.roots().create("r", b);
+                return b;
+            });
+            block = b0;
+            long chunkStart = heap.objectAreaOffset()
+                    + (b0 - heap.objectAreaOffset()) / heap.layout().chunkByteSize() * heap.layout().chunkByteSize();
+            SimulatedDomain domain = (SimulatedDomain) HeapSpi.domain(heap);
+            AtomicBoolean armed = new AtomicBoolean(true);
+            domain.onEvent(event -> {
+                // the flush of the chunk's bitmap word comes after the commit point, when the free is applied
+                if (event instanceof SimulatedDomain.Flush f && f.offset() <= chunkStart && chunkStart < f.offset() + f.byteSize()
+                        && armed.getAndSet(false)) {
+                    throw new IllegalStateException("injected I/O failure after the commit point");
+                }
+            });
+            IllegalStateException failure = assertThrows(IllegalStateException.class, () -> heap.transaction(tx -> {
+                heap.roots().set("r", 0);
+                tx.free(b0);
+            }));
+            assertEquals("injected I/O failure after the commit point", failure.getMessage());
+            assertThrows(HeapCorruptedException.class, heap::roots, "the heap is failed, and stays failed");
+            assertThrows(HeapCorruptedException.class, heap::begin);
+        } // closing a failed heap leaves it marked not cleanly shut down
+        try (PersistentHeap reopened = PersistentHeap.open(path, Durability.PROCESS)) {
+            assertFalse(reopened.wasClosedCleanly());
+            assertEquals(1, reopened.recoveryReport().replayed(), "recovery finished the committed transaction");
+            assertEquals(0, reopened.roots().get("r").orElseThrow(), "the committed unlink stays");
+            assertFalse(reopened.isAllocated(block), "the committed free stays");
+            assertEquals(List.of(), reopened.check());
+        }
+    }
+
+    @Test
+    void aLogSlotLeftCommittedIsNotReused() {
+        try (PersistentHeap heap = PersistentHeap.create(dir.resolve("slot.heap"), TestHeaps.small(Durability.PROCESS))) {
+            PersistenceDomain domain = HeapSpi.domain(heap);
+            LogSlot slot = new LogSlot(0, domain, heap.layout(), new Allocator(domain, heap.layout()));
+            slot.setControl(slot.epoch(), true);
+            IllegalStateException refused = assertThrows(IllegalStateException.class, slot::begin);
+            assertTrue(refused.getMessage().contains("committed"), refused.getMessage());
+            slot.setControl(slot.epoch() + 1, false);
+            slot.begin();
+        }
+    }
+
+    @HeapTest
+    void heapFullExceptionMakesTheTransactionRollbackOnly(PersistentHeap heap) {
+        HeapType cell = heap.types().register(CELL);
+        HeapType bytes = heap.types().register(TypeLayout.ofArray("test.Bytes", FieldKind.BYTE));
+        long c = heap.transactionResult(tx -> {
+            long b = tx.allocate(cell);
+            heap.roots().create("c", b);
+            return b;
+        });
+        long blocks = heap.allocationStats().allocatedBlocks();
+        HeapFullException atCommit = assertThrows(HeapFullException.class, () -> heap.transaction(tx -> {
+            tx.putLong(c, 42);
+            tx.allocateArray(bytes, 8); // fits
+            assertThrows(HeapFullException.class, () -> tx.allocateArray(bytes, heap.maxByteSize()));
+            tx.putLong(c, 43);          // the caller caught it and goes on: the transaction still cannot commit
+        }));
+        assertTrue(atCommit.getMessage().contains("rolled back"), atCommit.getMessage());
+        assertEquals(0, heap.getLong(c));
+        assertEquals(blocks, heap.allocationStats().allocatedBlocks());
+        // An allocation the caller can do without leaves the transaction committable.
+        heap.transaction(tx -> {
+            assertEquals(0, tx.tryAllocateArray(bytes, heap.maxByteSize()));
+            tx.putLong(c, 44);
+        });
+        assertEquals(44, heap.getLong(c));
+    }
+
+    @HeapTest({Durability.PROCESS})
+    void beginRacingCloseNeverLeavesAnUncommittedStoreInAHeapMarkedClean(HeapExtension.Handle handle) throws Exception {
+        for (int round = 0; round < 20; round++) {
+            PersistentHeap heap = round == 0 ? handle.heap() : handle.reopen();
+            assertTrue(round == 0 || heap.wasClosedCleanly());
+            if (round > 0) {
+                assertEquals(0, heap.getLong(heap.roots().get("c").orElseThrow()), "an uncommitted store survived a clean close");
+            }
+            HeapType cell = heap.types().register(CELL);
+            long c = heap.roots().get("c").isPresent() ? heap.roots().get("c").getAsLong() : heap.transactionResult(tx -> {
+                long b = tx.allocate(cell);
+                heap.roots().create("c", b);
+                return b;
+            });
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> unexpected = new AtomicReference<>();
+            Thread writer = Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    try (Transaction tx = heap.begin()) {
+                        tx.putLong(c, 99); // never committed
+                    } catch (IllegalStateException closedOrClosing) {
+                        return;
+                    } catch (Throwable t) {
+                        unexpected.set(t);
+                        return;
+                    }
+                }
+            });
+            boolean closed = false;
+            while (!closed) {
+                try {
+                    heap.close();
+                    closed = true;
+                } catch (IllegalStateException inProgress) {
+                    Thread.onSpinWait();
+                }
+            }
+            stop.set(true);
+            writer.join();
+            assertEquals(null, unexpected.get());
+        }
+        handle.reopen();
+    }
+
+    @HeapTest({Durability.PROCESS})
+    void rollingBackARootCreateNeverFailsTheHeapForAConcurrentReader(PersistentHeap heap) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                try {
+                    heap.roots().get("t");
+                    heap.roots().snapshot();
+                } catch (Throwable t) {
+                    failure.set(t);
+                    return;
+                }
+            }
+        });
+        long deadline = System.nanoTime() + 300_000_000L;
+        int rounds = 0;
+        while (System.nanoTime() < deadline && failure.get() == null) {
+            assertThrows(IllegalStateException.class, () -> heap.transaction(tx -> {
+                heap.roots().create("t", 0);
+                throw new IllegalStateException("roll back");
+            }));
+            rounds++;
+        }
+        stop.set(true);
+        reader.join();
+        assertEquals(null, failure.get(), "after " + rounds + " rollbacks");
+        assertTrue(heap.roots().get("t").isEmpty());
+    }
+
+    @Test
+    void aLogEntryWithAValidChecksumAndATargetOutsideTheWrittenRegionsIsRefusedWithTheFileUnchanged() throws Exception {
+        Path path = dir.resolve("bad-target.heap");
+        Path crashed = dir.resolve("crashed.heap");
+        try (PersistentHeap heap = PersistentHeap.create(path, TestHeaps.small(Durability.PROCESS))) {
+            PersistenceDomain domain = HeapSpi.domain(heap);
+            LogSlot slot = new LogSlot(0, domain, heap.layout(), new Allocator(domain, heap.layout()));
+            slot.begin();
+            byte[] zeros = new byte[64];
+            assertTrue(slot.append(io.jpmem.heap.internal.format.HeapFormat.LOG_UNDO, 0,
+                    java.lang.foreign.MemorySegment.ofArray(zeros)));   // would zero header copy A
+            domain.drain();
+            java.nio.file.Files.copy(path, crashed);                   // the file as a crash leaves it
+            slot.setControl(slot.epoch() + 1, false);
+        }
+        io.jpmem.heap.testing.FileSnapshot before = io.jpmem.heap.testing.FileSnapshot.of(crashed);
+        HeapOpenException refused = assertThrows(HeapOpenException.class, () -> PersistentHeap.open(crashed));
+        assertEquals(HeapOpenException.Reason.CORRUPT, refused.reason());
+        assertTrue(refused.getMessage().contains("outside the regions a transaction writes"), refused.getMessage());
+        assertEquals(before, io.jpmem.heap.testing.FileSnapshot.of(crashed), "a refused file is left unchanged");
+    }
+
+    @HeapTest({Durability.PROCESS})
+    void checkWhileATransactionIsInProgressIsRefusedAndDoesNotFailTheHeap(PersistentHeap heap) {
+        long c = heap.transactionResult(tx -> {
+            long b = tx.allocate(heap.types().register(CELL));
+            heap.roots().create("c", b);
+            return b;
+        });
+        try (Transaction tx = heap.begin()) {
+            heap.roots().remove("c");                                   // the root table differs until commit
+            tx.free(c);
+            assertThrows(IllegalStateException.class, heap::check);
+            tx.commit();
+        }
+        assertEquals(List.of(), heap.check(), "the heap was not failed");
+    }
+}

@@ -1,0 +1,56 @@
+package io.jpmem.redis.server;
+
+import io.jpmem.heap.PersistentHeap;
+import io.jpmem.redis.command.ConnectionCommands;
+import java.util.Locale;
+import java.util.function.IntSupplier;
+
+/** Renders INFO's sections from the server's options, heap, connections and counters. */
+final class ServerInfo {
+
+    private final ServerOptions options;
+    private final PersistentHeap heap;
+    private final ServerStats stats;
+    private final IntSupplier port;
+    private final IntSupplier connectedClients;
+    private final long startedAt = System.currentTimeMillis();
+
+    ServerInfo(ServerOptions options, PersistentHeap heap, ServerStats stats, IntSupplier port, IntSupplier connectedClients) {
+        this.options = options;
+        this.heap = heap;
+        this.stats = stats;
+        this.port = port;
+        this.connectedClients = connectedClients;
+    }
+
+    /** {@return the INFO text of {@code section} (lower case), or of the default sections when it is empty or all/everything/default} */
+    String render(String section) {
+        StringBuilder out = new StringBuilder();
+        boolean all = section.isEmpty() || section.equals("all") || section.equals("everything") || section.equals("default");
+        if (all || section.equals("server")) {
+            out.append("# Server\r\nredis_version:").append(ConnectionCommands.REDIS_VERSION).append("\r\n")
+                    .append("redis_mode:standalone\r\nos:").append(System.getProperty("os.name")).append("\r\n")
+                    .append("process_id:").append(ProcessHandle.current().pid()).append("\r\n")
+                    .append("tcp_port:").append(port.getAsInt()).append("\r\n")
+                    .append("uptime_in_seconds:").append((System.currentTimeMillis() - startedAt) / 1000).append("\r\n")
+                    .append("executable:jpmem-redis\r\n\r\n");
+        }
+        if (all || section.equals("clients")) {
+            out.append("# Clients\r\nconnected_clients:").append(connectedClients.getAsInt()).append("\r\n")
+                    .append("maxclients:").append(options.maxClients()).append("\r\n\r\n");
+        }
+        if (all || section.equals("persistence")) {
+            out.append("# Persistence\r\nloading:0\r\naof_enabled:0\r\nrdb_changes_since_last_save:0\r\n")
+                    .append("rdb_bgsave_in_progress:0\r\nrdb_last_bgsave_status:ok\r\n")
+                    .append("jpmem_heap:").append(options.heap().toAbsolutePath()).append("\r\n")
+                    .append("jpmem_durability:").append(heap.durability().name().toLowerCase(Locale.ROOT)).append("\r\n")
+                    .append("jpmem_recovery:").append(heap.recoveryReport().summary().replace("\n", " ")).append("\r\n\r\n");
+        }
+        if (all || section.equals("stats")) {
+            out.append("# Stats\r\ntotal_commands_processed:").append(stats.commandsProcessed).append("\r\n")
+                    .append("jpmem_group_commits:").append(stats.groupCommits).append("\r\n")
+                    .append("jpmem_group_commit_rollbacks:").append(stats.rollbacks).append("\r\n\r\n");
+        }
+        return out.toString();
+    }
+}
