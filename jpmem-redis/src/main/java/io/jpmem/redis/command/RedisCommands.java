@@ -19,6 +19,7 @@ public final class RedisCommands {
         ConfigCommands.register(table);
         StringCommands.register(table);
         BitmapCommands.register(table);
+        HyperLogLogCommands.register(table);
         KeyCommands.register(table);
         ListCommands.register(table);
         HashCommands.register(table);
