@@ -57,6 +57,9 @@ public final class Dispatcher {
     void run(CommandSpec spec, ClientState client, List<byte[]> args, RespWriter reply) {
         Request request = new Request(args, client, reply, server, watches);
         try {
+            if (spec.is(CommandSpec.Flag.WRITE)) { // a background save keeps what the command is about to change
+                server.saves().beforeWrite(spec.name(), spec.firstKey(), spec.lastKey(), spec.step(), client.db(), args);
+            }
             spec.handler().execute(request);
         } catch (CommandError e) {
             reply.error(e.getMessage());

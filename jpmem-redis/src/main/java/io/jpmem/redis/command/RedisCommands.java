@@ -18,5 +18,6 @@ public final class RedisCommands {
         ZSetAlgebraCommands.register(table);
         DatabaseCommands.register(table);
         DumpCommands.register(table);
+        PersistenceCommands.register(table);
     }
 }

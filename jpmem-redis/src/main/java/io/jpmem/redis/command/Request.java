@@ -82,9 +82,15 @@ public final class Request {
         modified(client.db(), key);
     }
 
+    /** Runs {@code undo} if this command's round (or replayed command) is rolled back. */
+    public void onRollback(Runnable undo) {
+        watches.onRollback(undo);
+    }
+
     /** {@link #modified(byte[])} for a key of database {@code db}. */
     public void modified(int db, byte[] key) {
         watches.touch(db, key);
+        server.saves().changed(db, key);
     }
 
     /**
@@ -93,5 +99,6 @@ public final class Request {
      */
     public void modifiedWhere(int db, java.util.function.Predicate<byte[]> changed) {
         watches.touchWhere(db, changed);
+        server.saves().changedMany();
     }
 }

@@ -56,6 +56,8 @@ final class EventLoop implements ServerContext, AutoCloseable {
     private final CommandTable commands = new CommandTable();
     private final Dispatcher dispatcher;
     private final Dataset dataset;
+    /** SAVE and BGSAVE; a background save advances a slice per loop iteration ({@link #run}). */
+    private final io.jpmem.redis.rdb.RdbSaves saves;
     private long nextExpireCycle;
     private final Map<SocketChannel, Connection> connections = new LinkedHashMap<>();
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
@@ -74,6 +76,7 @@ final class EventLoop implements ServerContext, AutoCloseable {
         this.heap = heap;
         this.dispatcher = new Dispatcher(this, new Watches());
         this.dataset = Dataset.open(heap, options.databases());
+        this.saves = new io.jpmem.redis.rdb.RdbSaves(dataset, options.dir(), options.dbFilename());
         RedisCommands.registerAll(commands, dispatcher);
         this.selector = Selector.open();
         this.server = ServerSocketChannel.open();
@@ -90,8 +93,8 @@ final class EventLoop implements ServerContext, AutoCloseable {
     /** Runs until SHUTDOWN or {@link #stop()}. */
     void run() throws IOException {
         while (running) {
-            if (backlog) {
-                selector.selectNow(); // commands already received wait to be parsed: do not sleep
+            if (backlog || saves.inProgress()) {
+                selector.selectNow(); // commands already received wait to be parsed, or a BGSAVE goes on: do not sleep
             } else {
                 selector.select(100);
             }
@@ -114,6 +117,7 @@ final class EventLoop implements ServerContext, AutoCloseable {
             selector.selectedKeys().clear();
             runRound();
             activeExpiry();
+            saves.step();
         }
     }
 
@@ -351,6 +355,7 @@ final class EventLoop implements ServerContext, AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        saves.close();
         for (Connection c : List.copyOf(connections.values())) {
             close(c);
         }
@@ -383,6 +388,11 @@ final class EventLoop implements ServerContext, AutoCloseable {
     @Override
     public long maxBulkLength() {
         return options.maxBulkLength();
+    }
+
+    @Override
+    public io.jpmem.redis.rdb.RdbSaves saves() {
+        return saves;
     }
 
     @Override
@@ -435,8 +445,7 @@ final class EventLoop implements ServerContext, AutoCloseable {
                     .append("maxclients:").append(options.maxClients()).append("\r\n\r\n");
         }
         if (all || section.equals("persistence")) {
-            out.append("# Persistence\r\nloading:0\r\naof_enabled:0\r\nrdb_changes_since_last_save:0\r\n")
-                    .append("rdb_bgsave_in_progress:0\r\nrdb_last_bgsave_status:ok\r\n")
+            out.append("# Persistence\r\nloading:0\r\naof_enabled:0\r\n").append(saves.info())
                     .append("jpmem_heap:").append(options.heap().toAbsolutePath()).append("\r\n")
                     .append("jpmem_durability:").append(heap.durability().name().toLowerCase(Locale.ROOT)).append("\r\n")
                     .append("jpmem_recovery:").append(heap.recoveryReport().summary().replace("\n", " ")).append("\r\n\r\n");
