@@ -15,8 +15,7 @@ import java.util.Optional;
 
 /**
  * Connection and server commands that do not touch the dataset: PING, ECHO, SELECT, QUIT, AUTH,
- * HELLO, CLIENT, COMMAND, INFO, MULTI/EXEC/DISCARD, WATCH/UNWATCH, SHUTDOWN, SAVE,
- * BGSAVE, LASTSAVE, TIME.
+ * HELLO, CLIENT, COMMAND, INFO, MULTI/EXEC/DISCARD, WATCH/UNWATCH, SHUTDOWN, TIME.
  */
 public final class ConnectionCommands {
 
@@ -52,9 +51,6 @@ public final class ConnectionCommands {
                 .add(new CommandSpec("watch", -2, EnumSet.of(FAST, RUNS_IN_MULTI), 1, -1, 1, c::watch))
                 .add(spec("unwatch", 1, EnumSet.of(FAST), c::unwatch))
                 .add(spec("shutdown", -1, EnumSet.of(ADMIN, NO_MULTI), c::shutdown))
-                .add(spec("save", 1, EnumSet.of(ADMIN, NO_MULTI), r -> r.reply().simple("OK")))
-                .add(spec("bgsave", -1, EnumSet.of(ADMIN), r -> r.reply().simple("Background saving started")))
-                .add(spec("lastsave", 1, EnumSet.of(FAST), r -> r.reply().integer(System.currentTimeMillis() / 1000)))
                 .add(spec("time", 1, EnumSet.of(FAST, READONLY), c::time));
     }
 

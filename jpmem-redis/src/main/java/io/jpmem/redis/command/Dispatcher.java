@@ -144,6 +144,9 @@ public final class Dispatcher {
                 ? server.dataset().heap().currentTransaction().orElse(null) : null;
         Transaction.Savepoint before = tx == null ? null : tx.savepoint();
         try {
+            if (spec.is(CommandSpec.Flag.WRITE)) { // a background save keeps what the command is about to change
+                server.saves().beforeWrite(spec.name(), spec.firstKey(), spec.lastKey(), spec.step(), client.db(), args);
+            }
             spec.handler().execute(request);
         } catch (CommandError e) {
             if (before != null) {

@@ -37,5 +37,6 @@ public final class RedisCommands {
         DumpCommands.register(table);
         PubSubCommands.register(table);
         BlockingCommands.register(table);
+        PersistenceCommands.register(table);
     }
 }

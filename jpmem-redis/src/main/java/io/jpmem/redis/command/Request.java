@@ -130,6 +130,11 @@ public final class Request {
         modified(client.db(), key);
     }
 
+    /** Runs {@code undo} if this command's round (or replayed command) is rolled back. */
+    public void onRollback(Runnable undo) {
+        watches.onRollback(undo);
+    }
+
     /** {@link #modified(byte[])} for a key of database {@code db}. */
     public void modified(int db, byte[] key) {
         changes++;
@@ -137,6 +142,7 @@ public final class Request {
         if (dispatcher != null) {
             dispatcher.blocking().signal(db, key);
         }
+        server.saves().changed(db, key);
     }
 
     /**
@@ -146,6 +152,7 @@ public final class Request {
     public void modifiedWhere(int db, java.util.function.Predicate<byte[]> changed) {
         changes++;
         watches.touchWhere(db, changed);
+        server.saves().changedMany();
     }
 
     /** {@return whether this command signalled a change ({@link #modified}, {@link #modifiedWhere})} */

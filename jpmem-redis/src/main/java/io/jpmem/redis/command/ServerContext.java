@@ -49,4 +49,7 @@ public interface ServerContext {
 
     /** {@return proto-max-bulk-len: the longest string a command may build} */
     long maxBulkLength();
+
+    /** {@return SAVE and BGSAVE: the RDB file and the save in progress} */
+    io.jpmem.redis.rdb.RdbSaves saves();
 }

@@ -65,6 +65,14 @@ public final class Watches {
         }
     }
 
+    /**
+     * Registers what undoes a change of other volatile server state made in the open bracket (a
+     * background save started by a command of a round that rolls back): run by {@link #rollback()}.
+     */
+    public void onRollback(Runnable undo) {
+        journal(undo);
+    }
+
     public void watch(ClientState client, int db, byte[] key) {
         add(client, new Key(db, ByteBuffer.wrap(key.clone())));
     }

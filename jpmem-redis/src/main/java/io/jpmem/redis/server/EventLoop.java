@@ -92,8 +92,8 @@ final class EventLoop implements AutoCloseable {
     /** Runs until SHUTDOWN or {@link #stop()}. */
     void run() throws IOException {
         while (running && !core.shutdownRequested()) {
-            if (backlog) {
-                selector.selectNow(); // commands already received wait to be parsed: do not sleep
+            if (backlog || core.saves().inProgress()) {
+                selector.selectNow(); // commands already received wait to be parsed, or a BGSAVE goes on: do not sleep
             } else {
                 selector.select(sleepMillis());
             }
@@ -119,6 +119,7 @@ final class EventLoop implements AutoCloseable {
                 flushAll();
             }
             activeExpiry();
+            core.saves().step();
         }
     }
 
@@ -324,6 +325,7 @@ final class EventLoop implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        core.saves().close();
         for (Connection c : List.copyOf(connections.values())) {
             close(c);
         }

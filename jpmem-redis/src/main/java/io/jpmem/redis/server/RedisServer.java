@@ -49,6 +49,32 @@ public final class RedisServer {
         return 0;
     }
 
+    /**
+     * With {@code --import-rdb}: fills the heap's (empty) dataset from the file, in one transaction.
+     * {@return the heap}
+     *
+     * @throws IOException if the file cannot be read or is refused (the message says why; nothing was imported)
+     */
+    static PersistentHeap importRdb(ServerOptions options, PersistentHeap heap) throws IOException {
+        if (options.importRdb().isEmpty()) {
+            return heap;
+        }
+        Path file = options.importRdb().get();
+        long start = System.nanoTime();
+        try {
+            io.jpmem.redis.rdb.RdbImport.Result r = io.jpmem.redis.rdb.RdbImport.importInto(
+                    io.jpmem.redis.data.Dataset.open(heap, options.databases()), file,
+                    line -> System.out.println("jpmem-redis: " + line));
+            System.out.printf(Locale.ROOT, "jpmem-redis: imported %s: %d keys in %.1f s (%d already expired and %d empty skipped)%n",
+                    file, r.keys(), (System.nanoTime() - start) / 1e9, r.expiredSkipped(), r.emptySkipped());
+        } catch (io.jpmem.redis.rdb.RdbException e) {
+            throw new IOException("--import-rdb " + file + ": " + e.getMessage() + "; nothing was imported", e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("--import-rdb " + file + ": no such file", e);
+        }
+        return heap;
+    }
+
     private static void serve(ServerOptions options, Path configFile) throws IOException {
         CountDownLatch closed = new CountDownLatch(1);
         Path parent = options.heap().toAbsolutePath().getParent();
@@ -58,7 +84,7 @@ public final class RedisServer {
         try {
             try (PersistentHeap persistentHeap = PersistentHeap.openOrCreate(options.heap(), HeapOptions.defaults()
                     .withDurability(options.durability()).withMaxByteSize(options.heapSize()).withRecoveryGc(options.recoveryGc()));
-                 EventLoop loop = new EventLoop(options, persistentHeap)) {
+                 EventLoop loop = new EventLoop(options, importRdb(options, persistentHeap))) {
                 if (configFile != null) {
                     loop.core().configFile(configFile.toAbsolutePath());
                 }

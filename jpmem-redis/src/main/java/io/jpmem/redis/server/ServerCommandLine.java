@@ -18,7 +18,7 @@ import java.util.Optional;
  * <p>Parsed by hand rather than with picocli (which the {@code jpmem} tool uses): picocli's classes
  * are compiled for Java 5, so the JDK can neither archive nor link them ahead of time, and loading
  * and verifying them took about 120 ms of every start, most of the server's restart time
- * (BENCHMARKS.md). Ten options do not need a framework.
+ * (BENCHMARKS.md). A dozen options do not need a framework.
  */
 final class ServerCommandLine {
 
@@ -71,7 +71,11 @@ final class ServerCommandLine {
             new Option("--recovery-gc", "<on|off>", "off",
                     "after a crash, also free blocks nothing reaches (a check: transactions never leak)"),
             new Option("--databases", "<n>", "16", "number of databases, SELECT 0..n-1 (1..1024)"),
-            new Option("--proto-max-bulk-len", "<bytes>", "536870912", "longest bulk string a client may send"));
+            new Option("--proto-max-bulk-len", "<bytes>", "536870912", "longest bulk string a client may send"),
+            new Option("--dir", "<directory>", ".", "where SAVE and BGSAVE write the RDB file"),
+            new Option("--dbfilename", "<name>", "dump.rdb", "the RDB file's name in --dir"),
+            new Option("--import-rdb", "<file>", null,
+                    "fill a new heap from this RDB file before serving (refused if the heap holds data)"));
 
     /** {@return the --help text} */
     static String usage() {
@@ -229,8 +233,16 @@ final class ServerCommandLine {
         if (v.get("--heap").isEmpty() || v.get("--bind").isEmpty()) {
             throw new UsageException("--heap and --bind must not be empty");
         }
+        String dbFilename = v.get("--dbfilename");
+        if (dbFilename.isEmpty() || dbFilename.contains("/") || dbFilename.equals(".") || dbFilename.equals("..")) {
+            throw new UsageException("--dbfilename: '" + dbFilename + "' is not a file name (no directory part)");
+        }
+        if (v.get("--dir").isEmpty()) {
+            throw new UsageException("--dir must not be empty");
+        }
         return new ServerOptions(v.get("--bind"), port, Path.of(v.get("--heap")), heapSize, durability,
-                Optional.ofNullable(v.get("--requirepass")).filter(p -> !p.isEmpty()), maxClients, recoveryGc, databases, maxBulk);
+                Optional.ofNullable(v.get("--requirepass")).filter(p -> !p.isEmpty()), maxClients, recoveryGc, databases, maxBulk,
+                Path.of(v.get("--dir")), dbFilename, Optional.ofNullable(v.get("--import-rdb")).map(Path::of));
     }
 
     private static int integer(Map<String, String> v, String name, int min, int max, String what) throws UsageException {

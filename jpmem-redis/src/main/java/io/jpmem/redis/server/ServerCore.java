@@ -8,6 +8,7 @@ import io.jpmem.redis.command.ConfigValues;
 import io.jpmem.redis.command.Dispatcher;
 import io.jpmem.redis.command.RedisCommands;
 import io.jpmem.redis.command.ServerContext;
+import io.jpmem.redis.rdb.RdbSaves;
 import io.jpmem.redis.command.Watches;
 import io.jpmem.redis.data.Dataset;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ final class ServerCore implements ServerContext {
     private final ServerStats stats = new ServerStats();
     private final RoundExecutor executor;
     private final ServerInfo info;
+    /** SAVE and BGSAVE; a background save advances a slice per event-loop iteration. */
+    private final RdbSaves saves;
     private volatile boolean shutdownRequested;
     /** CONFIG SET requirepass / maxclients change these; the options keep what the server started with. */
     private Optional<String> requirePass;
@@ -46,9 +49,11 @@ final class ServerCore implements ServerContext {
         this.maxClients = options.maxClients();
         this.dispatcher = new Dispatcher(this, new Watches());
         this.dataset = Dataset.open(heap, options.databases());
+        this.saves = new RdbSaves(dataset, options.dir(), options.dbFilename());
         RedisCommands.registerAll(commands, dispatcher, configuration);
         this.executor = new RoundExecutor(heap, dispatcher, stats);
-        this.info = new ServerInfo(options, heap, stats, port, connectedClients, dispatcher.blocking()::blockedClients, () -> maxClients);
+        this.info = new ServerInfo(options, heap, stats, port, connectedClients, dispatcher.blocking()::blockedClients,
+                () -> maxClients, saves);
         registerParameters(port);
     }
 
@@ -70,7 +75,8 @@ final class ServerCore implements ServerContext {
                 .register(ConfigParameter.fixed("save", () -> "", "the dataset lives in the heap, there are no snapshots to schedule"))
                 .register(ConfigParameter.fixed("maxmemory", () -> Long.toString(heap.maxByteSize()),
                         "the heap's size is fixed when it is created (jpmem-heap-size)"))
-                .register(ConfigParameter.fixed("dir", () -> String.valueOf(options.heap().toAbsolutePath().getParent()), restart))
+                .register(ConfigParameter.fixed("dir", () -> options.dir().toAbsolutePath().toString(), restart))
+                .register(ConfigParameter.fixed("dbfilename", options::dbFilename, restart))
                 .register(ConfigParameter.fixed("jpmem-heap", () -> options.heap().toAbsolutePath().toString(), restart))
                 .register(ConfigParameter.fixed("jpmem-durability",
                         () -> heap.durability().name().toLowerCase(Locale.ROOT), restart));
@@ -157,6 +163,11 @@ final class ServerCore implements ServerContext {
     @Override
     public int databases() {
         return options.databases();
+    }
+
+    @Override
+    public RdbSaves saves() {
+        return saves;
     }
 
     @Override

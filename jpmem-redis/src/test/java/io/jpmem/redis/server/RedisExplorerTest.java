@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The power-fail explorer over server commands, each run as the event loop runs a round (in one
  * heap transaction): SET, DEL, an expiry by the active cycle, LPUSH/LPOP, HSET, ZADD, a
- * MULTI/EXEC block, the sorted-set stores, ZREMRANGEBYLEX, COPY, MOVE, SWAPDB and blocking pops
- * (served at once, and a blocked BLMOVE served by another client's push in the same transaction). Every crash image must recover to the state before or after the command.
+ * MULTI/EXEC block, the sorted-set stores, ZREMRANGEBYLEX, COPY, MOVE, SWAPDB blocking pops
+ * (served at once, and a blocked BLMOVE served by another client's push in the same transaction) and RESTORE. Every crash image must recover to the state before or after the command.
  */
 class RedisExplorerTest {
 
@@ -39,19 +39,34 @@ class RedisExplorerTest {
         final Dispatcher dispatcher = new Dispatcher(this, new Watches());
         final ClientState client = new ClientState(1, "explorer", true);
         final PersistentHeap heap;
+        final io.jpmem.redis.rdb.RdbSaves saves;
 
         Engine(PersistentHeap heap) {
             this.heap = heap;
             this.dataset = Dataset.open(heap, 2);
+            this.saves = new io.jpmem.redis.rdb.RdbSaves(dataset, heap.path().toAbsolutePath().getParent(), "dump.rdb");
             RedisCommands.registerAll(table, dispatcher);
         }
 
         /** Runs commands as one round: one transaction. */
         List<String> round(String... commands) {
+            List<List<byte[]>> parsed = new ArrayList<>();
+            for (String command : commands) {
+                List<byte[]> args = new ArrayList<>();
+                for (String a : command.split(" ")) {
+                    args.add(a.getBytes(StandardCharsets.UTF_8));
+                }
+                parsed.add(args);
+            }
+            return round(parsed);
+        }
+
+        /** Runs commands given as argument lists as one round. */
+        List<String> round(List<List<byte[]>> commands) {
             List<String> replies = new ArrayList<>();
             heap.transaction(tx -> {
-                for (String command : commands) {
-                    replies.add(run(client, command));
+                for (List<byte[]> args : commands) {
+                    replies.add(run(client, args));
                 }
             });
             return replies;
@@ -63,6 +78,10 @@ class RedisExplorerTest {
             for (String a : command.split(" ")) {
                 args.add(a.getBytes(StandardCharsets.UTF_8));
             }
+            return run(as, args);
+        }
+
+        String run(ClientState as, List<byte[]> args) {
             RespWriter w = new RespWriter();
             dispatcher.execute(as, args, w);
             dispatcher.serveBlockedClients();
@@ -77,12 +96,26 @@ class RedisExplorerTest {
         @Override public int databases() { return 2; }
         @Override public Dataset dataset() { return dataset; }
         @Override public long maxBulkLength() { return 1 << 20; }
+        @Override public io.jpmem.redis.rdb.RdbSaves saves() { return saves; }
     }
 
     static Scenario command(String name, String[] setUp, String... run) {
         return Scenario.of(name, heap -> new Engine(heap).round(setUp), heap -> {
             List<String> replies = new Engine(heap).round(run);
             assertFalse(replies.stream().anyMatch(r -> r.startsWith("-")), name + ": " + replies);
+        });
+    }
+
+    /** RESTORE ... REPLACE of a hash over a list, with a TTL: the old value freed, the new one built, in one step. */
+    private static Scenario restore() {
+        byte[] payload = io.jpmem.redis.rdb.DumpPayload.of(new io.jpmem.redis.rdb.RdbValue.HashOf(List.of(
+                new io.jpmem.redis.rdb.RdbValue.Field("f".getBytes(StandardCharsets.UTF_8), "1".getBytes(StandardCharsets.UTF_8)),
+                new io.jpmem.redis.rdb.RdbValue.Field("g".getBytes(StandardCharsets.UTF_8), "two".getBytes(StandardCharsets.UTF_8)))));
+        List<byte[]> restore = List.of("RESTORE".getBytes(StandardCharsets.UTF_8), "k".getBytes(StandardCharsets.UTF_8),
+                "100000".getBytes(StandardCharsets.UTF_8), payload, "REPLACE".getBytes(StandardCharsets.UTF_8));
+        return Scenario.of("RESTORE-REPLACE", heap -> new Engine(heap).round("RPUSH k a b c"), heap -> {
+            List<String> replies = new Engine(heap).round(List.of(restore));
+            assertEquals(List.of("+OK\r\n"), replies);
         });
     }
 
@@ -127,7 +160,8 @@ class RedisExplorerTest {
                     List<io.jpmem.redis.command.Outbox.Message> served = e.dispatcher.outbox().take();
                     assertEquals(1, served.size(), "the waiter was served in the push's transaction");
                     assertEquals("$1\r\nx\r\n", new String(served.getFirst().bytes(), StandardCharsets.UTF_8));
-                }));
+                }),
+                restore());
         for (Scenario scenario : scenarios) {
             Explorer.Report report = explorer.explore(scenario);
             assertEquals(List.of(), report.violations(), scenario.name());
