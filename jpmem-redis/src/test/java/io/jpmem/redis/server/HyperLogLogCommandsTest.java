@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,17 +21,8 @@ class HyperLogLogCommandsTest {
     @TempDir
     Path dir;
 
-    private interface Body {
-        void run(ByteExactClient ours, ByteExactClient theirs) throws Exception;
-    }
-
-    private void withBoth(Body body) throws Exception {
-        try (TestServer server = new TestServer(dir.resolve("jpmem"), Optional.empty(), 16);
-                RedisPeer redis = RedisPeer.start(dir.resolve("redis"), "--proto-max-bulk-len", "1048576");
-                ByteExactClient ours = new ByteExactClient(server.loop.port());
-                ByteExactClient theirs = new ByteExactClient(redis.port())) {
-            body.run(ours, theirs);
-        }
+    private void withBoth(ByteExactClient.Both body) throws Exception {
+        ByteExactClient.withBoth(dir, body);
     }
 
     private static void assertSame(ByteExactClient ours, ByteExactClient theirs, List<List<String>> commands) throws Exception {
