@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -29,18 +28,6 @@ class BlockingCrashTest {
 
     @TempDir
     Path dir;
-
-    private static int portOf(ChildJvm server) throws InterruptedException {
-        String line = server.awaitLine(Duration.ofSeconds(60));
-        assertNotNull(line, "the server printed nothing; stderr:\n" + server.stderr());
-        assertTrue(line.startsWith("jpmem-redis: serving "), line + "\n" + server.stderr());
-        return Integer.parseInt(line.replaceAll(".* on 127\\.0\\.0\\.1:(\\d+);.*", "$1"));
-    }
-
-    private static ChildJvm start(Path heap) throws Exception {
-        return ChildJvm.start(RedisServer.class, Map.of(), "--port", "0", "--heap", heap.toString(), "--heap-size", "64m",
-                "--durability", "process");
-    }
 
     private static List<Long> range(TestServer.Client c, String key) throws IOException {
         List<Long> values = new ArrayList<>();
@@ -64,8 +51,8 @@ class BlockingCrashTest {
             String context = "seed " + seed + " kill " + kill;
             AtomicLong acknowledgedMoves = new AtomicLong(moved);
             AtomicLong consumerFailure = new AtomicLong(-1);
-            try (ChildJvm server = start(heap)) {
-                int port = portOf(server);
+            try (ChildJvm server = ServerChild.start(heap)) {
+                int port = ServerChild.portOf(server);
                 long deadline = System.nanoTime() + Duration.ofMillis(200 + random.nextInt(500)).toNanos();
                 long expectedMove = moved;
                 Thread consumer = Thread.ofPlatform().start(() -> {
@@ -112,8 +99,8 @@ class BlockingCrashTest {
                 assertEquals(List.of(), recovered.check(), context);
                 assertEquals(0, recovered.recoveryReport().reclaimedBlocks(), context + ": the crash leaked blocks");
             }
-            try (ChildJvm server = start(heap);
-                 TestServer.Client c = new TestServer.Client(new Socket("127.0.0.1", portOf(server)))) {
+            try (ChildJvm server = ServerChild.start(heap);
+                 TestServer.Client c = new TestServer.Client(new Socket("127.0.0.1", ServerChild.portOf(server)))) {
                 List<Long> done = range(c, "done");
                 List<Long> queue = range(c, "queue");
                 List<Long> all = new ArrayList<>(done);
