@@ -11,6 +11,10 @@ import java.util.List;
  */
 public final class Outbox {
 
+    /** An empty outbox. */
+    public Outbox() {
+    }
+
     /** Bytes for one client. */
     public record Message(ClientState client, byte[] bytes) {}
 

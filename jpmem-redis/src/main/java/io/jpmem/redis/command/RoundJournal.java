@@ -12,6 +12,10 @@ import java.util.Deque;
  */
 public final class RoundJournal {
 
+    /** An empty journal. */
+    public RoundJournal() {
+    }
+
     private Deque<Runnable> undo;
     private boolean open;
 

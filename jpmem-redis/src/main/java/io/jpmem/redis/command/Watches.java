@@ -25,6 +25,10 @@ import java.util.function.Predicate;
  */
 public final class Watches {
 
+    /** No key watched. */
+    public Watches() {
+    }
+
     private record Key(int db, ByteBuffer name) {}
 
     private final Map<Key, Set<ClientState>> watchers = new HashMap<>();

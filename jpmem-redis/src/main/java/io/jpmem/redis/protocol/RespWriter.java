@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RespWriter {
 
+    /** An empty reply buffer. */
+    public RespWriter() {
+    }
+
     private static final byte[] CRLF = {'\r', '\n'};
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     private int protocol = 2;

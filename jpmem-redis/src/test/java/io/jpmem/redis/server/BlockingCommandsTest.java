@@ -138,6 +138,7 @@ class BlockingCommandsTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the waiting client is closed by hand, mid-test
     void timeoutsAndClientUnblockMatchRedis() throws Exception {
         assertSameAsRedis("timeouts", List.of(
                 step(0, "BLPOP t 0.05", 0),

@@ -54,7 +54,7 @@ class ImportRdbTest {
 
     @Test
     void aNewHeapServesWhatTheFileHolds() throws Exception {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         Map<String, DatasetView.Entry>[] data = new Map[1];
         Path file = redisDump(data);
         importInto(dir.resolve("ours"), file);
@@ -66,7 +66,7 @@ class ImportRdbTest {
 
     @Test
     void refusedOnAHeapWithDataAndForADamagedFile() throws Exception {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         Map<String, DatasetView.Entry>[] data = new Map[1];
         Path file = redisDump(data);
         try (TestServer ours = new TestServer(dir.resolve("full"), Optional.empty(), 10);

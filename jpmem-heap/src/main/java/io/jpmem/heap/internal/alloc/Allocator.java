@@ -74,12 +74,12 @@ public final class Allocator implements LogSpace {
     /** The last chunk that could not be had failed because the file system is full (for messages). */
     private volatile boolean fileSystemFull;
 
-    @SuppressWarnings("unchecked")
     public Allocator(PersistenceDomain domain, HeapLayout layout) {
         this(domain, layout, ChunkReserver.NONE);
     }
 
     /** @param reserver makes the file hold a chunk's blocks before the chunk leaves the free state */
+    @SuppressWarnings({"unchecked", "rawtypes"}) // the candidates: an array of a generic type
     public Allocator(PersistenceDomain domain, HeapLayout layout, ChunkReserver reserver) {
         this.reserver = reserver;
         this.domain = domain;
