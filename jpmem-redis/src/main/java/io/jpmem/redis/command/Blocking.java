@@ -37,8 +37,8 @@ public final class Blocking {
     public interface Retry {
         /**
          * Tries to serve the blocked command from {@code readyKey} (one of its keys, in its
-         * database), writing the reply into {@code request}; {@return whether it was served (it
-         * then stops being blocked)} A key that is missing, empty or of another type serves
+         * database), writing the reply into {@code request}; returns whether it was served (it
+         * then stops being blocked). A key that is missing, empty or of another type serves
          * nothing: the command stays blocked, as in Redis.
          */
         boolean serve(Request request, byte[] readyKey);
@@ -78,7 +78,7 @@ public final class Blocking {
 
     /**
      * Parses a blocking command's timeout in seconds (fractions allowed), as Redis does;
-     * {@return the deadline as a {@link System#nanoTime()} instant, or {@link Long#MAX_VALUE} for 0 (forever)}
+     * Returns the deadline as a {@link System#nanoTime()} instant, or {@link Long#MAX_VALUE} for 0 (forever).
      *
      * @throws CommandError {@code timeout is not a float or out of range}, {@code timeout is negative}
      *     or {@code timeout is out of range}
@@ -260,7 +260,7 @@ public final class Blocking {
 
     /**
      * CLIENT UNBLOCK: ends the wait of the blocked client {@code id}, with its timeout reply or
-     * with {@code -UNBLOCKED}; {@return whether it was blocked}
+     * with {@code -UNBLOCKED}; returns whether it was blocked.
      */
     public boolean unblock(long id, boolean withError) {
         for (Blocked b : byClient.values()) {

@@ -73,7 +73,7 @@ public final class PubSub {
         return false;
     }
 
-    /** Subscribes {@code client} to {@code name}; {@return whether it was new} */
+    /** Subscribes {@code client} to {@code name}; returns whether it was new. */
     public boolean subscribe(Kind kind, ClientState client, byte[] name) {
         ByteBuffer key = ByteBuffer.wrap(name.clone());
         if (!subscriptions.get(kind).computeIfAbsent(client, c -> new LinkedHashSet<>()).add(key)) {
@@ -84,7 +84,7 @@ public final class PubSub {
         return true;
     }
 
-    /** Unsubscribes {@code client} from {@code name}; {@return whether it was subscribed} */
+    /** Unsubscribes {@code client} from {@code name}; returns whether it was subscribed. */
     public boolean unsubscribe(Kind kind, ClientState client, byte[] name) {
         ByteBuffer key = ByteBuffer.wrap(name);
         Set<ByteBuffer> names = subscriptions.get(kind).get(client);
@@ -134,7 +134,7 @@ public final class PubSub {
 
     /**
      * PUBLISH (or SPUBLISH with {@code shard}): queues the message for every subscriber of the
-     * channel and (not for shard channels) of every matching pattern; {@return how many received it}
+     * channel and (not for shard channels) of every matching pattern; returns how many received it.
      */
     public int publish(byte[] channel, byte[] message, boolean shard) {
         int receivers = 0;

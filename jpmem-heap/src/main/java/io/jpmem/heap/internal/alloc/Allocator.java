@@ -336,7 +336,7 @@ public final class Allocator implements LogSpace {
         return chunk;
     }
 
-    /** Takes a free chunk for a log extension, durably, at once. {@return its start, or 0 if none} */
+    /** Takes a free chunk for a log extension, durably, at once. Returns its start, or 0 if none. */
     @Override
     public long takeLogChunk() {
         int index;
