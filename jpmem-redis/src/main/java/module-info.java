@@ -1,6 +1,9 @@
 /** jpmem-redis: a Redis-compatible server whose dataset lives in a persistent heap. */
 module io.jpmem.redis {
-    requires io.jpmem.collections;
+    // the exported packages' signatures name the heap, its objects and collections (Dataset, @Persistent)
+    requires transitive io.jpmem.heap;
+    requires transitive io.jpmem.objects;
+    requires transitive io.jpmem.collections;
 
     exports io.jpmem.redis.protocol;
     exports io.jpmem.redis.command;

@@ -126,7 +126,7 @@ public final class PHashSet<E> extends AbstractSet<E> implements PersistentObjec
         });
     }
 
-    /** Removes {@code element} atomically, freeing its entry and copy. {@return whether it was present} */
+    /** Removes {@code element} atomically, freeing its entry and copy. Returns whether it was present. */
     @Override
     public boolean remove(Object element) {
         KeyProbe probe = KeyProbe.of(element, space);

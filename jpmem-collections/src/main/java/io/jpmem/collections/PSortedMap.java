@@ -561,7 +561,9 @@ public final class PSortedMap<K, V> implements PersistentObject, NavigableMap<K,
      * Maps {@code key} to {@code value} like {@link #put}, without reading the previous value.
      *
      * @return whether the key is new
-     * @throws ClassCastException, NullPointerException, IllegalArgumentException as {@link #put}
+     * @throws ClassCastException as {@link #put}
+     * @throws NullPointerException as {@link #put}
+     * @throws IllegalArgumentException as {@link #put}
      */
     public boolean set(K key, V value) {
         Objects.requireNonNull(key, "PSortedMap keys are never null");

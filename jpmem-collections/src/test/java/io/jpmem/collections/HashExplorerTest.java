@@ -125,7 +125,9 @@ class HashExplorerTest {
                 })),
                 Scenario.of("phashset-add", heap -> {
                     heap.transaction(tx -> ObjectSpace.of(heap).setRoot("set", new PHashSet<>()));
-                    ObjectSpace.of(heap).root("set", PHashSet.class).add("a");
+                    @SuppressWarnings("unchecked")
+                    PHashSet<String> set = ObjectSpace.of(heap).root("set", PHashSet.class);
+                    set.add("a");
                 }, heap -> {
                     @SuppressWarnings("unchecked")
                     PHashSet<Object> set = ObjectSpace.of(heap).root("set", PHashSet.class);

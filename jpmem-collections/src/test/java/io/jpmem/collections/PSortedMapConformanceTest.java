@@ -243,6 +243,7 @@ class PSortedMapConformanceTest {
                                     SplittableRandom r, String context) {
         Object a = keys.generator.apply(r);
         Object b = keys.generator.apply(r);
+        @SuppressWarnings("unchecked")
         Comparator<Object> order = keys.order != null ? keys.order : (x, y) -> ((Comparable<Object>) x).compareTo(y);
         if (order.compare(a, b) > 0) {
             Object t = a;

@@ -8,6 +8,7 @@ import io.jpmem.objects.Wrap;
 import io.jpmem.objects.spi.RawPersistentObject;
 
 /** A hand-written persistent class that is Comparable by its score: an OBJECT key for PSortedMap. */
+@SuppressWarnings("exports") // a test class: its supertype is exported to the jpmem modules only
 public final class Player extends RawPersistentObject implements Comparable<Player> {
 
     public static TypeLayout $jpmem$layout() {

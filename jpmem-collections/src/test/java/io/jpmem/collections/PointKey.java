@@ -8,6 +8,7 @@ import io.jpmem.objects.Wrap;
 import io.jpmem.objects.spi.RawPersistentObject;
 
 /** A hand-written persistent class with content equality: keys of the equals-compared kind in the tests. */
+@SuppressWarnings("exports") // a test class: its supertype is exported to the jpmem modules only
 public final class PointKey extends RawPersistentObject {
 
     public static TypeLayout $jpmem$layout() {

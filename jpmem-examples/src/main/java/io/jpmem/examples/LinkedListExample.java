@@ -48,7 +48,7 @@ public final class LinkedListExample {
         return seen;
     }
 
-    /** {@code HEAP N [power|process]}: adds N entries, each in its own transaction; prints nodes=<count>. */
+    /** {@code HEAP N [power|process]}: adds N entries, each in its own transaction; prints {@code nodes=<count>}. */
     public static void main(String[] args) {
         if (args.length < 2 || args.length > 3) {
             System.err.println("usage: jpmem-example-linkedlist HEAP N [power|process]");

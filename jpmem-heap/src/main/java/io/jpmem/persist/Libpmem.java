@@ -18,6 +18,7 @@ import java.util.Optional;
  * {@code PMEM_IS_PMEM_FORCE=1} in the environment makes {@code pmem_is_pmem} accept any memory
  * (emulated persistent memory), as documented by PMDK.
  */
+@SuppressWarnings("restricted") // native downcalls on purpose; the launchers grant --enable-native-access
 final class Libpmem {
 
     private static final Optional<Libpmem> INSTANCE = load();

@@ -43,6 +43,7 @@ public class EnhanceMojo extends AbstractMojo {
     @Parameter(defaultValue = "${plugin.artifacts}", readonly = true, required = true)
     private List<Artifact> pluginArtifacts;
 
+    @SuppressWarnings("deprecation") // Maven 3's injection of a core component; @Inject needs the Sisu index
     @org.apache.maven.plugins.annotations.Component
     private ToolchainManager toolchains;
 

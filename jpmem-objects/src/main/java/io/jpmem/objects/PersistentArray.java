@@ -14,7 +14,7 @@ import java.util.function.ToLongFunction;
 /**
  * The base of the persistent arrays: a fixed-length block of one element kind, with a handle that
  * can be stored in fields of {@code @Persistent} classes like any persistent object. Element stores
- * are undo-logged inside a transaction and durable at once outside one; {@link #copyOf}-style bulk
+ * are undo-logged inside a transaction and durable at once outside one; {@code copyOf}-style bulk
  * operations are the collections' business.
  */
 public abstract sealed class PersistentArray implements PersistentObject permits PersistentBooleanArray,

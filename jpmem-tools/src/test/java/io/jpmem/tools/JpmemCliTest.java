@@ -130,6 +130,7 @@ class JpmemCliTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the heap is held open for the duration
     void checkExitsTwoWhileTheHeapIsOpenReadWrite() throws IOException {
         Path file = heapWithRootsAndTypes();
         try (PersistentHeap heap = PersistentHeap.open(file, Durability.PROCESS)) {

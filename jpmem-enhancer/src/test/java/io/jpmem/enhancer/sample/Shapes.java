@@ -104,7 +104,7 @@ public final class Shapes {
     }
 
     /** Stores {@code value} into the generic field of a new Box in a transaction: the error message, or "stored". */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "cast"}) // the cast is the shape under test
     public static String storeIntoGenericField(PersistentHeap heap, Object value) {
         try {
             heap.transaction(tx -> ((Box<Object>) new Box<Object>(null)).set(value));

@@ -41,12 +41,12 @@ public final class HeapSpi {
         });
     }
 
-    /** Runs {@code body} atomically by the rule above; {@return what it returns} */
+    /** Runs {@code body} atomically by the rule above and returns what it returns. */
     public static <R> R inTransactionGet(PersistentHeap heap, Function<Transaction, R> body) {
         return impl(heap).transactions().inTransaction(body);
     }
 
-    /** Runs {@code body} atomically by the rule above; {@return what it returns} (no boxing) */
+    /** Runs {@code body} atomically by the rule above and returns what it returns (no boxing) */
     public static long inTransactionLong(PersistentHeap heap, ToLongFunction<Transaction> body) {
         return impl(heap).transactions().inTransactionLong(body);
     }

@@ -50,7 +50,7 @@ public final class HeapExtension implements TestTemplateInvocationContextProvide
             return durability;
         }
 
-        /** Closes the heap and opens its file again, in the same durability mode. {@return the reopened heap} */
+        /** Closes the heap and opens its file again, in the same durability mode. Returns the reopened heap. */
         public PersistentHeap reopen() {
             heap.close();
             heap = PersistentHeap.open(path, durability);

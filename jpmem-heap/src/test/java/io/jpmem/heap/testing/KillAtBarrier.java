@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * points instead of wherever a parent's timer happens to hit. The kill is a real {@code kill(2)} of
  * the process (no shutdown hooks, no finally blocks); if the downcall fails, {@code halt(9)}.
  */
+@SuppressWarnings("restricted") // native downcalls on purpose; the launchers grant --enable-native-access
 public final class KillAtBarrier {
 
     private KillAtBarrier() {}

@@ -19,6 +19,8 @@ public final class ClientState {
     private List<ParsedCommand> multi; // null: not in MULTI
     private boolean multiFailed; // a command was refused while queuing: EXEC aborts
     private boolean closeAfterReply;
+    private boolean blocked; // waiting in a blocking command (see Blocking)
+    private boolean runningExec; // EXEC is running its queue: blocking commands must not block
 
     public ClientState(long id, String address, boolean authenticated) {
         this.id = id;
@@ -117,6 +119,25 @@ public final class ClientState {
         multi = null;
         multiFailed = false;
         return queued;
+    }
+
+    /** {@return whether the client waits in a blocking command: it reads no further command meanwhile} */
+    public boolean blocked() {
+        return blocked;
+    }
+
+    /** Set by {@link Blocking} only. */
+    void setBlocked(boolean value) {
+        blocked = value;
+    }
+
+    /** {@return whether EXEC is running this client's queued commands} */
+    public boolean runningExec() {
+        return runningExec;
+    }
+
+    void setRunningExec(boolean value) {
+        runningExec = value;
     }
 
     public boolean closeAfterReply() {

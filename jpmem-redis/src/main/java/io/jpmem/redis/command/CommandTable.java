@@ -10,6 +10,10 @@ import java.util.TreeMap;
 /** The commands the server knows, by lower-case name. */
 public final class CommandTable {
 
+    /** An empty table; the command families register into it. */
+    public CommandTable() {
+    }
+
     /** For listings (COMMAND, docs), in name order. */
     private final Map<String, CommandSpec> byName = new TreeMap<>();
     /** For the lookup of every command run: a hash lookup, not a walk of string comparisons. */

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
  * @param name the lower-case name, as Redis spells it ({@code maxclients}, {@code dir}, ...)
  * @param value its current value, rendered as CONFIG GET renders it
  * @param setter how CONFIG SET changes it, or null if it cannot change at run time
- * @param fixedBecause why CONFIG SET refuses it (shown in the error), when {@code setter} is null
+ * @param fixedBecause why CONFIG SET refuses it (shown in the error), when {@code setter} is null;
+ *     null too for a parameter Redis itself cannot change at run time (its plain error then)
  */
 public record ConfigParameter(String name, Supplier<String> value, Setter setter, String fixedBecause) {
 
@@ -31,7 +32,7 @@ public record ConfigParameter(String name, Supplier<String> value, Setter setter
     public ConfigParameter {
         Objects.requireNonNull(name);
         Objects.requireNonNull(value);
-        if ((setter == null) == (fixedBecause == null)) {
+        if (setter != null && fixedBecause != null) {
             throw new IllegalArgumentException("a parameter has a setter or a reason it is fixed, not both: " + name);
         }
     }
@@ -41,8 +42,18 @@ public record ConfigParameter(String name, Supplier<String> value, Setter setter
         return new ConfigParameter(name, value, Objects.requireNonNull(setter), null);
     }
 
-    /** {@return a parameter fixed while the server runs, for {@code because}} */
+    /** {@return a parameter fixed while the server runs, for {@code because} (where Redis could change it)} */
     public static ConfigParameter fixed(String name, Supplier<String> value, String because) {
         return new ConfigParameter(name, value, null, Objects.requireNonNull(because));
+    }
+
+    /** {@return a parameter that is immutable at run time, as in Redis} */
+    public static ConfigParameter immutable(String name, Supplier<String> value) {
+        return new ConfigParameter(name, value, null, null);
+    }
+
+    /** {@return whether CONFIG SET may change it} */
+    public boolean mutable() {
+        return setter != null;
     }
 }

@@ -17,6 +17,10 @@ import java.util.Optional;
  */
 public final class ConfigRegistry {
 
+    /** An empty registry; the server registers its parameters. */
+    public ConfigRegistry() {
+    }
+
     private final Map<String, ConfigParameter> parameters = new LinkedHashMap<>();
 
     /** Adds {@code parameter}. @throws IllegalStateException if its name is taken */

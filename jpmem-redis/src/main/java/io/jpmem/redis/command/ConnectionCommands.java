@@ -6,6 +6,7 @@ import static io.jpmem.redis.command.CommandSpec.Flag.NO_AUTH;
 import static io.jpmem.redis.command.CommandSpec.Flag.NO_MULTI;
 import static io.jpmem.redis.command.CommandSpec.Flag.READONLY;
 import static io.jpmem.redis.command.CommandSpec.Flag.RUNS_IN_MULTI;
+import static io.jpmem.redis.command.CommandSpec.Flag.SUBSCRIBED_MODE;
 
 import io.jpmem.redis.protocol.RespWriter;
 import java.util.EnumSet;
@@ -14,8 +15,7 @@ import java.util.Optional;
 
 /**
  * Connection and server commands that do not touch the dataset: PING, ECHO, SELECT, QUIT, AUTH,
- * HELLO, CLIENT, COMMAND, CONFIG GET, INFO, MULTI/EXEC/DISCARD, WATCH/UNWATCH, SHUTDOWN, SAVE,
- * BGSAVE, LASTSAVE, TIME.
+ * HELLO, CLIENT, COMMAND, INFO, MULTI/EXEC/DISCARD, WATCH/UNWATCH, SHUTDOWN, TIME.
  */
 public final class ConnectionCommands {
 
@@ -35,25 +35,22 @@ public final class ConnectionCommands {
     /** Adds these commands to {@code table}. */
     public static void register(CommandTable table, Dispatcher dispatcher) {
         ConnectionCommands c = new ConnectionCommands(dispatcher);
-        table.add(spec("ping", -1, EnumSet.of(FAST), c::ping))
+        table.add(spec("ping", -1, EnumSet.of(FAST, SUBSCRIBED_MODE), c::ping))
                 .add(spec("echo", 2, EnumSet.of(FAST), r -> r.reply().bulk(r.arg(1))))
                 .add(spec("select", 2, EnumSet.of(FAST), c::select))
-                .add(spec("quit", -1, EnumSet.of(NO_AUTH, FAST, RUNS_IN_MULTI), c::quit))
+                .add(spec("quit", -1, EnumSet.of(NO_AUTH, FAST, RUNS_IN_MULTI, SUBSCRIBED_MODE), c::quit))
                 .add(spec("auth", -2, EnumSet.of(NO_AUTH, FAST), c::auth))
                 .add(spec("hello", -1, EnumSet.of(NO_AUTH, FAST), c::hello))
                 .add(spec("client", -2, EnumSet.noneOf(CommandSpec.Flag.class), c::client))
                 .add(spec("command", -1, EnumSet.noneOf(CommandSpec.Flag.class), c::command))
-                .add(spec("config", -2, EnumSet.of(ADMIN), c::config))
                 .add(spec("info", -1, EnumSet.noneOf(CommandSpec.Flag.class), c::info))
                 .add(spec("multi", 1, EnumSet.of(FAST, RUNS_IN_MULTI), c::multi))
                 .add(spec("exec", 1, EnumSet.of(RUNS_IN_MULTI), c::exec))
                 .add(spec("discard", 1, EnumSet.of(FAST, RUNS_IN_MULTI), c::discard))
+                .add(spec("reset", 1, EnumSet.of(NO_AUTH, FAST, RUNS_IN_MULTI, SUBSCRIBED_MODE), c::reset))
                 .add(new CommandSpec("watch", -2, EnumSet.of(FAST, RUNS_IN_MULTI), 1, -1, 1, c::watch))
                 .add(spec("unwatch", 1, EnumSet.of(FAST), c::unwatch))
                 .add(spec("shutdown", -1, EnumSet.of(ADMIN, NO_MULTI), c::shutdown))
-                .add(spec("save", 1, EnumSet.of(ADMIN, NO_MULTI), r -> r.reply().simple("OK")))
-                .add(spec("bgsave", -1, EnumSet.of(ADMIN), r -> r.reply().simple("Background saving started")))
-                .add(spec("lastsave", 1, EnumSet.of(FAST), r -> r.reply().integer(System.currentTimeMillis() / 1000)))
                 .add(spec("time", 1, EnumSet.of(FAST, READONLY), c::time));
     }
 
@@ -61,7 +58,9 @@ public final class ConnectionCommands {
         if (r.argc() > 2) {
             throw CommandError.arity("ping");
         }
-        if (r.argc() == 2) {
+        if (r.client().protocol() == 2 && r.pubsub().subscribed(r.client())) {
+            r.reply().array(2).bulk("pong").bulk(r.argc() == 2 ? r.arg(1) : new byte[0]); // Redis's subscribed-mode PING
+        } else if (r.argc() == 2) {
             r.reply().bulk(r.arg(1));
         } else {
             r.reply().simple("PONG");
@@ -176,6 +175,21 @@ public final class ConnectionCommands {
             case "INFO" -> r.reply().bulk("id=" + r.client().id() + " addr=" + r.client().address() + " name="
                     + r.client().name() + " db=" + r.client().db() + " resp=" + r.client().protocol() + "\n");
             case "SETINFO", "NO-EVICT", "NO-TOUCH" -> r.reply().simple("OK");
+            case "UNBLOCK" -> {
+                if (r.argc() != 3 && r.argc() != 4) {
+                    throw new CommandError("ERR wrong number of arguments for 'client|unblock' command");
+                }
+                long id = r.longArg(2);
+                boolean withError = false;
+                if (r.argc() == 4) {
+                    String how = r.keyword(3);
+                    if (!how.equals("TIMEOUT") && !how.equals("ERROR")) {
+                        throw new CommandError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                    }
+                    withError = how.equals("ERROR");
+                }
+                r.reply().integer(r.blocking().unblock(id, withError) ? 1 : 0);
+            }
             default -> throw new CommandError("ERR unknown subcommand '" + r.text(1) + "'. Try CLIENT HELP.");
         }
     }
@@ -225,26 +239,6 @@ public final class ConnectionCommands {
         w.set(0).set(0).array(0).array(0);
     }
 
-    private void config(Request r) {
-        String sub = r.keyword(1);
-        if (sub.equals("GET") && r.argc() >= 3) {
-            java.util.LinkedHashMap<String, String> found = new java.util.LinkedHashMap<>();
-            for (int i = 2; i < r.argc(); i++) {
-                for (String[] pair : r.server().config(r.text(i))) {
-                    found.putIfAbsent(pair[0], pair[1]);
-                }
-            }
-            r.reply().map(found.size());
-            found.forEach((k, v) -> r.reply().bulk(k).bulk(v));
-        } else if (sub.equals("RESETSTAT")) {
-            r.reply().simple("OK");
-        } else if (sub.equals("GET") || sub.equals("SET")) {
-            throw new CommandError("ERR wrong number of arguments for 'config|" + sub.toLowerCase(java.util.Locale.ROOT) + "' command");
-        } else {
-            throw new CommandError("ERR unknown subcommand '" + r.text(1) + "'. Try CONFIG HELP.");
-        }
-    }
-
     private void info(Request r) {
         r.reply().bulk(r.server().info(r.argc() > 1 ? r.text(1).toLowerCase(java.util.Locale.ROOT) : ""));
     }
@@ -274,8 +268,13 @@ public final class ConnectionCommands {
             return;
         }
         r.reply().array(queued.size());
-        for (ParsedCommand command : queued) {
-            dispatcher.run(command.spec(), client, command.args(), r.reply());
+        client.setRunningExec(true);
+        try {
+            for (ParsedCommand command : queued) {
+                dispatcher.run(command.spec(), client, command.args(), r.reply());
+            }
+        } finally {
+            client.setRunningExec(false);
         }
     }
 
@@ -286,6 +285,29 @@ public final class ConnectionCommands {
         r.client().endMulti();
         dispatcher.watches().unwatchAll(r.client());
         r.reply().simple("OK");
+    }
+
+    /**
+     * RESET: the connection as new — MULTI discarded, watches and subscriptions dropped, database 0,
+     * RESP2, no name, and not authenticated if a password is set.
+     */
+    private void reset(Request r) {
+        ClientState client = r.client();
+        if (client.inMulti()) {
+            client.endMulti();
+        }
+        dispatcher.watches().unwatchAll(client);
+        for (PubSub.Kind kind : PubSub.Kind.values()) {
+            for (byte[] name : r.pubsub().names(kind, client)) {
+                r.pubsub().unsubscribe(kind, client, name);
+            }
+        }
+        client.setDb(0);
+        client.setProtocol(2);
+        r.reply().setProtocol(2);
+        client.setName("");
+        client.setAuthenticated(r.server().requirePass().isEmpty());
+        r.reply().simple("RESET");
     }
 
     private void watch(Request r) {

@@ -20,6 +20,10 @@ public final class Dispatcher {
 
     private final ServerContext server;
     private final Watches watches;
+    private final RoundJournal journal = new RoundJournal();
+    private final Outbox outbox = new Outbox();
+    private final PubSub pubsub = new PubSub(outbox, journal);
+    private final Blocking blocking = new Blocking(journal, outbox);
     private List<ExecutedWrite> executedWrites = new ArrayList<>();
 
     public Dispatcher(ServerContext server, Watches watches) {
@@ -29,6 +33,63 @@ public final class Dispatcher {
 
     public Watches watches() {
         return watches;
+    }
+
+    ServerContext server() {
+        return server;
+    }
+
+    /** {@return the journal of subscriptions and blocked clients, for the caller's transaction brackets} */
+    public RoundJournal journal() {
+        return journal;
+    }
+
+    /** {@return the messages for other clients (published messages, served blocked clients' replies)} */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** {@return the subscriptions} */
+    public PubSub pubsub() {
+        return pubsub;
+    }
+
+    /** {@return the blocked clients} */
+    public Blocking blocking() {
+        return blocking;
+    }
+
+    /** A closed connection: forgets its watches, subscriptions and wait. */
+    public void forget(ClientState client) {
+        watches.unwatchAll(client);
+        pubsub.forget(client);
+        blocking.forget(client);
+    }
+
+    /**
+     * Serves the blocked clients whose keys the last command made ready ({@link Blocking}); the
+     * caller runs it after each command, inside the same transaction.
+     */
+    public void serveBlockedClients() {
+        if (!blocking.anyReady()) {
+            return;
+        }
+        blocking.serveReady((client, spec, args, reply, retry, key) -> {
+            Request request = new Request(spec, args, client, reply, this);
+            boolean served;
+            try {
+                served = retry.serve(request, key);
+            } catch (CommandError e) {
+                reply.error(e.getMessage());
+                served = true;
+            }
+            if (served && request.changedSomething()) {
+                List<byte[]> propagated = request.propagatedArgs();
+                CommandSpec as = server.commands().find(propagated.get(0)).orElse(spec);
+                executedWrites.add(new ExecutedWrite(client.id(), client.db(), as, propagated));
+            }
+            return served;
+        });
     }
 
     /** Executes {@code args} for {@code client}, looking its name up, writing the reply into {@code reply}. */
@@ -52,6 +113,11 @@ public final class Dispatcher {
             reject(client, reply, "NOAUTH Authentication required.");
             return;
         }
+        if (client.protocol() == 2 && !spec.is(CommandSpec.Flag.SUBSCRIBED_MODE) && pubsub.subscribed(client)) {
+            reject(client, reply, "ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING"
+                    + " / QUIT / RESET are allowed in this context");
+            return;
+        }
         if (client.inMulti() && spec.is(CommandSpec.Flag.NO_MULTI)) {
             reject(client, reply, "ERR Command not allowed inside a transaction");
             return;
@@ -73,11 +139,14 @@ public final class Dispatcher {
      */
     void run(CommandSpec spec, ClientState client, List<byte[]> args, RespWriter reply) {
         int db = client.db();
-        Request request = new Request(args, client, reply, server, watches);
+        Request request = new Request(spec, args, client, reply, this);
         Transaction tx = spec.is(CommandSpec.Flag.WRITE)
                 ? server.dataset().heap().currentTransaction().orElse(null) : null;
         Transaction.Savepoint before = tx == null ? null : tx.savepoint();
         try {
+            if (spec.is(CommandSpec.Flag.WRITE)) { // a background save keeps what the command is about to change
+                server.saves().beforeWrite(spec.name(), spec.firstKey(), spec.lastKey(), spec.step(), client.db(), args);
+            }
             spec.handler().execute(request);
         } catch (CommandError e) {
             if (before != null) {
@@ -87,7 +156,9 @@ public final class Dispatcher {
             return; // rolled back: nothing of it is a write to pass on
         }
         if (spec.is(CommandSpec.Flag.WRITE) && request.changedSomething()) {
-            executedWrites.add(new ExecutedWrite(client.id(), db, spec, args));
+            List<byte[]> propagated = request.propagatedArgs();
+            CommandSpec as = propagated == args ? spec : server.commands().find(propagated.get(0)).orElse(spec);
+            executedWrites.add(new ExecutedWrite(client.id(), db, as, propagated));
         }
     }
 

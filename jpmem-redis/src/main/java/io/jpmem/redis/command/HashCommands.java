@@ -61,7 +61,7 @@ public final class HashCommands {
         return existing(r, r.arg(1), HASH);
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static void hscan(Request r) {
         CollectionCommands.<PHashMap, Map.Entry<byte[], byte[]>>scan(r, HASH,
                 h -> (cursor, sink) -> ((PHashMap<byte[], byte[]>) h).scan(cursor, (k, v) -> sink.accept(Map.entry(k, v))),

@@ -16,8 +16,10 @@ public final class RedisCommands {
      */
     public static void registerAll(CommandTable table, Dispatcher dispatcher, ConfigRegistry configuration) {
         ConnectionCommands.register(table, dispatcher);
+        ConfigCommands.register(table);
         StringCommands.register(table);
         BitmapCommands.register(table);
+        HyperLogLogCommands.register(table);
         KeyCommands.register(table);
         ListCommands.register(table);
         HashCommands.register(table);
@@ -33,5 +35,8 @@ public final class RedisCommands {
         LcsCommand.register(table);
         SortCommand.register(table);
         DumpCommands.register(table);
+        PubSubCommands.register(table);
+        BlockingCommands.register(table);
+        PersistenceCommands.register(table);
     }
 }

@@ -13,14 +13,61 @@ public final class Request {
     private final RespWriter reply;
     private final ServerContext server;
     private final Watches watches;
+    private final CommandSpec spec;
+    private final Dispatcher dispatcher;
     private int changes;
+    private List<byte[]> propagateAs;
 
     public Request(List<byte[]> args, ClientState client, RespWriter reply, ServerContext server, Watches watches) {
+        this(null, args, client, reply, server, watches, null);
+    }
+
+    Request(CommandSpec spec, List<byte[]> args, ClientState client, RespWriter reply, Dispatcher dispatcher) {
+        this(spec, args, client, reply, dispatcher.server(), dispatcher.watches(), dispatcher);
+    }
+
+    private Request(CommandSpec spec, List<byte[]> args, ClientState client, RespWriter reply, ServerContext server,
+                    Watches watches, Dispatcher dispatcher) {
+        this.spec = spec;
         this.args = args;
         this.client = client;
         this.reply = reply;
         this.server = server;
         this.watches = watches;
+        this.dispatcher = dispatcher;
+    }
+
+    /** {@return the command being run} */
+    public CommandSpec spec() {
+        return spec;
+    }
+
+    /** {@return the subscriptions (publish/subscribe)} */
+    public PubSub pubsub() {
+        return dispatcher.pubsub();
+    }
+
+    /** {@return the blocked clients} */
+    public Blocking blocking() {
+        return dispatcher.blocking();
+    }
+
+    /** {@return whether this command may block its client (not while EXEC runs a queue, as Redis)} */
+    public boolean mayBlock() {
+        return !client.runningExec() && !client.inMulti();
+    }
+
+    /**
+     * Says which non-blocking command did this command's work, for {@link WriteListener}s (BLPOP
+     * served is LPOP): replication must not block.
+     */
+    public void propagateAs(List<byte[]> args) {
+        propagateAs = args;
+    }
+
+    /** {@return the arguments {@link WriteListener}s see: {@link #propagateAs}'s if given, else the command's own} */
+    List<byte[]> propagatedArgs() {
+        return propagateAs != null ? propagateAs : args;
     }
 
     /** {@return the number of arguments, the command name included} */
@@ -83,10 +130,19 @@ public final class Request {
         modified(client.db(), key);
     }
 
+    /** Runs {@code undo} if this command's round (or replayed command) is rolled back. */
+    public void onRollback(Runnable undo) {
+        watches.onRollback(undo);
+    }
+
     /** {@link #modified(byte[])} for a key of database {@code db}. */
     public void modified(int db, byte[] key) {
         changes++;
         watches.touch(db, key);
+        if (dispatcher != null) {
+            dispatcher.blocking().signal(db, key);
+        }
+        server.saves().changed(db, key);
     }
 
     /**
@@ -96,6 +152,7 @@ public final class Request {
     public void modifiedWhere(int db, java.util.function.Predicate<byte[]> changed) {
         changes++;
         watches.touchWhere(db, changed);
+        server.saves().changedMany();
     }
 
     /** {@return whether this command signalled a change ({@link #modified}, {@link #modifiedWhere})} */

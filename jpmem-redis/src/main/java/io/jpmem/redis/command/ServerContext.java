@@ -26,6 +26,18 @@ public interface ServerContext {
     /** {@return the INFO text of one section, or of all when {@code section} is empty} */
     String info(String section);
 
+    /** CONFIG RESETSTAT: zeroes the statistics INFO reports. */
+    default void resetStatistics() {
+    }
+
+    /**
+     * CONFIG REWRITE: writes the parameters CONFIG SET changed into the configuration file the
+     * server started with. @throws CommandError if there is none, or it cannot be written
+     */
+    default void rewriteConfiguration() {
+        throw new CommandError("ERR The server is running without a config file");
+    }
+
     /** Closes the heap cleanly and stops the server after this batch's replies are written. */
     void shutdown();
 
@@ -37,4 +49,7 @@ public interface ServerContext {
 
     /** {@return proto-max-bulk-len: the longest string a command may build} */
     long maxBulkLength();
+
+    /** {@return SAVE and BGSAVE: the RDB file and the save in progress} */
+    io.jpmem.redis.rdb.RdbSaves saves();
 }

@@ -9,6 +9,7 @@ import io.jpmem.redis.data.Dataset;
 import io.jpmem.redis.protocol.RespWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.EnumSet;
 
 /** The string commands. A string value is an immutable {@code byte[]} copy in the key space. */
@@ -212,29 +213,27 @@ public final class StringCommands {
         r.reply().bulk(old);
     }
 
+    /** GETEX in Redis's order: the options' syntax, then the key (nil, WRONGTYPE), then the expiry's number. */
     private static void getex(Request r) {
-        byte[] value = string(r, r.arg(1));
-        long expireAt = -1;
-        boolean persist = false;
-        if (r.argc() > 2) {
-            String option = r.keyword(2);
-            if (option.equals("PERSIST") && r.argc() == 3) {
-                persist = true;
-            } else if ((option.equals("EX") || option.equals("PX") || option.equals("EXAT") || option.equals("PXAT")) && r.argc() == 4) {
-                expireAt = expiryFrom(option, r.longArg(3), "getex");
-            } else {
-                throw CommandError.syntax();
-            }
+        String option = r.argc() > 2 ? r.keyword(2) : null;
+        boolean persist = "PERSIST".equals(option) && r.argc() == 3;
+        boolean expire = List.of("EX", "PX", "EXAT", "PXAT").contains(option) && r.argc() == 4;
+        if (option != null && !persist && !expire) {
+            throw CommandError.syntax();
         }
-        if (value != null) {
-            if (persist) {
-                if (data(r).expires(r.client().db()).remove(r.arg(1)) != null) {
-                    r.modified(r.arg(1));
-                }
-            } else if (expireAt >= 0) {
-                data(r).expireAt(r.client().db(), r.arg(1), expireAt);
+        byte[] value = string(r, r.arg(1));
+        if (value == null) {
+            r.reply().bulk((byte[]) null);
+            return;
+        }
+        if (persist) {
+            if (data(r).expires(r.client().db()).remove(r.arg(1)) != null) {
                 r.modified(r.arg(1));
             }
+        } else if (expire) {
+            long expireAt = expiryFrom(option, r.longArg(3), "getex");
+            data(r).expireAt(r.client().db(), r.arg(1), expireAt);
+            r.modified(r.arg(1));
         }
         r.reply().bulk(value);
     }

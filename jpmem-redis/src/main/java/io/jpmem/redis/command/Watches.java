@@ -25,6 +25,10 @@ import java.util.function.Predicate;
  */
 public final class Watches {
 
+    /** No key watched. */
+    public Watches() {
+    }
+
     private record Key(int db, ByteBuffer name) {}
 
     private final Map<Key, Set<ClientState>> watchers = new HashMap<>();
@@ -63,6 +67,14 @@ public final class Watches {
             }
             journal.push(undo);
         }
+    }
+
+    /**
+     * Registers what undoes a change of other volatile server state made in the open bracket (a
+     * background save started by a command of a round that rolls back): run by {@link #rollback()}.
+     */
+    public void onRollback(Runnable undo) {
+        journal(undo);
     }
 
     public void watch(ClientState client, int db, byte[] key) {

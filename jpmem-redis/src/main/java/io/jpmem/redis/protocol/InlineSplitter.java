@@ -9,12 +9,12 @@ import java.util.List;
  * separate; "double quotes" allow escapes ({@code \n \r \t \b \a \\ \" \xHH}); 'single quotes' allow
  * only {@code \'}; a closing quote must be followed by a space or the end.
  */
-final class InlineSplitter {
+public final class InlineSplitter {
 
     private InlineSplitter() {}
 
     /** {@return the arguments (bytes of ISO-8859-1 chars), or null for unbalanced quotes} */
-    static List<byte[]> split(String line) {
+    public static List<byte[]> split(String line) {
         List<byte[]> args = new ArrayList<>();
         int i = 0;
         int n = line.length();

@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RespWriter {
 
+    /** An empty reply buffer. */
+    public RespWriter() {
+    }
+
     private static final byte[] CRLF = {'\r', '\n'};
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     private int protocol = 2;
@@ -74,6 +78,11 @@ public final class RespWriter {
     /** {@code *n}: an array header; the caller writes the {@code n} elements. */
     public RespWriter array(int length) {
         return line('*', Integer.toString(length));
+    }
+
+    /** {@code >n} in RESP3 (an out-of-band push: a published message, a subscription's confirmation), an array in RESP2. */
+    public RespWriter push(int length) {
+        return line(protocol == 3 ? '>' : '*', Integer.toString(length));
     }
 
     /** {@code %n} in RESP3 (n pairs follow), or an array of {@code 2n} in RESP2. */

@@ -59,6 +59,13 @@ public final class RdbWriter {
         return this;
     }
 
+    /** Switches to database {@code db} again (after keys of another one). */
+    public RdbWriter selectDb(int db) throws IOException {
+        out.writeByte(OPCODE_SELECTDB);
+        out.writeLength(db);
+        return this;
+    }
+
     /** Writes the expiry (Unix ms) of the key that comes next. */
     private void expiry(long expireAtMillis) throws IOException {
         if (expireAtMillis >= 0) {

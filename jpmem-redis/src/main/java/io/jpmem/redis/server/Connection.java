@@ -19,6 +19,10 @@ final class Connection {
     final ClientState state;
     final RespParser parser;
     final ArrayDeque<List<byte[]>> pending = new ArrayDeque<>();
+    /** Commands given back by a round because the client blocked before them: they run first when it is served. */
+    final ArrayDeque<io.jpmem.redis.command.ParsedCommand> deferred = new ArrayDeque<>();
+    /** Whether the client was skipped while blocked: bytes may wait in the parser. */
+    boolean waitedWhileBlocked;
     /** Replies not yet written, oldest first. */
     private final ArrayDeque<ByteBuffer> output = new ArrayDeque<>();
     /** At most this many replies per gathering write (below the kernel's IOV_MAX of 1024). */

@@ -25,6 +25,8 @@ import java.util.Map;
  * from every client to the {@link RoundExecutor} (which runs them in one transaction and delivers
  * their replies after the commit), and write the replies out. Each command's name is looked up
  * once, here, when it is taken from the parser. Ten times a second it runs the active expiry.
+ * A blocked client (BLPOP...) is neither parsed nor run until it is served, unblocked or times
+ * out; the loop sleeps at most until the nearest timeout.
  */
 final class EventLoop implements AutoCloseable {
 
@@ -51,6 +53,20 @@ final class EventLoop implements AutoCloseable {
     private volatile boolean running = true;
     /** Whether some client has received bytes not yet parsed (more than a round's worth). */
     private boolean backlog;
+    private final RoundExecutor.Delivery delivery = new RoundExecutor.Delivery() {
+        @Override
+        public void send(ClientState client, byte[] bytes) {
+            EventLoop.this.send(client, bytes);
+        }
+
+        @Override
+        public void defer(ClientState client, ParsedCommand command) {
+            Connection c = byClient.get(client);
+            if (c != null) {
+                c.deferred.addLast(command);
+            }
+        }
+    };
 
     EventLoop(ServerOptions options, PersistentHeap heap) throws IOException {
         this.options = options;
@@ -76,10 +92,10 @@ final class EventLoop implements AutoCloseable {
     /** Runs until SHUTDOWN or {@link #stop()}. */
     void run() throws IOException {
         while (running && !core.shutdownRequested()) {
-            if (backlog) {
-                selector.selectNow(); // commands already received wait to be parsed: do not sleep
+            if (backlog || core.saves().inProgress()) {
+                selector.selectNow(); // commands already received wait to be parsed, or a BGSAVE goes on: do not sleep
             } else {
-                selector.select(100);
+                selector.select(sleepMillis());
             }
             for (SelectionKey key : selector.selectedKeys()) {
                 if (!key.isValid()) {
@@ -99,8 +115,22 @@ final class EventLoop implements AutoCloseable {
             }
             selector.selectedKeys().clear();
             runRound();
+            if (core.executor().expireBlocked(System.nanoTime(), delivery)) {
+                flushAll();
+            }
             activeExpiry();
+            core.saves().step();
         }
+    }
+
+    /** {@return how long select may wait: 100 ms, or less when a blocked client's timeout comes sooner} */
+    private long sleepMillis() {
+        long next = core.dispatcher().blocking().nextDeadline();
+        if (next == Long.MAX_VALUE) {
+            return 100;
+        }
+        long millis = (next - System.nanoTime() + 999_999) / 1_000_000;
+        return Math.max(1, Math.min(100, millis));
     }
 
     /**
@@ -163,14 +193,14 @@ final class EventLoop implements AutoCloseable {
         while ((channel = server.accept()) != null) {
             channel.configureBlocking(false);
             channel.socket().setTcpNoDelay(true);
-            if (connections.size() >= options.maxClients()) {
+            if (connections.size() >= core.maxClients()) {
                 channel.write(ByteBuffer.wrap("-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII)));
                 channel.close();
                 continue;
             }
             SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
             ClientState state = new ClientState(nextClientId++, String.valueOf(channel.getRemoteAddress()),
-                    options.requirePass().isEmpty());
+                    core.requirePass().isEmpty());
             Connection connection = new Connection(channel, key, state, options.maxBulkLength());
             key.attach(connection);
             connections.put(channel, connection);
@@ -217,7 +247,7 @@ final class EventLoop implements AutoCloseable {
             return;
         }
         byClient.remove(connection.state);
-        core.dispatcher().watches().unwatchAll(connection.state);
+        core.dispatcher().forget(connection.state);
         connection.key.cancel();
         try {
             connection.channel.close();
@@ -233,6 +263,14 @@ final class EventLoop implements AutoCloseable {
             if (c.closing || c.queuedBytes() > OUTPUT_HIGH_WATER) {
                 continue;
             }
+            if (c.state.blocked()) {
+                c.waitedWhileBlocked = true; // its input waits in the parser until it is served
+                continue;
+            }
+            while (!c.deferred.isEmpty()) {
+                round.add(new RoundExecutor.Invocation(c.state, c.deferred.poll()));
+            }
+            c.waitedWhileBlocked = false;
             more |= c.parse(COMMANDS_PER_CLIENT_PER_ROUND);
             while (!c.pending.isEmpty()) {
                 ParsedCommand command = ParsedCommand.of(core.commands(), c.pending.poll());
@@ -243,10 +281,19 @@ final class EventLoop implements AutoCloseable {
                 }
             }
         }
-        backlog = more;
         if (!round.isEmpty()) {
-            core.executor().execute(round, this::send);
+            core.executor().execute(round, delivery);
         }
+        for (Connection c : connections.values()) {
+            // a client served in this round may have commands given back or input that arrived while it waited
+            more |= !c.state.blocked() && (!c.deferred.isEmpty() || c.waitedWhileBlocked);
+        }
+        backlog = more;
+        flushAll();
+    }
+
+    /** Writes what every connection has queued (and closes those that are done). */
+    private void flushAll() {
         for (Connection c : List.copyOf(connections.values())) {
             if (c.protocolError != null && c.pending.isEmpty() && !c.closing) {
                 RespWriter w = new RespWriter();
@@ -278,6 +325,7 @@ final class EventLoop implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        core.saves().close();
         for (Connection c : List.copyOf(connections.values())) {
             close(c);
         }

@@ -39,7 +39,7 @@ public final class RedisServer {
             case ServerCommandLine.Version v -> System.out.println(ServerCommandLine.VERSION);
             case ServerCommandLine.Serve serve -> {
                 try {
-                    serve(serve.options());
+                    serve(serve.options(), serve.configFile());
                 } catch (JpmemException | IOException e) {
                     System.err.println("jpmem-redis: " + e.getMessage());
                     return 1;
@@ -49,7 +49,33 @@ public final class RedisServer {
         return 0;
     }
 
-    private static void serve(ServerOptions options) throws IOException {
+    /**
+     * With {@code --import-rdb}: fills the heap's (empty) dataset from the file, in one transaction.
+     * {@return the heap}
+     *
+     * @throws IOException if the file cannot be read or is refused (the message says why; nothing was imported)
+     */
+    static PersistentHeap importRdb(ServerOptions options, PersistentHeap heap) throws IOException {
+        if (options.importRdb().isEmpty()) {
+            return heap;
+        }
+        Path file = options.importRdb().get();
+        long start = System.nanoTime();
+        try {
+            io.jpmem.redis.rdb.RdbImport.Result r = io.jpmem.redis.rdb.RdbImport.importInto(
+                    io.jpmem.redis.data.Dataset.open(heap, options.databases()), file,
+                    line -> System.out.println("jpmem-redis: " + line));
+            System.out.printf(Locale.ROOT, "jpmem-redis: imported %s: %d keys in %.1f s (%d already expired and %d empty skipped)%n",
+                    file, r.keys(), (System.nanoTime() - start) / 1e9, r.expiredSkipped(), r.emptySkipped());
+        } catch (io.jpmem.redis.rdb.RdbException e) {
+            throw new IOException("--import-rdb " + file + ": " + e.getMessage() + "; nothing was imported", e);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("--import-rdb " + file + ": no such file", e);
+        }
+        return heap;
+    }
+
+    private static void serve(ServerOptions options, Path configFile) throws IOException {
         CountDownLatch closed = new CountDownLatch(1);
         Path parent = options.heap().toAbsolutePath().getParent();
         if (parent != null) {
@@ -58,7 +84,10 @@ public final class RedisServer {
         try {
             try (PersistentHeap persistentHeap = PersistentHeap.openOrCreate(options.heap(), HeapOptions.defaults()
                     .withDurability(options.durability()).withMaxByteSize(options.heapSize()).withRecoveryGc(options.recoveryGc()));
-                 EventLoop loop = new EventLoop(options, persistentHeap)) {
+                 EventLoop loop = new EventLoop(options, importRdb(options, persistentHeap))) {
+                if (configFile != null) {
+                    loop.core().configFile(configFile.toAbsolutePath());
+                }
                 System.out.println("jpmem-redis: serving " + persistentHeap.path() + " (" + persistentHeap.durability()
                         .name().toLowerCase(Locale.ROOT) + ") on " + options.bind() + ":" + loop.port() + "; "
                         + persistentHeap.recoveryReport().summary());

@@ -6,10 +6,13 @@ import io.jpmem.redis.command.ClientState;
 import io.jpmem.redis.command.CommandSpec;
 import io.jpmem.redis.command.Dispatcher;
 import io.jpmem.redis.command.ExecutedWrite;
+import io.jpmem.redis.command.Outbox;
 import io.jpmem.redis.command.ParsedCommand;
+import io.jpmem.redis.command.RoundJournal;
 import io.jpmem.redis.command.Watches;
 import io.jpmem.redis.command.WriteListener;
 import io.jpmem.redis.protocol.RespWriter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p><b>After a commit</b> the {@link WriteListener}s see the write commands that committed, in
  * order, before any reply is delivered: the place replication hooks in.
+ *
+ * <p><b>Other clients' bytes.</b> After each command, still inside its transaction, the blocked
+ * clients whose keys it made ready are served ({@link Dispatcher#serveBlockedClients}); their
+ * replies and the messages the command published wait in the {@link Outbox} and are delivered
+ * just before that command's own reply, after the commit — or dropped with a rollback, whose
+ * journal ({@link RoundJournal}) also restores subscriptions and blocked clients. A command of a
+ * client that is blocked (by an earlier command of the same round) does not run: it goes back to
+ * its connection ({@link Delivery#defer}) to run once the client is served.
  */
 final class RoundExecutor {
 
@@ -41,10 +52,16 @@ final class RoundExecutor {
     record Invocation(ClientState client, ParsedCommand command) {}
 
     /** Where replies go once they may leave: the event loop queues them on the client's connection. */
-    @FunctionalInterface
     interface Delivery {
-        void send(ClientState client, byte[] reply);
+        /** Queues bytes (a reply, a message) for {@code client}. */
+        void send(ClientState client, byte[] bytes);
+
+        /** Gives back a command of a client that blocked earlier in the round: it runs once the client is served. */
+        void defer(ClientState client, ParsedCommand command);
     }
+
+    /** A reply that is not one: the command did not run (its client was blocked), it is given back. */
+    private static final byte[] DEFERRED = new byte[0];
 
     private final PersistentHeap heap;
     private final Dispatcher dispatcher;
@@ -72,55 +89,84 @@ final class RoundExecutor {
 
     /** Runs {@code round} (not empty) and delivers each command's reply, in order, once it may leave. */
     void execute(List<Invocation> round, Delivery delivery) {
-        stats.commandsProcessed += round.size();
         byte[][] replies = new byte[round.size()][];
+        List<List<Outbox.Message>> messages = new ArrayList<>(java.util.Collections.nCopies(round.size(), List.of()));
         if (round.stream().noneMatch(RoundExecutor::mayWrite)) {
             for (int i = 0; i < round.size(); i++) {
                 replies[i] = runOne(round.get(i), false);
+                messages.set(i, dispatcher.outbox().take());
             }
             dispatcher.dropExecutedWrites(); // nothing writes outside a transaction; keep the log clean anyway
-            deliver(round, replies, delivery);
+            deliver(round, replies, messages, delivery);
             return;
         }
         Map<ClientState, ClientState.Snapshot> before = new HashMap<>();
         round.forEach(inv -> before.computeIfAbsent(inv.client(), ClientState::snapshot));
         stats.groupCommits++;
-        Watches watches = dispatcher.watches();
         try {
-            watches.begin();
+            begin();
             heap.transaction(tx -> {
                 for (int i = 0; i < round.size(); i++) {
                     replies[i] = runOne(round.get(i), true);
+                    messages.set(i, dispatcher.outbox().take());
                 }
             });
-            watches.commit();
-            committed();
+            commit();
         } catch (HeapFullException | AbortRound e) {
             stats.rollbacks++;
-            watches.rollback(); // no watcher stays dirty from a write that was rolled back
-            dispatcher.dropExecutedWrites();
+            rollback(); // no watcher stays dirty, nobody subscribed, blocked or served by what was rolled back
             before.forEach(ClientState::restore);
             for (int i = 0; i < round.size(); i++) {
                 replies[i] = runAlone(round.get(i));
+                messages.set(i, dispatcher.outbox().take());
             }
         }
-        deliver(round, replies, delivery);
+        deliver(round, replies, messages, delivery);
+    }
+
+    /**
+     * Ends the waits of blocked clients whose timeout passed, outside any round, delivering their
+     * timeout replies; {@return whether any timed out}
+     */
+    boolean expireBlocked(long nanoNow, Delivery delivery) {
+        if (!dispatcher.blocking().expire(nanoNow)) {
+            return false;
+        }
+        for (Outbox.Message m : dispatcher.outbox().take()) {
+            delivery.send(m.client(), m.bytes());
+        }
+        return true;
+    }
+
+    private void begin() {
+        dispatcher.watches().begin();
+        dispatcher.journal().begin();
+    }
+
+    private void commit() {
+        dispatcher.watches().commit();
+        dispatcher.journal().commit();
+        committed();
+    }
+
+    private void rollback() {
+        dispatcher.watches().rollback();
+        dispatcher.journal().rollback();
+        dispatcher.outbox().drop();
+        dispatcher.dropExecutedWrites();
     }
 
     /** Runs one command of a rolled-back round in its own transaction; {@return its reply} */
     private byte[] runAlone(Invocation inv) {
-        Watches watches = dispatcher.watches();
         ClientState.Snapshot s = inv.client().snapshot();
         byte[][] reply = new byte[1][];
         try {
-            watches.begin();
+            begin();
             heap.transaction(tx -> reply[0] = runOne(inv, true));
-            watches.commit();
-            committed();
+            commit();
             return reply[0];
         } catch (HeapFullException full) {
-            watches.rollback();
-            dispatcher.dropExecutedWrites();
+            rollback();
             undo(inv, s);
             if (!deniesOom(inv, s)) {
                 LOG.log(System.Logger.Level.WARNING, "the heap is full for " + inv.command().name()
@@ -128,8 +174,7 @@ final class RoundExecutor {
             }
             return new RespWriter().error(OOM).drain();
         } catch (AbortRound failed) {
-            watches.rollback();
-            dispatcher.dropExecutedWrites();
+            rollback();
             undo(inv, s);
             LOG.log(System.Logger.Level.ERROR, "command failed: " + inv.command().name(), failed.getCause());
             return new RespWriter().error("ERR internal error: " + failed.getCause()).drain();
@@ -169,10 +214,14 @@ final class RoundExecutor {
     }
 
     private byte[] runOne(Invocation inv, boolean inTransaction) {
+        if (inv.client().blocked()) {
+            return DEFERRED;
+        }
         RespWriter reply = new RespWriter();
         reply.setProtocol(inv.client().protocol());
         try {
             dispatcher.execute(inv.client(), inv.command(), reply);
+            dispatcher.serveBlockedClients();
         } catch (HeapFullException e) {
             throw e;
         } catch (RuntimeException | LinkageError | AssertionError | VirtualMachineError e) {
@@ -187,9 +236,18 @@ final class RoundExecutor {
         return reply.drain();
     }
 
-    private static void deliver(List<Invocation> round, byte[][] replies, Delivery delivery) {
+    private void deliver(List<Invocation> round, byte[][] replies, List<List<Outbox.Message>> messages, Delivery delivery) {
         for (int i = 0; i < round.size(); i++) {
-            delivery.send(round.get(i).client(), replies[i]);
+            Invocation inv = round.get(i);
+            if (replies[i] == DEFERRED) {
+                delivery.defer(inv.client(), inv.command());
+                continue;
+            }
+            stats.commandsProcessed++;
+            for (Outbox.Message m : messages.get(i)) {
+                delivery.send(m.client(), m.bytes());
+            }
+            delivery.send(inv.client(), replies[i]);
         }
     }
 }

@@ -10,13 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The command line of {@code bin/jpmem-redis}: {@code --name=value} or {@code --name value} options,
- * {@code -h/--help}, {@code -V/--version}.
+ * The command line of {@code bin/jpmem-redis}: an optional Redis-style configuration file first
+ * (its directives are the options' names without {@code --}), then {@code --name=value} or
+ * {@code --name value} options, which override the file, as redis-server's do; {@code -h/--help},
+ * {@code -V/--version}.
  *
  * <p>Parsed by hand rather than with picocli (which the {@code jpmem} tool uses): picocli's classes
  * are compiled for Java 5, so the JDK can neither archive nor link them ahead of time, and loading
  * and verifying them took about 120 ms of every start, most of the server's restart time
- * (BENCHMARKS.md). Ten options do not need a framework.
+ * (BENCHMARKS.md). A dozen options do not need a framework.
  */
 final class ServerCommandLine {
 
@@ -27,8 +29,17 @@ final class ServerCommandLine {
     /** What the command line asked for. */
     sealed interface Parsed permits Serve, Help, Version {}
 
-    /** Run the server with these options. */
-    record Serve(ServerOptions options) implements Parsed {}
+    /**
+     * Run the server with these options.
+     *
+     * @param configFile the configuration file they were read from (CONFIG REWRITE writes into it), or null
+     */
+    record Serve(ServerOptions options, Path configFile) implements Parsed {
+
+        Serve(ServerOptions options) {
+            this(options, null);
+        }
+    }
 
     /** Print {@link #usage()} and exit 0. */
     record Help() implements Parsed {}
@@ -60,14 +71,20 @@ final class ServerCommandLine {
             new Option("--recovery-gc", "<on|off>", "off",
                     "after a crash, also free blocks nothing reaches (a check: transactions never leak)"),
             new Option("--databases", "<n>", "16", "number of databases, SELECT 0..n-1 (1..1024)"),
-            new Option("--proto-max-bulk-len", "<bytes>", "536870912", "longest bulk string a client may send"));
+            new Option("--proto-max-bulk-len", "<bytes>", "536870912", "longest bulk string a client may send"),
+            new Option("--dir", "<directory>", ".", "where SAVE and BGSAVE write the RDB file"),
+            new Option("--dbfilename", "<name>", "dump.rdb", "the RDB file's name in --dir"),
+            new Option("--import-rdb", "<file>", null,
+                    "fill a new heap from this RDB file before serving (refused if the heap holds data)"));
 
     /** {@return the --help text} */
     static String usage() {
         StringBuilder out = new StringBuilder("""
-                Usage: jpmem-redis [--option=value | --option value]...
+                Usage: jpmem-redis [redis.conf] [--option=value | --option value]...
                 A Redis-compatible server whose dataset lives in a jpmem persistent heap: every write is
                 committed before its reply leaves, and a restart serves at once, without AOF or RDB.
+                A config file holds the same options, one per line without "--" (e.g. "port 6380");
+                options on the command line override it.
 
                 """);
         for (Option o : OPTIONS) {
@@ -112,7 +129,19 @@ final class ServerCommandLine {
      */
     static Parsed parse(String... args) throws UsageException {
         Map<String, String> given = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
+        Path configFile = null;
+        int first = 0;
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            configFile = Path.of(args[0]);
+            first = 1;
+            for (ConfigFile.Directive d : ConfigFile.read(configFile)) {
+                String value = directive(configFile, d);
+                if (value != null) {
+                    given.put("--" + d.name(), value);
+                }
+            }
+        }
+        for (int i = first; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
                 case "-h", "--help" -> {
@@ -139,7 +168,34 @@ final class ServerCommandLine {
             }
             given.put(name, value);
         }
-        return new Serve(options(given));
+        return new Serve(options(given), configFile);
+    }
+
+    /** Redis directives that cannot apply here, with why, when not given the value that matches what jpmem-redis does. */
+    private static final Map<String, String[]> INAPPLICABLE = Map.of(
+            "appendonly", new String[] {"no", "every write is durable in the heap when acknowledged: there is no append-only file"},
+            "save", new String[] {"", "the dataset lives in the heap: there are no snapshots to schedule"},
+            "daemonize", new String[] {"no", "jpmem-redis runs in the foreground"},
+            "maxmemory", new String[] {null, "the heap's size is fixed when it is created: use heap-size"});
+
+    /** {@return the option value a config file directive gives, or null for a directive that changes nothing} */
+    private static String directive(Path file, ConfigFile.Directive d) throws UsageException {
+        String where = file + ", line " + d.line() + ": ";
+        String[] inapplicable = INAPPLICABLE.get(d.name());
+        if (inapplicable != null) {
+            String value = String.join(" ", d.args());
+            if (inapplicable[0] != null && value.equalsIgnoreCase(inapplicable[0])) {
+                return null;
+            }
+            throw new UsageException(where + "'" + d.name() + " " + value + "' cannot apply: " + inapplicable[1]);
+        }
+        if (OPTIONS.stream().noneMatch(o -> o.name().equals("--" + d.name()))) {
+            throw new UsageException(where + "unknown directive '" + d.name() + "'");
+        }
+        if (d.args().size() != 1) {
+            throw new UsageException(where + "'" + d.name() + "' takes one value");
+        }
+        return d.args().getFirst();
     }
 
     private static ServerOptions options(Map<String, String> given) throws UsageException {
@@ -177,8 +233,16 @@ final class ServerCommandLine {
         if (v.get("--heap").isEmpty() || v.get("--bind").isEmpty()) {
             throw new UsageException("--heap and --bind must not be empty");
         }
+        String dbFilename = v.get("--dbfilename");
+        if (dbFilename.isEmpty() || dbFilename.contains("/") || dbFilename.equals(".") || dbFilename.equals("..")) {
+            throw new UsageException("--dbfilename: '" + dbFilename + "' is not a file name (no directory part)");
+        }
+        if (v.get("--dir").isEmpty()) {
+            throw new UsageException("--dir must not be empty");
+        }
         return new ServerOptions(v.get("--bind"), port, Path.of(v.get("--heap")), heapSize, durability,
-                Optional.ofNullable(v.get("--requirepass")), maxClients, recoveryGc, databases, maxBulk);
+                Optional.ofNullable(v.get("--requirepass")).filter(p -> !p.isEmpty()), maxClients, recoveryGc, databases, maxBulk,
+                Path.of(v.get("--dir")), dbFilename, Optional.ofNullable(v.get("--import-rdb")).map(Path::of));
     }
 
     private static int integer(Map<String, String> v, String name, int min, int max, String what) throws UsageException {

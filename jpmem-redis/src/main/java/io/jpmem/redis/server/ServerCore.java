@@ -4,9 +4,11 @@ import io.jpmem.heap.PersistentHeap;
 import io.jpmem.redis.command.CommandTable;
 import io.jpmem.redis.command.ConfigParameter;
 import io.jpmem.redis.command.ConfigRegistry;
+import io.jpmem.redis.command.ConfigValues;
 import io.jpmem.redis.command.Dispatcher;
 import io.jpmem.redis.command.RedisCommands;
 import io.jpmem.redis.command.ServerContext;
+import io.jpmem.redis.rdb.RdbSaves;
 import io.jpmem.redis.command.Watches;
 import io.jpmem.redis.data.Dataset;
 import java.util.ArrayList;
@@ -31,32 +33,50 @@ final class ServerCore implements ServerContext {
     private final ServerStats stats = new ServerStats();
     private final RoundExecutor executor;
     private final ServerInfo info;
+    /** SAVE and BGSAVE; a background save advances a slice per event-loop iteration. */
+    private final RdbSaves saves;
     private volatile boolean shutdownRequested;
+    /** CONFIG SET requirepass / maxclients change these; the options keep what the server started with. */
+    private Optional<String> requirePass;
+    private long maxClients;
+    /** The configuration file the server started with (CONFIG REWRITE writes into it), or null. */
+    private java.nio.file.Path configFile;
 
     ServerCore(ServerOptions options, PersistentHeap heap, IntSupplier port, IntSupplier connectedClients) {
         this.options = options;
         this.heap = heap;
+        this.requirePass = options.requirePass();
+        this.maxClients = options.maxClients();
         this.dispatcher = new Dispatcher(this, new Watches());
         this.dataset = Dataset.open(heap, options.databases());
+        this.saves = new RdbSaves(dataset, options.dir(), options.dbFilename());
         RedisCommands.registerAll(commands, dispatcher, configuration);
         this.executor = new RoundExecutor(heap, dispatcher, stats);
-        this.info = new ServerInfo(options, heap, stats, port, connectedClients);
+        this.info = new ServerInfo(options, heap, stats, port, connectedClients, dispatcher.blocking()::blockedClients,
+                () -> maxClients, saves);
         registerParameters(port);
     }
 
     private void registerParameters(IntSupplier port) {
-        String restart = "it is set when the server starts";
+        String restart = "jpmem-redis sets it when it starts (command line or config file)";
         configuration.register(ConfigParameter.fixed("bind", options::bind, restart))
                 .register(ConfigParameter.fixed("port", () -> Integer.toString(port.getAsInt()), restart))
-                .register(ConfigParameter.fixed("databases", () -> Integer.toString(options.databases()), restart))
-                .register(ConfigParameter.fixed("maxclients", () -> Integer.toString(options.maxClients()), restart))
-                .register(ConfigParameter.fixed("requirepass", () -> options.requirePass().orElse(""), restart))
+                .register(ConfigParameter.immutable("databases", () -> Integer.toString(options.databases())))
+                .register(ConfigParameter.mutable("maxclients", () -> Long.toString(maxClients), value -> {
+                    long n = ConfigValues.integer(value, 1, 4294967295L);
+                    return () -> maxClients = n;
+                }))
+                .register(ConfigParameter.mutable("requirepass", () -> requirePass.orElse(""), value -> {
+                    Optional<String> password = value.isEmpty() ? Optional.empty() : Optional.of(value);
+                    return () -> requirePass = password; // connections already authenticated stay so, as in Redis
+                }))
                 .register(ConfigParameter.fixed("proto-max-bulk-len", () -> Long.toString(options.maxBulkLength()), restart))
                 .register(ConfigParameter.fixed("appendonly", () -> "no", "every write is durable in the heap when acknowledged"))
                 .register(ConfigParameter.fixed("save", () -> "", "the dataset lives in the heap, there are no snapshots to schedule"))
                 .register(ConfigParameter.fixed("maxmemory", () -> Long.toString(heap.maxByteSize()),
                         "the heap's size is fixed when it is created (jpmem-heap-size)"))
-                .register(ConfigParameter.fixed("dir", () -> String.valueOf(options.heap().toAbsolutePath().getParent()), restart))
+                .register(ConfigParameter.fixed("dir", () -> options.dir().toAbsolutePath().toString(), restart))
+                .register(ConfigParameter.fixed("dbfilename", options::dbFilename, restart))
                 .register(ConfigParameter.fixed("jpmem-heap", () -> options.heap().toAbsolutePath().toString(), restart))
                 .register(ConfigParameter.fixed("jpmem-durability",
                         () -> heap.durability().name().toLowerCase(Locale.ROOT), restart));
@@ -81,7 +101,34 @@ final class ServerCore implements ServerContext {
 
     @Override
     public Optional<String> requirePass() {
-        return options.requirePass();
+        return requirePass;
+    }
+
+    /** {@return the most connections at once (CONFIG SET maxclients changes it)} */
+    long maxClients() {
+        return maxClients;
+    }
+
+    /** The configuration file the server was started with, for CONFIG REWRITE. */
+    void configFile(java.nio.file.Path file) {
+        this.configFile = file;
+    }
+
+    @Override
+    public void resetStatistics() {
+        stats.reset();
+    }
+
+    @Override
+    public void rewriteConfiguration() {
+        if (configFile == null) {
+            ServerContext.super.rewriteConfiguration();
+        }
+        try {
+            ConfigFile.rewrite(configFile, configuration);
+        } catch (java.io.IOException e) {
+            throw new io.jpmem.redis.command.CommandError("ERR Rewriting config file: " + e.getMessage());
+        }
     }
 
     @Override
@@ -116,6 +163,11 @@ final class ServerCore implements ServerContext {
     @Override
     public int databases() {
         return options.databases();
+    }
+
+    @Override
+    public RdbSaves saves() {
+        return saves;
     }
 
     @Override

@@ -13,9 +13,16 @@ final class ServerInfo {
     private final ServerStats stats;
     private final IntSupplier port;
     private final IntSupplier connectedClients;
+    private final IntSupplier blockedClients;
+    private final java.util.function.LongSupplier maxClients;
+    private final io.jpmem.redis.rdb.RdbSaves saves;
     private final long startedAt = System.currentTimeMillis();
 
-    ServerInfo(ServerOptions options, PersistentHeap heap, ServerStats stats, IntSupplier port, IntSupplier connectedClients) {
+    ServerInfo(ServerOptions options, PersistentHeap heap, ServerStats stats, IntSupplier port, IntSupplier connectedClients,
+               IntSupplier blockedClients, java.util.function.LongSupplier maxClients, io.jpmem.redis.rdb.RdbSaves saves) {
+        this.saves = saves;
+        this.maxClients = maxClients;
+        this.blockedClients = blockedClients;
         this.options = options;
         this.heap = heap;
         this.stats = stats;
@@ -37,11 +44,11 @@ final class ServerInfo {
         }
         if (all || section.equals("clients")) {
             out.append("# Clients\r\nconnected_clients:").append(connectedClients.getAsInt()).append("\r\n")
-                    .append("maxclients:").append(options.maxClients()).append("\r\n\r\n");
+                    .append("maxclients:").append(maxClients.getAsLong()).append("\r\n")
+                    .append("blocked_clients:").append(blockedClients.getAsInt()).append("\r\n\r\n");
         }
         if (all || section.equals("persistence")) {
-            out.append("# Persistence\r\nloading:0\r\naof_enabled:0\r\nrdb_changes_since_last_save:0\r\n")
-                    .append("rdb_bgsave_in_progress:0\r\nrdb_last_bgsave_status:ok\r\n")
+            out.append("# Persistence\r\nloading:0\r\naof_enabled:0\r\n").append(saves.info())
                     .append("jpmem_heap:").append(options.heap().toAbsolutePath()).append("\r\n")
                     .append("jpmem_durability:").append(heap.durability().name().toLowerCase(Locale.ROOT)).append("\r\n")
                     .append("jpmem_recovery:").append(heap.recoveryReport().summary().replace("\n", " ")).append("\r\n\r\n");

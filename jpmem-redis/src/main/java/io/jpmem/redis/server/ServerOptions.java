@@ -17,7 +17,10 @@ import java.util.Optional;
  * @param recoveryGc whether opening after a crash runs the recovery GC
  * @param databases the number of databases (SELECT 0..n-1)
  * @param maxBulkLength Redis's proto-max-bulk-len
+ * @param dir the directory of the RDB file SAVE and BGSAVE write (Redis's {@code dir})
+ * @param dbFilename the RDB file's name in {@code dir} (Redis's {@code dbfilename})
+ * @param importRdb an RDB file to fill the (new, empty) heap from before serving, if any
  */
 public record ServerOptions(String bind, int port, Path heap, long heapSize, Durability durability,
                             Optional<String> requirePass, int maxClients, boolean recoveryGc, int databases,
-                            long maxBulkLength) {}
+                            long maxBulkLength, Path dir, String dbFilename, Optional<Path> importRdb) {}

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,30 +21,12 @@ class BitmapCommandsTest {
     @TempDir
     Path dir;
 
-    private interface Body {
-        void run(ByteExactClient ours, ByteExactClient theirs) throws Exception;
-    }
-
-    private void withBoth(Body body) throws Exception {
-        try (TestServer server = new TestServer(dir.resolve("jpmem"), Optional.empty(), 16);
-                RedisPeer redis = RedisPeer.start(dir.resolve("redis"), "--proto-max-bulk-len", "1048576");
-                ByteExactClient ours = new ByteExactClient(server.loop.port());
-                ByteExactClient theirs = new ByteExactClient(redis.port())) {
-            body.run(ours, theirs);
-        }
+    private void withBoth(ByteExactClient.Both body) throws Exception {
+        ByteExactClient.withBoth(dir, body);
     }
 
     private static void assertSame(ByteExactClient ours, ByteExactClient theirs, String... lines) throws Exception {
-        List<String> differences = new ArrayList<>();
-        for (String line : lines) {
-            List<String> command = List.of(line.trim().split(" +"));
-            String a = ours.call(command);
-            String b = theirs.call(command);
-            if (!a.equals(b)) {
-                differences.add(line + "\n  jpmem: " + ByteExactClient.printable(a) + "\n  redis: " + ByteExactClient.printable(b));
-            }
-        }
-        assertEquals("", String.join("\n", differences));
+        ByteExactClient.assertSameReplies(ours, theirs, List.of(), lines);
     }
 
     @Test

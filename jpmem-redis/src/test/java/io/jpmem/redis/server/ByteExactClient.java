@@ -8,8 +8,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A raw RESP client that is byte-exact, for values that are not text (bitmaps, HyperLogLogs): each
@@ -22,6 +24,43 @@ final class ByteExactClient implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
+
+    /** A test body given a byte-exact client of each server. */
+    interface Both {
+        void run(ByteExactClient ours, ByteExactClient theirs) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} with a client of a fresh jpmem-redis and one of a fresh redis-server (with
+     * proto-max-bulk-len 1 MB, which bounds bit offsets), both under {@code dir}.
+     */
+    static void withBoth(Path dir, Both body) throws Exception {
+        try (TestServer server = new TestServer(dir.resolve("jpmem"), Optional.empty(), 16);
+                RedisPeer redis = RedisPeer.start(dir.resolve("redis"), "--proto-max-bulk-len", "1048576");
+                ByteExactClient ours = new ByteExactClient(server.loop.port());
+                ByteExactClient theirs = new ByteExactClient(redis.port())) {
+            body.run(ours, theirs);
+        }
+    }
+
+    /**
+     * Sends each line (space-separated words) to both, one at a time, and fails listing every command
+     * whose replies differ; lines starting with one of {@code uncompared} are sent but their replies
+     * not compared (a reply that holds a client id, for one).
+     */
+    static void assertSameReplies(ByteExactClient ours, ByteExactClient theirs, List<String> uncompared, String... lines)
+            throws IOException {
+        List<String> differences = new ArrayList<>();
+        for (String line : lines) {
+            List<String> command = List.of(line.trim().split(" +"));
+            String a = ours.call(command);
+            String b = theirs.call(command);
+            if (!a.equals(b) && uncompared.stream().noneMatch(line::startsWith)) {
+                differences.add(line + "\n  jpmem: " + printable(a) + "\n  redis: " + printable(b));
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals("", String.join("\n", differences));
+    }
 
     ByteExactClient(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);

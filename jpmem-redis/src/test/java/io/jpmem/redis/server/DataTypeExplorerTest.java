@@ -30,18 +30,20 @@ class DataTypeExplorerTest {
         long states = 0;
         List<Scenario> scenarios = List.of(
                 command("SETBIT-grows", new String[] {"SET b ab", "PEXPIRE b 100000"}, "SETBIT b 100 1"),
-                command("SETBIT-new", new String[] {}, "SETBIT b 7 1"),
                 command("BITOP-replace", new String[] {"SET x abc", "SET y zz", "RPUSH d old"}, "BITOP XOR d x y"),
-                command("BITOP-empty-deletes", new String[] {"SET d old"}, "BITOP AND d nokey"),
-                command("BITFIELD", new String[] {"SET b abcd"}, "BITFIELD b SET u8 0 200 INCRBY i5 #3 7 OVERFLOW SAT INCRBY u16 20 9999"),
-                command("SORT-STORE-replace", new String[] {"RPUSH l 3 1 2", "SET w_1 9", "SADD d old"}, "SORT l BY w_* GET # GET w_* STORE d"),
+                command("BITFIELD", new String[] {"SET b abcd"}, "BITFIELD b SET u8 0 200 INCRBY i5 #3 7 OVERFLOW SAT INCRBY u16 40 9999"),
+                command("SORT-STORE-replace", new String[] {"RPUSH l 2 1", "SET w_1 9", "SET d old"}, "SORT l BY w_* GET # STORE d"),
                 command("LMPOP-empties", new String[] {"RPUSH a x", "RPUSH b y z"}, "LMPOP 2 nokey a LEFT COUNT 5"),
-                command("ZMPOP", new String[] {"ZADD z 1 a 2 b 3 c"}, "ZMPOP 1 z MAX COUNT 2"));
+                command("ZMPOP", new String[] {"ZADD z 1 a 2 b 3 c"}, "ZMPOP 1 z MAX COUNT 2"),
+                command("PFADD-new", new String[] {}, "PFADD h a b c"),
+                command("PFMERGE", new String[] {"PFADD a x y", "PFADD b y z"}, "PFMERGE d a b"),
+                command("PFCOUNT-caches", new String[] {"PFADD h a b c"}, "PFCOUNT h"));
         for (Scenario scenario : scenarios) {
             Explorer.Report report = explorer.explore(scenario);
             assertEquals(List.of(), report.violations(), scenario.name());
             assertTrue(report.crashStates() > 5, scenario.name() + ": " + report.crashStates());
             states += report.crashStates();
+            System.out.println(scenario.name() + ": crash-states=" + report.crashStates());
         }
         System.out.println("data-type crash-states=" + states + " violations=0 seed=" + explorer.options().seed());
     }

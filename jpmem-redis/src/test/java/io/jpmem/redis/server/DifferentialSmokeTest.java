@@ -53,4 +53,18 @@ class DifferentialSmokeTest {
                     "SETRANGE k -1 x", "SETRANGE k 2 x", "GET k", "EXISTS k"));
         }
     }
+
+    @Test
+    void getexChecksItsSyntaxThenTheKeyThenTheNumbersAsRedis() throws Exception {
+        try (TestServer ours = new TestServer(dir.resolve("jpmem"), Optional.empty(), 16);
+                RedisPeer redis = RedisPeer.start(dir.resolve("redis"));
+                TestServer.Client a = ours.client();
+                TestServer.Client b = redis.client()) {
+            Differential.assertSame("GETEX", a, b, Differential.script(
+                    "RPUSH l a", "GETEX l EX abc", "GETEX l FOO", "GETEX missing EX abc", "GETEX missing FOO",
+                    "GETEX l EX 10", "GETEX missing EX -1", "GETEX l PERSIST EX 1", "SET s v", "GETEX s EX abc",
+                    "GETEX s EX 0", "GETEX s EXAT 99999999999999999", "GETEX s PX 100000", "GETEX s PERSIST",
+                    "TTL s", "GETEX s EX", "GETEX s EX 1 PX 1", "GETEX s KEEPTTL"));
+        }
+    }
 }

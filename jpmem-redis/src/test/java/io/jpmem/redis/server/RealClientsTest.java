@@ -23,6 +23,7 @@ class RealClientsTest {
     Path dir;
 
     @Test
+    @SuppressWarnings("deprecation") // ZREVRANGE is deprecated in Redis too, and still served
     void jedisCommandsPipelinesAndTransactions() throws Exception {
         try (TestServer server = new TestServer(dir, Optional.empty(), 100);
              Jedis jedis = new Jedis("127.0.0.1", server.loop.port())) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The power-fail explorer over server commands, each run as the event loop runs a round (in one
  * heap transaction): SET, DEL, an expiry by the active cycle, LPUSH/LPOP, HSET, ZADD, a
- * MULTI/EXEC block, the sorted-set stores, ZREMRANGEBYLEX, COPY, MOVE and SWAPDB. Every crash image must recover to the state before or after the command.
+ * MULTI/EXEC block, the sorted-set stores, ZREMRANGEBYLEX, COPY, MOVE, SWAPDB blocking pops
+ * (served at once, and a blocked BLMOVE served by another client's push in the same transaction) and RESTORE. Every crash image must recover to the state before or after the command.
  */
 class RedisExplorerTest {
 
@@ -38,28 +39,53 @@ class RedisExplorerTest {
         final Dispatcher dispatcher = new Dispatcher(this, new Watches());
         final ClientState client = new ClientState(1, "explorer", true);
         final PersistentHeap heap;
+        final io.jpmem.redis.rdb.RdbSaves saves;
 
         Engine(PersistentHeap heap) {
             this.heap = heap;
             this.dataset = Dataset.open(heap, 2);
+            this.saves = new io.jpmem.redis.rdb.RdbSaves(dataset, heap.path().toAbsolutePath().getParent(), "dump.rdb");
             RedisCommands.registerAll(table, dispatcher);
         }
 
         /** Runs commands as one round: one transaction. */
         List<String> round(String... commands) {
+            List<List<byte[]>> parsed = new ArrayList<>();
+            for (String command : commands) {
+                List<byte[]> args = new ArrayList<>();
+                for (String a : command.split(" ")) {
+                    args.add(a.getBytes(StandardCharsets.UTF_8));
+                }
+                parsed.add(args);
+            }
+            return round(parsed);
+        }
+
+        /** Runs commands given as argument lists as one round. */
+        List<String> round(List<List<byte[]>> commands) {
             List<String> replies = new ArrayList<>();
             heap.transaction(tx -> {
-                for (String command : commands) {
-                    List<byte[]> args = new ArrayList<>();
-                    for (String a : command.split(" ")) {
-                        args.add(a.getBytes(StandardCharsets.UTF_8));
-                    }
-                    RespWriter w = new RespWriter();
-                    dispatcher.execute(client, args, w);
-                    replies.add(new String(w.drain(), StandardCharsets.UTF_8));
+                for (List<byte[]> args : commands) {
+                    replies.add(run(client, args));
                 }
             });
             return replies;
+        }
+
+        /** Runs one command for {@code as} as the round executor does (then serves blocked clients); {@return its reply} */
+        String run(ClientState as, String command) {
+            List<byte[]> args = new ArrayList<>();
+            for (String a : command.split(" ")) {
+                args.add(a.getBytes(StandardCharsets.UTF_8));
+            }
+            return run(as, args);
+        }
+
+        String run(ClientState as, List<byte[]> args) {
+            RespWriter w = new RespWriter();
+            dispatcher.execute(as, args, w);
+            dispatcher.serveBlockedClients();
+            return new String(w.drain(), StandardCharsets.UTF_8);
         }
 
         @Override public Optional<String> requirePass() { return Optional.empty(); }
@@ -70,12 +96,26 @@ class RedisExplorerTest {
         @Override public int databases() { return 2; }
         @Override public Dataset dataset() { return dataset; }
         @Override public long maxBulkLength() { return 1 << 20; }
+        @Override public io.jpmem.redis.rdb.RdbSaves saves() { return saves; }
     }
 
     static Scenario command(String name, String[] setUp, String... run) {
         return Scenario.of(name, heap -> new Engine(heap).round(setUp), heap -> {
             List<String> replies = new Engine(heap).round(run);
             assertFalse(replies.stream().anyMatch(r -> r.startsWith("-")), name + ": " + replies);
+        });
+    }
+
+    /** RESTORE ... REPLACE of a hash over a list, with a TTL: the old value freed, the new one built, in one step. */
+    private static Scenario restore() {
+        byte[] payload = io.jpmem.redis.rdb.DumpPayload.of(new io.jpmem.redis.rdb.RdbValue.HashOf(List.of(
+                new io.jpmem.redis.rdb.RdbValue.Field("f".getBytes(StandardCharsets.UTF_8), "1".getBytes(StandardCharsets.UTF_8)),
+                new io.jpmem.redis.rdb.RdbValue.Field("g".getBytes(StandardCharsets.UTF_8), "two".getBytes(StandardCharsets.UTF_8)))));
+        List<byte[]> restore = List.of("RESTORE".getBytes(StandardCharsets.UTF_8), "k".getBytes(StandardCharsets.UTF_8),
+                "100000".getBytes(StandardCharsets.UTF_8), payload, "REPLACE".getBytes(StandardCharsets.UTF_8));
+        return Scenario.of("RESTORE-REPLACE", heap -> new Engine(heap).round("RPUSH k a b c"), heap -> {
+            List<String> replies = new Engine(heap).round(List.of(restore));
+            assertEquals(List.of("+OK\r\n"), replies);
         });
     }
 
@@ -107,7 +147,21 @@ class RedisExplorerTest {
                 command("ZREMRANGEBYLEX", new String[] {"ZADD a 0 x 0 y 0 z"}, "ZREMRANGEBYLEX a [y +"),
                 command("COPY-REPLACE", new String[] {"HSET h f v g w", "RPUSH d x"}, "COPY h d REPLACE"),
                 command("MOVE", new String[] {"SET k v", "PEXPIRE k 100000"}, "MOVE k 1"),
-                command("SWAPDB", new String[] {"SET a 1", "SELECT 1", "SET b 2", "SELECT 0"}, "SWAPDB 0 1"));
+                command("SWAPDB", new String[] {"SET a 1", "SELECT 1", "SET b 2", "SELECT 0"}, "SWAPDB 0 1"),
+                command("BLMOVE-at-once", new String[] {"RPUSH s a b", "RPUSH d z"}, "BLMOVE s d LEFT RIGHT 0"),
+                command("BZMPOP-at-once", new String[] {"ZADD z 1 a 2 b"}, "BZMPOP 0 1 z MIN COUNT 2"),
+                Scenario.of("BLMOVE-served-by-a-push", heap -> new Engine(heap).round("RPUSH d z"), heap -> {
+                    Engine e = new Engine(heap);
+                    ClientState waiter = new ClientState(2, "waiter", true);
+                    heap.transaction(tx -> {
+                        assertEquals("", e.run(waiter, "BLMOVE q d LEFT RIGHT 0"), "it blocks");
+                        assertEquals(":2\r\n", e.run(e.client, "RPUSH q x y"));
+                    });
+                    List<io.jpmem.redis.command.Outbox.Message> served = e.dispatcher.outbox().take();
+                    assertEquals(1, served.size(), "the waiter was served in the push's transaction");
+                    assertEquals("$1\r\nx\r\n", new String(served.getFirst().bytes(), StandardCharsets.UTF_8));
+                }),
+                restore());
         for (Scenario scenario : scenarios) {
             Explorer.Report report = explorer.explore(scenario);
             assertEquals(List.of(), report.violations(), scenario.name());

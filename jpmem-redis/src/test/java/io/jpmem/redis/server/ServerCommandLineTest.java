@@ -29,16 +29,17 @@ class ServerCommandLineTest {
     void defaults() throws Exception {
         ServerOptions o = serve();
         assertEquals(new ServerOptions("127.0.0.1", 6379, Path.of("data/jpmem-redis.heap"), 1L << 30, Durability.POWER,
-                Optional.empty(), 10000, false, 16, 536870912L), o);
+                Optional.empty(), 10000, false, 16, 536870912L, Path.of("."), "dump.rdb", Optional.empty()), o);
     }
 
     @Test
     void bothFormsOfEveryOption() throws Exception {
         ServerOptions o = serve("--port=7000", "--bind", "0.0.0.0", "--heap=x/y.heap", "--heap-size", "256m",
                 "--durability=PROCESS", "--requirepass", "s3cret", "--maxclients=5", "--recovery-gc", "on",
-                "--databases=4", "--proto-max-bulk-len", "1024");
+                "--databases=4", "--proto-max-bulk-len", "1024", "--dir", "backups", "--dbfilename=x.rdb",
+                "--import-rdb", "in/dump.rdb");
         assertEquals(new ServerOptions("0.0.0.0", 7000, Path.of("x/y.heap"), 256L << 20, Durability.PROCESS,
-                Optional.of("s3cret"), 5, true, 4, 1024), o);
+                Optional.of("s3cret"), 5, true, 4, 1024, Path.of("backups"), "x.rdb", Optional.of(Path.of("in/dump.rdb"))), o);
         assertEquals("a=b", serve("--requirepass=a=b").requirePass().orElseThrow(), "only the first '=' separates");
     }
 
@@ -59,9 +60,52 @@ class ServerCommandLineTest {
         assertEquals("--maxclients: '0' is not a positive number", refused("--maxclients=0"));
         assertEquals("--databases: '2000' is not a number of databases (1..1024)", refused("--databases=2000"));
         assertEquals("--proto-max-bulk-len: '-1' is not a positive number of bytes", refused("--proto-max-bulk-len=-1"));
+        assertEquals("--dbfilename: 'a/b.rdb' is not a file name (no directory part)", refused("--dbfilename=a/b.rdb"));
+        assertEquals("--dir must not be empty", refused("--dir="));
         assertEquals("unknown option '--nope'", refused("--nope=1"));
-        assertEquals("unexpected argument 'stray' (options are --name=value)", refused("stray"));
+        assertEquals("unexpected argument 'stray' (options are --name=value)", refused("--port=1", "stray"));
         assertEquals("--port needs a value", refused("--port"));
+    }
+
+    @Test
+    void aConfigFileGivesOptionsAndTheCommandLineOverridesIt() throws Exception {
+        Path conf = Files.createTempFile("jpmem-redis", ".conf");
+        try {
+            Files.writeString(conf, """
+                    # a redis.conf
+                    port 7001
+                    bind 0.0.0.0
+                    heap "/tmp/with space.heap"
+                    heap-size 256m
+                    Durability process
+                    requirepass 'pw'
+                    databases 4
+                    daemonize no
+                    appendonly no
+                    save ""
+                    """);
+            ServerCommandLine.Serve s = assertInstanceOf(ServerCommandLine.Serve.class,
+                    ServerCommandLine.parse(conf.toString(), "--port", "7002"));
+            assertEquals(new ServerOptions("0.0.0.0", 7002, Path.of("/tmp/with space.heap"), 256L << 20, Durability.PROCESS,
+                    Optional.of("pw"), 10000, false, 4, 536870912L, Path.of("."), "dump.rdb", Optional.empty()), s.options());
+            assertEquals(conf, s.configFile());
+            Files.writeString(conf, "port 1\nappendonly yes\n");
+            assertEquals(conf + ", line 2: 'appendonly yes' cannot apply: every write is durable in the heap when"
+                    + " acknowledged: there is no append-only file", refused(conf.toString()));
+            Files.writeString(conf, "maxmemory 1gb\n");
+            assertTrue(refused(conf.toString()).contains("use heap-size"));
+            Files.writeString(conf, "\n  loglevel verbose\n");
+            assertEquals(conf + ", line 2: unknown directive 'loglevel'", refused(conf.toString()));
+            Files.writeString(conf, "port 1 2\n");
+            assertEquals(conf + ", line 1: 'port' takes one value", refused(conf.toString()));
+            Files.writeString(conf, "port \"1\n");
+            assertTrue(refused(conf.toString()).contains("unbalanced quotes"));
+            Files.writeString(conf, "port x\n");
+            assertEquals("--port: 'x' is not a TCP port (0..65535)", refused(conf.toString()));
+            assertTrue(refused("/no/such/redis.conf").startsWith("cannot read the config file"));
+        } finally {
+            Files.deleteIfExists(conf);
+        }
     }
 
     @Test
@@ -81,7 +125,7 @@ class ServerCommandLineTest {
             count++;
             assertTrue(docs.contains("`" + option.group(1) + "="), option.group(1) + " is missing from docs/redis.md");
         }
-        assertEquals(10, count, usage);
+        assertEquals(13, count, usage);
         Matcher documented = Pattern.compile("\\| `(--[a-z-]+)=").matcher(docs);
         while (documented.find()) {
             assertTrue(usage.contains("  " + documented.group(1) + "="), documented.group(1) + " is documented but not an option");

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,18 +28,6 @@ class ServerCrashTest {
     @TempDir
     Path dir;
 
-    private static int portOf(ChildJvm server) throws InterruptedException {
-        String line = server.awaitLine(Duration.ofSeconds(60));
-        assertNotNull(line, "the server printed nothing; stderr:\n" + server.stderr());
-        assertTrue(line.startsWith("jpmem-redis: serving "), line + "\n" + server.stderr());
-        return Integer.parseInt(line.replaceAll(".* on 127\\.0\\.0\\.1:(\\d+);.*", "$1"));
-    }
-
-    private static ChildJvm start(Path heap) throws Exception {
-        return ChildJvm.start(RedisServer.class, Map.of(), "--port", "0", "--heap", heap.toString(), "--heap-size", "64m",
-                "--durability", "process");
-    }
-
     @Test
     void everyAcknowledgedWriteSurvivesSigkillAndNothingIsHalfApplied() throws Exception {
         int kills = Integer.getInteger("jpmem.redisKills", 20);
@@ -50,8 +37,8 @@ class ServerCrashTest {
         long acknowledged = 0; // operations 0..acknowledged-1 were acknowledged
         for (int kill = 0; kill < kills; kill++) {
             String context = "seed " + seed + " kill " + kill;
-            try (ChildJvm server = start(heap)) {
-                int port = portOf(server);
+            try (ChildJvm server = ServerChild.start(heap)) {
+                int port = ServerChild.portOf(server);
                 long deadline = System.nanoTime() + Duration.ofMillis(100 + random.nextInt(500)).toNanos();
                 try (TestServer.Client c = new TestServer.Client(new Socket("127.0.0.1", port))) {
                     long next = acknowledged;
@@ -80,8 +67,8 @@ class ServerCrashTest {
                 assertEquals(List.of(), recovered.check(), context);
                 assertEquals(0, recovered.recoveryReport().reclaimedBlocks(), context + ": the crash leaked blocks");
             }
-            try (ChildJvm server = start(heap);
-                 TestServer.Client c = new TestServer.Client(new Socket("127.0.0.1", portOf(server)))) {
+            try (ChildJvm server = ServerChild.start(heap);
+                 TestServer.Client c = new TestServer.Client(new Socket("127.0.0.1", ServerChild.portOf(server)))) {
                 String countReply = c.call("GET", "count");
                 long count = countReply.equals("$-1\r\n") ? 0 : Long.parseLong(countReply.split("\r\n")[1]);
                 assertTrue(count == acknowledged || count == acknowledged + 1,

@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,11 +64,8 @@ class ServerFailurePathsTest {
     @Test
     void sigtermClosesTheHeapCleanly() throws Exception {
         Path heap = dir.resolve("term.heap");
-        try (ChildJvm server = ChildJvm.start(RedisServer.class, Map.of(), "--port", "0", "--heap", heap.toString(),
-                "--heap-size", "16m", "--durability", "process")) {
-            String line = server.awaitLine(Duration.ofSeconds(60));
-            assertTrue(line.startsWith("jpmem-redis: serving "), line + "\n" + server.stderr());
-            int port = Integer.parseInt(line.replaceAll(".* on 127\\.0\\.0\\.1:(\\d+);.*", "$1"));
+        try (ChildJvm server = ServerChild.start(heap)) {
+            int port = ServerChild.portOf(server);
             try (TestServer.Client c = new TestServer.Client(new Socket("127.0.0.1", port))) {
                 assertEquals("+OK\r\n", c.call("SET", "k", "v"));
             }

@@ -20,8 +20,13 @@ final class TestServer implements AutoCloseable {
     private final Thread thread;
 
     TestServer(Path dir, Optional<String> password, int maxClients) throws IOException {
-        ServerOptions options = new ServerOptions("127.0.0.1", 0, dir.resolve("redis.heap"), 16L << 20, Durability.PROCESS,
-                password, maxClients, true, 16, 1 << 20);
+        this(dir, password, maxClients, 16L << 20, dir);
+    }
+
+    /** A server with a heap of at most {@code heapSize} bytes, writing its RDB file (SAVE, BGSAVE) to {@code rdbDir}/dump.rdb. */
+    TestServer(Path dir, Optional<String> password, int maxClients, long heapSize, Path rdbDir) throws IOException {
+        ServerOptions options = new ServerOptions("127.0.0.1", 0, dir.resolve("redis.heap"), heapSize, Durability.PROCESS,
+                password, maxClients, true, 16, 1 << 20, rdbDir, "dump.rdb", Optional.empty());
         heap = PersistentHeap.openOrCreate(options.heap(), HeapOptions.defaults().withDurability(Durability.PROCESS)
                 .withMaxByteSize(options.heapSize()));
         loop = new EventLoop(options, heap);
@@ -39,9 +44,13 @@ final class TestServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         loop.stop();
-        thread.join(10_000);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         loop.close();
         heap.close();
     }

@@ -74,12 +74,12 @@ public final class Allocator implements LogSpace {
     /** The last chunk that could not be had failed because the file system is full (for messages). */
     private volatile boolean fileSystemFull;
 
-    @SuppressWarnings("unchecked")
     public Allocator(PersistenceDomain domain, HeapLayout layout) {
         this(domain, layout, ChunkReserver.NONE);
     }
 
     /** @param reserver makes the file hold a chunk's blocks before the chunk leaves the free state */
+    @SuppressWarnings({"unchecked", "rawtypes"}) // the candidates: an array of a generic type
     public Allocator(PersistenceDomain domain, HeapLayout layout, ChunkReserver reserver) {
         this.reserver = reserver;
         this.domain = domain;
@@ -336,7 +336,7 @@ public final class Allocator implements LogSpace {
         return chunk;
     }
 
-    /** Takes a free chunk for a log extension, durably, at once. {@return its start, or 0 if none} */
+    /** Takes a free chunk for a log extension, durably, at once. Returns its start, or 0 if none. */
     @Override
     public long takeLogChunk() {
         int index;

@@ -16,6 +16,7 @@ import java.nio.file.Path;
  * system without {@code posix_fallocate}, or a file system that does not support it
  * ({@code EOPNOTSUPP}), reservation is skipped and the old risk stays (said in the log once).
  */
+@SuppressWarnings("restricted") // native downcalls on purpose; the launchers grant --enable-native-access
 public final class FileReservation implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("io.jpmem.heap");

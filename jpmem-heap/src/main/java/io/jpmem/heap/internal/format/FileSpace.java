@@ -17,6 +17,7 @@ import java.util.OptionalLong;
  * byte 64 of {@code struct stat}); the size read back is compared with the JDK's to make sure the
  * layout is right, and anything else reports "unknown" rather than a wrong number.
  */
+@SuppressWarnings("restricted") // native downcalls on purpose; the launchers grant --enable-native-access
 public final class FileSpace {
 
     private FileSpace() {}

@@ -35,7 +35,7 @@ public final class HeapFiles {
 
     private HeapFiles() {}
 
-    /** An open, locked, validated and mapped file; owned by a {@link PersistentHeap}. */
+    /** An open, locked, validated and mapped file; owned by a {@link io.jpmem.heap.PersistentHeap}. */
     public record Mapped(FileChannel channel, FileLock lock, Arena arena, MemorySegment segment, boolean syncMapping,
                   HeaderSelection.Selected selection) {
 

@@ -142,7 +142,7 @@ public final class HeapFormat {
     public static final int LOG_UNDO = 1;
     /** Redo: the 8-byte word at target |= data (allocation bits). */
     public static final int LOG_SET_BITS = 2;
-    /** Redo: the 8-byte word at target &= ~data (freed bits). */
+    /** Redo: the 8-byte word at target {@code &= ~data} (freed bits). */
     public static final int LOG_CLEAR_BITS = 3;
     /** Redo: the 8-byte word at target = data (chunk words of large blocks). */
     public static final int LOG_PUT_LONG = 4;

@@ -105,7 +105,7 @@ public final class HeapState {
         return reference == 0 || (reference >= objectStart && reference < objectEnd && (reference & 7) == 0);
     }
 
-    /** Checks a typed access of {@code byteSize} (1, 2, 4 or 8) bytes: usable, in bounds, aligned. {@return offset} */
+    /** Checks a typed access of {@code byteSize} (1, 2, 4 or 8) bytes: usable, in bounds, aligned. Returns the offset. */
     public long checkAccess(long offset, int byteSize) {
         checkRange(offset, byteSize);
         if ((offset & (byteSize - 1)) != 0) {
@@ -114,7 +114,7 @@ public final class HeapState {
         return offset;
     }
 
-    /** Checks a byte range: usable and inside the object area. {@return offset} */
+    /** Checks a byte range: usable and inside the object area. Returns the offset. */
     public long checkRange(long offset, long byteSize) {
         if (problem != null) {
             throwProblem();
@@ -126,7 +126,7 @@ public final class HeapState {
         return offset;
     }
 
-    /** Checks a typed store: as {@link #checkAccess}, and writable. {@return offset} */
+    /** Checks a typed store: as {@link #checkAccess}, and writable. Returns the offset. */
     public long checkStore(long offset, int byteSize) {
         checkAccess(offset, byteSize);
         if (!writable) {
@@ -135,7 +135,7 @@ public final class HeapState {
         return offset;
     }
 
-    /** Checks a ranged store: as {@link #checkRange}, and writable. {@return offset} */
+    /** Checks a ranged store: as {@link #checkRange}, and writable. Returns the offset. */
     public long checkRangeStore(long offset, long byteSize) {
         checkRange(offset, byteSize);
         if (!writable) {
