@@ -65,7 +65,8 @@ class LogFullTest {
                 assertEquals(2, wal.stats().failedGroups());
             }
             RecoveredLog log = RealLog.open(fs.dir(), HEAP);
-            try (WalFiles ignored = log.files()) {
+            WalFiles opened = log.files();
+            try (opened) {
                 assertEquals(acknowledged, log.lastSeq());
                 assertArrayEquals(memory, RealLog.replay(log, HEAP), "the acknowledged commits and nothing else");
             }

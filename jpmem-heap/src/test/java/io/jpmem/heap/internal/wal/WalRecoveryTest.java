@@ -75,7 +75,8 @@ class WalRecoveryTest {
     void everyCommittedRecordIsReplayed() throws IOException {
         commitGroups(20);
         RecoveredLog log = RealLog.open(dir, HEAP);
-        try (WalFiles ignored = log.files()) {
+        WalFiles opened = log.files();
+        try (opened) {
             assertEquals(0, log.checkpointSeq());
             assertEquals(20, log.lastSeq());
             assertEquals(List.of(), log.notes());
@@ -91,14 +92,16 @@ class WalRecoveryTest {
         List<Long> frames = commitGroups(5);
         patch(RealLog.first(dir), frames.get(4) + 60, new byte[] {0x55}); // inside the last record
         RecoveredLog log = RealLog.open(dir, HEAP);
-        try (WalFiles files = log.files()) {
+        WalFiles opened = log.files();
+        try (opened) {
             assertEquals(4, log.lastSeq());
             assertTrue(log.notes().getFirst().contains("dropped a torn frame"), log.notes().toString());
             WriteAheadLog wal = WriteAheadLog.ofRecovered(log, 1 << 16);
             assertEquals(5, wal.commit(List.of(new AfterImage(0, new byte[] {7}))));
         }
         RecoveredLog again = RealLog.open(dir, HEAP);
-        try (WalFiles ignored = again.files()) {
+        WalFiles reopened = again.files();
+        try (reopened) {
             assertEquals(5, again.lastSeq());
             assertEquals(List.of(), again.notes());
             assertEquals(7, RealLog.replay(again, HEAP)[0]);
@@ -112,7 +115,8 @@ class WalRecoveryTest {
             f.setLength(frames.get(2) + 50);
         }
         RecoveredLog log = RealLog.open(dir, HEAP);
-        try (WalFiles ignored = log.files()) {
+        WalFiles opened = log.files();
+        try (opened) {
             assertEquals(2, log.lastSeq());
         }
     }
@@ -168,7 +172,8 @@ class WalRecoveryTest {
         commitGroups(3);
         patch(RealLog.first(dir), WalFormat.HEADER_SLOT_0 + WalFormat.H_GENERATION, new byte[] {9});
         RecoveredLog log = RealLog.open(dir, HEAP);
-        try (WalFiles ignored = log.files()) {
+        WalFiles opened = log.files();
+        try (opened) {
             assertEquals(3, log.lastSeq(), "the other slot is used");
             assertTrue(log.notes().getFirst().contains("header slot 0 is torn"), log.notes().toString());
         }

@@ -90,7 +90,8 @@ class WriteAheadLogTest {
                 assertEquals(stats.commits(), stats.groups(), "one thread: one sync per commit");
             }
             RecoveredLog log = RealLog.open(sub, HEAP);
-            try (WalFiles ignored = log.files()) {
+            WalFiles opened = log.files();
+            try (opened) {
                 assertEquals(total, log.lastSeq());
                 byte[] expected = new byte[HEAP];
                 for (long seq = 1; seq <= total; seq++) {
@@ -148,7 +149,8 @@ class WriteAheadLogTest {
         }
         assertTrue(checkpoints.size() >= 2, "checkpoints " + checkpoints);
         RecoveredLog log = RealLog.open(dir, HEAP);
-        try (WalFiles ignored = log.files()) {
+        WalFiles opened = log.files();
+        try (opened) {
             long total = (long) threads * perThread;
             assertEquals(total, log.lastSeq());
             assertEquals(checkpoints.getLast(), log.checkpointSeq(), "the last completed checkpoint");
@@ -193,7 +195,8 @@ class WriteAheadLogTest {
         long longest = Math.max(Files.size(RealLog.first(dir)), Files.size(RealLog.second(dir)));
         assertTrue(longest < (1 << 17) + WalFormat.BODY_START, "the files are reused, not grown: " + longest);
         RecoveredLog log = RealLog.open(dir, HEAP);
-        try (WalFiles ignored = log.files()) {
+        WalFiles opened = log.files();
+        try (opened) {
             assertEquals(30 * 50, log.checkpointSeq());
             assertEquals(7, log.recordCount(), "only the records after the last checkpoint are replayed");
             byte[] recovered = Files.readAllBytes(dir.resolve("heap"));
