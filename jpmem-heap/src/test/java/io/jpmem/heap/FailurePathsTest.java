@@ -240,4 +240,93 @@ class FailurePathsTest {
         }
         assertEquals(List.of(), heap.check(), "the heap was not failed");
     }
+
+    /**
+     * Fills a heap with small blocks until an allocation fails; {@return the blocks, one per bitmap
+     * word of the slabs they filled} A transaction freeing those logs one redo entry per block.
+     */
+    static List<Long> fillThenPickOnePerBitmapWord(PersistentHeap heap, HeapType cell) {
+        java.util.TreeMap<Long, Long> byWord = new java.util.TreeMap<>();
+        int chunk = heap.layout().chunkByteSize();
+        for (int batch : new int[] {256, 1}) { // big transactions, then the last blocks one by one
+            try {
+                while (true) {
+                    heap.transaction(tx -> {
+                        for (int i = 0; i < batch; i++) {
+                            long block = tx.allocate(cell);
+                            long slotIndex = (block - heap.objectAreaOffset()) % chunk / 16; // 16-byte slots
+                            byWord.putIfAbsent((block - heap.objectAreaOffset()) / chunk * 1_000_000 + slotIndex / 64, block);
+                        }
+                    });
+                }
+            } catch (HeapFullException full) {
+                // full: the last transaction rolled back
+            }
+        }
+        return byWord.values().stream().filter(heap::isAllocated).toList();
+    }
+
+    @Test
+    void aFullHeapCanBeEmptiedBecauseACommitRecordOfFreesMayGrowIntoTheLogReserve() {
+        try (PersistentHeap heap = PersistentHeap.create(dir.resolve("full.heap"), TestHeaps.small(Durability.PROCESS))) {
+            HeapType cell = heap.types().register(CELL);
+            List<Long> spread = fillThenPickOnePerBitmapWord(heap, cell);
+            assertTrue(spread.size() * 32L > heap.layout().logSlotByteSize(),
+                    spread.size() + " redo entries do not need more than the log slot");
+            assertThrows(HeapFullException.class, () -> heap.transaction(tx -> tx.allocate(cell)), "the heap is full");
+            // Undo entries never take the reserve: stores past the slot fail on a full heap.
+            assertThrows(HeapFullException.class, () -> heap.transaction(tx -> {
+                for (long block : spread) {
+                    tx.putLong(block, 1);
+                }
+            }));
+            long blocks = heap.allocationStats().allocatedBlocks();
+            heap.transaction(tx -> spread.forEach(tx::free)); // one redo entry per block: past the slot
+            for (long block : spread) {
+                assertFalse(heap.isAllocated(block));
+            }
+            assertEquals(blocks - spread.size(), heap.allocationStats().allocatedBlocks());
+            assertEquals(0, heap.allocationStats().logBytes(), "the commit record's extension went back");
+            // Again: the reserve came back with it.
+            List<Long> again = fillThenPickOnePerBitmapWord(heap, cell);
+            assertTrue(again.size() > spread.size() / 2, again.size() + " blocks");
+            heap.transaction(tx -> again.forEach(tx::free));
+            assertEquals(List.of(), heap.check());
+        }
+    }
+
+    @Test
+    void twoTransactionsFreeingOnAFullHeapBothCommitSharingTheLogReserve() throws Exception {
+        try (PersistentHeap heap = PersistentHeap.create(dir.resolve("full2.heap"), TestHeaps.small(Durability.PROCESS))) {
+            HeapType cell = heap.types().register(CELL);
+            List<Long> spread = fillThenPickOnePerBitmapWord(heap, cell);
+            List<List<Long>> halves = List.of(spread.subList(0, spread.size() / 2), spread.subList(spread.size() / 2, spread.size()));
+            assertTrue(halves.get(0).size() * 32L > heap.layout().logSlotByteSize(), "each commit record needs an extension");
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> threads = halves.stream().map(half -> Thread.ofPlatform().start(() -> {
+                try {
+                    heap.transaction(tx -> {
+                        half.forEach(tx::free);
+                        try {
+                            together.await(); // both commit at once: one extension left for two commit records
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            })).toList();
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertEquals(null, failure.get());
+            for (long block : spread) {
+                assertFalse(heap.isAllocated(block));
+            }
+            assertEquals(0, heap.allocationStats().logBytes());
+            assertEquals(List.of(), heap.check());
+        }
+    }
 }

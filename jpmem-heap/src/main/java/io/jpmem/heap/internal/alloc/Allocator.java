@@ -25,7 +25,16 @@ import java.util.function.LongConsumer;
  *
  * <h2>What is not transactional</h2>
  * Turning a free chunk into an (empty) slab, or into a log extension, is published at once: an
- * empty slab or an unused log chunk is a valid state after any crash.
+ * empty slab or an unused log chunk is a valid state after any crash. So is the way back: a log
+ * extension the slot no longer links ({@link #returnLogChunks}) is made free at once.
+ *
+ * <h2>The log reserve</h2>
+ * Freeing needs log space: a transaction's commit record holds a redo entry per bitmap word (and per
+ * chunk of a large block) it frees. So that a full heap can always be emptied, the last
+ * {@link #logReserveChunks} free chunk(s) are kept for commit records: slabs, large blocks and
+ * extensions for undo entries never take them ({@link #takeLogChunk} with {@code commitRecord}
+ * may). A commit record that finds no chunk at all while other commit records hold extensions
+ * waits for one of them to come back: a commit waits for nothing else, so the wait ends.
  *
  * <h2>Lazy state</h2>
  * Opening reads the chunk table only. A slab's bitmap is read the first time that chunk is needed.
@@ -70,6 +79,14 @@ public final class Allocator implements LogSpace {
     private final Object chunkLock = new Object();
     private final Object[] poolLocks;
     private int freeChunkHint;
+    /** Chunks of kind free in the volatile state (under the chunk lock). */
+    private int freeChunks;
+    /** Free chunks only commit records may take (the log reserve). */
+    private final int logReserveChunks;
+    /** Extensions commit records hold now (under the chunk lock): what a commit that finds no chunk waits for. */
+    private int commitRecordChunks;
+    /** How long a commit record waits for another commit's extension to come back. */
+    private static final long COMMIT_RECORD_WAIT_MILLIS = 5_000;
     private final ChunkReserver reserver;
     /** The last chunk that could not be had failed because the file system is full (for messages). */
     private volatile boolean fileSystemFull;
@@ -106,7 +123,19 @@ public final class Allocator implements LogSpace {
             if (chunk.kind == CHUNK_SLAB && chunk.sizeClass < classCount) {
                 candidates[chunk.sizeClass].add(chunk);
             }
+            if (chunk.kind == CHUNK_FREE) {
+                freeChunks++;
+            }
         }
+        this.logReserveChunks = chunks.length >= MIN_CHUNKS_FOR_LOG_RESERVE ? 1 : 0;
+    }
+
+    /** Heaps of fewer chunks keep no log reserve: one chunk would be too large a share of them. */
+    static final int MIN_CHUNKS_FOR_LOG_RESERVE = 4;
+
+    /** {@return how many free chunks only commit records may take} */
+    public int logReserveChunks() {
+        return logReserveChunks;
     }
 
     /**
@@ -316,7 +345,7 @@ public final class Allocator implements LogSpace {
     private Chunk newSlab(int sizeClass) {
         Chunk chunk;
         synchronized (chunkLock) {
-            int index = findFreeRun(1);
+            int index = findFreeRun(1, logReserveChunks);
             if (index < 0) {
                 return null;
             }
@@ -326,6 +355,7 @@ public final class Allocator implements LogSpace {
             }
             chunk.kind = CHUNK_SLAB;
             chunk.sizeClass = sizeClass;
+            freeChunks--;
         }
         SizeClasses.Slab slab = slabs[sizeClass];
         long base = chunkStart(chunk.index);
@@ -336,20 +366,89 @@ public final class Allocator implements LogSpace {
         return chunk;
     }
 
-    /** Takes a free chunk for a log extension, durably, at once. {@return its start, or 0 if none} */
+    /**
+     * Takes a free chunk for a log extension, durably, at once. Undo entries leave the log reserve
+     * alone; a commit record may take it, and may wait for another commit record's extension.
+     * {@return its start, or 0 if none}
+     */
     @Override
-    public long takeLogChunk() {
+    public long takeLogChunk(boolean commitRecord, boolean mayWait) {
         int index;
         synchronized (chunkLock) {
-            index = findFreeRun(1);
-            if (index < 0 || !reserveSpace(index, 1)) {
+            long deadline = System.nanoTime() + COMMIT_RECORD_WAIT_MILLIS * 1_000_000;
+            while (true) {
+                index = findFreeRun(1, commitRecord ? 0 : logReserveChunks);
+                if (index >= 0) {
+                    break;
+                }
+                long left = deadline - System.nanoTime();
+                if (!commitRecord || !mayWait || commitRecordChunks == 0 || left <= 0) {
+                    return 0;
+                }
+                try {
+                    chunkLock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 0;
+                }
+            }
+            if (!reserveSpace(index, 1)) {
                 return 0;
             }
             chunks[index].kind = CHUNK_LOG;
+            freeChunks--;
+            if (commitRecord) {
+                commitRecordChunks++;
+            }
         }
         domain.putLong(chunkWordOffset(index), chunkWord(CHUNK_LOG, 0, 0));
         domain.persist(chunkWordOffset(index), 8);
         return chunkStart(index);
+    }
+
+    /**
+     * Makes log extensions no slot links any more free: each chunk word durably free first, then the
+     * chunks reusable. Chunks that are not log extensions are left alone.
+     */
+    @Override
+    public void returnLogChunks(java.util.List<Long> chunkStarts, int commitRecordChunksAmong) {
+        java.util.List<Integer> returned = new java.util.ArrayList<>(chunkStarts.size());
+        for (long start : chunkStarts) {
+            int index = chunkIndexOf(start);
+            if (index >= 0 && index < chunks.length && chunkStart(index) == start && chunks[index].kind == CHUNK_LOG) {
+                domain.putLong(chunkWordOffset(index), chunkWord(CHUNK_FREE, 0, 0));
+                domain.flush(chunkWordOffset(index), 8);
+                returned.add(index);
+            }
+        }
+        domain.drain(); // durably free before another thread can take the chunk and write its word
+        synchronized (chunkLock) {
+            for (int index : returned) {
+                chunks[index].kind = CHUNK_FREE;
+                freeChunks++;
+                freeChunkHint = Math.min(freeChunkHint, index);
+            }
+            commitRecordChunks = Math.max(0, commitRecordChunks - commitRecordChunksAmong);
+            chunkLock.notifyAll();
+        }
+    }
+
+    /**
+     * At open, once every slot's extensions are unlinked: frees every chunk still of the log kind
+     * (left by a crash between unlinking and freeing, or linked by an older version that kept them).
+     * {@return how many were freed}
+     */
+    public int freeUnlinkedLogChunks() {
+        java.util.List<Long> logChunks = new java.util.ArrayList<>();
+        for (int i = 0; i < chunks.length; i++) {
+            if (chunks[i].kind == CHUNK_LOG) {
+                logChunks.add(chunkStart(i));
+            }
+        }
+        if (!logChunks.isEmpty()) {
+            returnLogChunks(logChunks, 0);
+        }
+        return logChunks.size();
     }
 
     private long reserveRun(long payloadBytes) {
@@ -359,13 +458,14 @@ public final class Allocator implements LogSpace {
             return 0;
         }
         synchronized (chunkLock) {
-            int first = findFreeRun((int) run);
+            int first = findFreeRun((int) run, logReserveChunks);
             if (first < 0 || !reserveSpace(first, (int) run)) {
                 return 0;
             }
             for (int i = first; i < first + run; i++) {
                 chunks[i].kind = RESERVED;
             }
+            freeChunks -= (int) run;
             return chunkStart(first) + BLOCK_HEADER_BYTES;
         }
     }
@@ -382,7 +482,11 @@ public final class Allocator implements LogSpace {
         return fileSystemFull;
     }
 
-    private int findFreeRun(int run) {
+    /** {@return the first of {@code run} free chunks in a row, leaving at least {@code keep} free; -1 if none} */
+    private int findFreeRun(int run, int keep) {
+        if (freeChunks - run < keep) {
+            return -1;
+        }
         int n = chunks.length;
         for (int pass = 0; pass < 2; pass++) {
             int start = pass == 0 ? freeChunkHint : 0;
@@ -411,7 +515,9 @@ public final class Allocator implements LogSpace {
                 for (int i = index; i < index + run; i++) {
                     chunks[i].kind = CHUNK_FREE;
                 }
+                freeChunks += (int) run;
                 freeChunkHint = Math.min(freeChunkHint, index);
+                chunkLock.notifyAll();
             }
             return;
         }
