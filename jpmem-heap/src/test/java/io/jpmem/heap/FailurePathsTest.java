@@ -329,4 +329,63 @@ class FailurePathsTest {
             assertEquals(List.of(), heap.check());
         }
     }
+
+    @Test
+    void logExtensionChunksComeBackAfterABurstOfBigTransactions() throws Exception {
+        try (PersistentHeap heap = PersistentHeap.create(dir.resolve("burst.heap"), TestHeaps.small(Durability.PROCESS))) {
+            HeapType refs = heap.types().register(TypeLayout.ofArray("test.Refs", FieldKind.REF));
+            List<Long> arrays = heap.transactionResult(tx -> List.of(tx.allocateArray(refs, 1000), tx.allocateArray(refs, 1000),
+                    tx.allocateArray(refs, 1000), tx.allocateArray(refs, 1000)));
+            AllocationStats before = heap.allocationStats();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> threads = arrays.stream().map(array -> Thread.ofPlatform().start(() -> {
+                try {
+                    for (int round = 0; round < 20; round++) {
+                        long value = round;
+                        try (Transaction tx = heap.begin()) {
+                            for (int i = 0; i < 1000; i++) { // 1000 undo entries of 32 bytes: four 8 KiB slots
+                                tx.putLong(array + 8L * i, value);
+                            }
+                            if (round % 3 == 2) {
+                                continue; // closed without commit: rolled back
+                            }
+                            tx.commit();
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            })).toList();
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertEquals(null, failure.get());
+            assertEquals(before, heap.allocationStats(), "every log extension came back");
+            assertEquals(0, heap.allocationStats().logBytes());
+        }
+    }
+
+    @Test
+    void logChunksACrashLeftLinkedOrUnlinkedAreFreedAtTheNextOpen() {
+        Path path = dir.resolve("orphans.heap");
+        long freeBefore;
+        try (PersistentHeap heap = PersistentHeap.create(path, TestHeaps.small(Durability.PROCESS))) {
+            freeBefore = heap.allocationStats().freeChunkBytes();
+            PersistenceDomain domain = HeapSpi.domain(heap);
+            Allocator view = new Allocator(domain, heap.layout()); // writes the file as a crashed run would have
+            view.takeLogChunk(false, false);                       // durably a log chunk no slot links
+            LogSlot slot = new LogSlot(1, domain, heap.layout(), view);
+            slot.begin();
+            java.lang.foreign.MemorySegment word = java.lang.foreign.MemorySegment.ofArray(new long[1]);
+            for (int i = 0; i < 1000; i++) { // past the slot: linked extensions
+                assertTrue(slot.append(4, heap.layout().chunkTableOffset(), word));
+            }
+            slot.setControl(slot.epoch() + 1, false); // the epoch moved; the crash came before the unlink
+        }
+        try (PersistentHeap reopened = PersistentHeap.open(path, Durability.PROCESS)) {
+            assertEquals(0, reopened.allocationStats().logBytes());
+            assertEquals(freeBefore, reopened.allocationStats().freeChunkBytes());
+            assertEquals(List.of(), reopened.check());
+        }
+    }
 }
