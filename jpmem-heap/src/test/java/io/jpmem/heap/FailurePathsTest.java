@@ -388,4 +388,65 @@ class FailurePathsTest {
             assertEquals(List.of(), reopened.check());
         }
     }
+
+    /** Allocates blocks of {@code payload} bytes (in big transactions, then one by one) until the heap is full. */
+    private static List<Long> fill(PersistentHeap heap, HeapType bytes, int payload) {
+        List<Long> blocks = new java.util.ArrayList<>();
+        for (int batch : new int[] {256, 1}) {
+            try {
+                while (true) {
+                    blocks.addAll(heap.transactionResult(tx -> {
+                        List<Long> made = new java.util.ArrayList<>();
+                        for (int i = 0; i < batch; i++) {
+                            made.add(tx.allocateArray(bytes, payload));
+                        }
+                        return made;
+                    }));
+                }
+            } catch (HeapFullException full) {
+                // the last transaction rolled back
+            }
+        }
+        return blocks;
+    }
+
+    private static void freeAll(PersistentHeap heap, List<Long> blocks) {
+        for (int from = 0; from < blocks.size(); from += 500) {
+            List<Long> some = blocks.subList(from, Math.min(blocks.size(), from + 500));
+            heap.transaction(tx -> some.forEach(tx::free));
+        }
+    }
+
+    @Test
+    void emptySlabChunksReturnToTheFreePoolSoAHeapEmptiedOfOneSizeClassTakesAnother() {
+        int small = 8;    // 16-byte slots
+        int other = 200;  // another size class
+        long fitsInAFreshHeap;
+        try (PersistentHeap fresh = PersistentHeap.create(dir.resolve("fresh.heap"), TestHeaps.small(Durability.PROCESS))) {
+            fitsInAFreshHeap = fill(fresh, fresh.types().register(TypeLayout.ofArray("test.Bytes", FieldKind.BYTE)), other).size();
+        }
+        Path path = dir.resolve("classes.heap");
+        try (PersistentHeap heap = PersistentHeap.create(path, TestHeaps.small(Durability.PROCESS))) {
+            HeapType bytes = heap.types().register(TypeLayout.ofArray("test.Bytes", FieldKind.BYTE));
+            AllocationStats empty = heap.allocationStats();
+            List<Long> smallBlocks = fill(heap, bytes, small);
+            assertTrue(smallBlocks.size() > 10_000, smallBlocks.size() + " small blocks");
+            freeAll(heap, smallBlocks);
+            AllocationStats emptied = heap.allocationStats();
+            assertEquals(0, emptied.allocatedBlocks());
+            assertTrue(emptied.slabBytes() <= heap.layout().chunkByteSize(),
+                    "only the class's current chunk stays a slab: " + emptied);
+            List<Long> otherBlocks = fill(heap, bytes, other);
+            assertEquals(fitsInAFreshHeap, otherBlocks.size(), "the emptied slabs' chunks took blocks of another class");
+            freeAll(heap, otherBlocks);
+            assertEquals(List.of(), heap.check());
+            assertTrue(heap.allocationStats().freeChunkBytes() >= empty.freeChunkBytes() - 2L * heap.layout().chunkByteSize());
+        }
+        try (PersistentHeap reopened = PersistentHeap.open(path, Durability.PROCESS)) {
+            assertEquals(List.of(), reopened.check());
+            assertEquals(0, reopened.allocationStats().allocatedBlocks());
+            HeapType bytes = reopened.types().find("test.Bytes").orElseThrow();
+            assertEquals(fitsInAFreshHeap, fill(reopened, bytes, other).size(), "after a reopen too");
+        }
+    }
 }

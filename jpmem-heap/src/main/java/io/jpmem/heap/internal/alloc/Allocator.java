@@ -26,7 +26,18 @@ import java.util.function.LongConsumer;
  * <h2>What is not transactional</h2>
  * Turning a free chunk into an (empty) slab, or into a log extension, is published at once: an
  * empty slab or an unused log chunk is a valid state after any crash. So is the way back: a log
- * extension the slot no longer links ({@link #returnLogChunks}) is made free at once.
+ * extension the slot no longer links ({@link #returnLogChunks}) is made free at once, and so is a
+ * slab whose last block was freed ({@link #returnIfEmpty}): its chunk can then become a slab of
+ * another size class, a large block or a log extension.
+ *
+ * <h2>Empty slabs go back</h2>
+ * A slab's volatile bitmap holds every persistent bit plus the reservations, and a freed slot's bit
+ * is dropped from it only after the free's redo is applied and the transaction's epoch has moved
+ * on. So a slab that is empty in volatile state is empty persistently, and no valid log entry
+ * targets its bitmap any more: one durable store of its chunk word (slab to free) returns it, and a
+ * crash on either side of that store leaves a valid heap. Each class keeps its current chunk when
+ * it empties (a class that allocates and frees one block would otherwise make and return a slab
+ * each time); when a chunk is needed and none is free, {@link #returnEmptySlabs} returns those too.
  *
  * <h2>The log reserve</h2>
  * Freeing needs log space: a transaction's commit record holds a redo entry per bitmap word (and per
@@ -52,7 +63,10 @@ public final class Allocator implements LogSpace {
     /** Volatile state of one chunk. */
     private static final class Chunk {
         final int index;
-        /** CHUNK_* kind, or RESERVED while a large block's run is reserved but not published. */
+        /**
+         * CHUNK_* kind, RESERVED while a large block's run is reserved but not published, or
+         * RETURNING while an empty slab is made free.
+         */
         int kind;
         int sizeClass;
         /** For a slab: persistent bits plus volatile reservations; null until first loaded. */
@@ -66,6 +80,7 @@ public final class Allocator implements LogSpace {
     }
 
     private static final int RESERVED = -1;
+    private static final int RETURNING = -2;
 
     private final PersistenceDomain domain;
     private final MemorySegment view;
@@ -269,7 +284,7 @@ public final class Allocator implements LogSpace {
                 magazine.counts[sizeClass] = n;
             }
             if (magazine.counts[sizeClass] == 0) {
-                return 0;
+                return returnEmptySlabs() ? reserveSlot(sizeClass) : 0;
             }
         }
         return magazine.refs[sizeClass][--magazine.counts[sizeClass]];
@@ -285,6 +300,9 @@ public final class Allocator implements LogSpace {
                 if (chunk == null) {
                     return 0;
                 }
+            } else if (chunk.kind != CHUNK_SLAB || chunk.sizeClass != sizeClass) {
+                chunk = null; // returned to the free pool since it was listed
+                continue;
             }
             load(chunk);
             current[sizeClass] = chunk;
@@ -373,6 +391,14 @@ public final class Allocator implements LogSpace {
      */
     @Override
     public long takeLogChunk(boolean commitRecord, boolean mayWait) {
+        long start = takeLogChunkOnce(commitRecord, false);
+        if (start == 0 && returnEmptySlabs()) {
+            start = takeLogChunkOnce(commitRecord, false);
+        }
+        return start != 0 || !mayWait ? start : takeLogChunkOnce(commitRecord, true);
+    }
+
+    private long takeLogChunkOnce(boolean commitRecord, boolean mayWait) {
         int index;
         synchronized (chunkLock) {
             long deadline = System.nanoTime() + COMMIT_RECORD_WAIT_MILLIS * 1_000_000;
@@ -452,6 +478,11 @@ public final class Allocator implements LogSpace {
     }
 
     private long reserveRun(long payloadBytes) {
+        long ref = reserveRunOnce(payloadBytes);
+        return ref == 0 && returnEmptySlabs() ? reserveRunOnce(payloadBytes) : ref;
+    }
+
+    private long reserveRunOnce(long payloadBytes) {
         long needed = payloadBytes + BLOCK_HEADER_BYTES;
         long run = (needed + chunkBytes - 1) / chunkBytes;
         if (run > chunks.length) {
@@ -521,9 +552,11 @@ public final class Allocator implements LogSpace {
             }
             return;
         }
-        SizeClasses.Slab slab = slabs[chunk.sizeClass];
+        int sizeClass = chunk.sizeClass;
+        SizeClasses.Slab slab = slabs[sizeClass];
         int slot = slotOf(chunk, ref);
         boolean wasFull;
+        boolean empty;
         synchronized (chunk) {
             if (chunk.occupied == null) {
                 load(chunk); // first use: the persistent bitmap already shows the slot free
@@ -536,15 +569,93 @@ public final class Allocator implements LogSpace {
             chunk.occupied[slot >>> 6] &= ~(1L << slot);
             chunk.free++;
             chunk.hint = Math.min(chunk.hint, slot);
+            empty = chunk.free == slab.slots();
         }
-        if (wasFull) {
-            synchronized (poolLocks[chunk.sizeClass]) {
-                if (chunk != current[chunk.sizeClass]) {
-                    candidates[chunk.sizeClass].add(chunk);
+        if (wasFull || empty) {
+            synchronized (poolLocks[sizeClass]) {
+                // The chunk may have been returned (and even reused) since: a candidate only while it is this class's slab.
+                if (wasFull && chunk != current[sizeClass] && chunk.kind == CHUNK_SLAB && chunk.sizeClass == sizeClass) {
+                    candidates[sizeClass].add(chunk);
                 }
+                if (empty && chunk != current[sizeClass] && returnIfEmpty(chunk, sizeClass)) {
+                    candidates[sizeClass].removeIf(listed -> listed == chunk);
+                } else {
+                    empty = false;
+                }
+            }
+            if (empty) {
+                publishFree(chunk);
             }
         }
         assert slab.slots() > slot;
+    }
+
+    /**
+     * Under the class's pool lock: if {@code chunk} is an empty slab of {@code sizeClass}, takes it
+     * out of the slab state (no slot can be reserved in it any more). {@return whether it did; the
+     * caller drops it from the class's lists and then calls {@link #publishFree}}
+     */
+    private boolean returnIfEmpty(Chunk chunk, int sizeClass) {
+        synchronized (chunk) {
+            if (chunk.kind != CHUNK_SLAB || chunk.sizeClass != sizeClass || chunk.occupied == null
+                    || chunk.free != slabs[sizeClass].slots()) {
+                return false;
+            }
+            chunk.kind = RETURNING;
+            chunk.occupied = null;
+            chunk.free = 0;
+            chunk.hint = 0;
+            return true;
+        }
+    }
+
+    /** Makes a chunk taken out of the slab state durably free (one store of its chunk word), then reusable. */
+    private void publishFree(Chunk chunk) {
+        domain.putLong(chunkWordOffset(chunk.index), chunkWord(CHUNK_FREE, 0, 0));
+        domain.persist(chunkWordOffset(chunk.index), 8);
+        synchronized (chunkLock) {
+            chunk.kind = CHUNK_FREE;
+            freeChunks++;
+            freeChunkHint = Math.min(freeChunkHint, chunk.index);
+            chunkLock.notifyAll();
+        }
+    }
+
+    /**
+     * When a chunk is needed and none is free: returns every empty slab, also each class's current
+     * chunk and slabs whose bitmap was never loaded. Takes each class's pool lock in turn, never two,
+     * and never while the chunk lock is held. {@return whether it returned any}
+     */
+    private boolean returnEmptySlabs() {
+        java.util.List<Chunk> returned = new java.util.ArrayList<>();
+        for (int c = 0; c < classCount; c++) {
+            synchronized (poolLocks[c]) {
+                Chunk now = current[c];
+                if (now != null) {
+                    load(now);
+                    if (returnIfEmpty(now, c)) {
+                        current[c] = null;
+                        returned.add(now);
+                    }
+                }
+                for (java.util.Iterator<Chunk> it = candidates[c].iterator(); it.hasNext(); ) {
+                    Chunk candidate = it.next();
+                    if (candidate.kind != CHUNK_SLAB || candidate.sizeClass != c) {
+                        it.remove();
+                        continue;
+                    }
+                    load(candidate);
+                    if (returnIfEmpty(candidate, c)) {
+                        it.remove();
+                        returned.add(candidate);
+                    }
+                }
+            }
+        }
+        for (Chunk chunk : returned) {
+            publishFree(chunk);
+        }
+        return !returned.isEmpty();
     }
 
     private long runLength(long ref) {
