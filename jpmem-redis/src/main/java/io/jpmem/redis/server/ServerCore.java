@@ -39,7 +39,7 @@ final class ServerCore implements ServerContext {
         this.dispatcher = new Dispatcher(this, new Watches());
         this.dataset = Dataset.open(heap, options.databases());
         RedisCommands.registerAll(commands, dispatcher, configuration);
-        this.executor = new RoundExecutor(heap, dispatcher, stats);
+        this.executor = new RoundExecutor(heap, dispatcher, stats, this);
         this.info = new ServerInfo(options, heap, stats, port, connectedClients);
         registerParameters(port);
     }
