@@ -268,7 +268,7 @@ class FailurePathsTest {
 
     @Test
     void aFullHeapCanBeEmptiedBecauseACommitRecordOfFreesMayGrowIntoTheLogReserve() {
-        try (PersistentHeap heap = PersistentHeap.create(dir.resolve("full.heap"), TestHeaps.small(Durability.PROCESS))) {
+        try (PersistentHeap heap = PersistentHeap.create(dir.resolve("full.heap"), withLogReserve())) {
             HeapType cell = heap.types().register(CELL);
             List<Long> spread = fillThenPickOnePerBitmapWord(heap, cell);
             assertTrue(spread.size() * 32L > heap.layout().logSlotByteSize(),
@@ -297,7 +297,7 @@ class FailurePathsTest {
 
     @Test
     void twoTransactionsFreeingOnAFullHeapBothCommitSharingTheLogReserve() throws Exception {
-        try (PersistentHeap heap = PersistentHeap.create(dir.resolve("full2.heap"), TestHeaps.small(Durability.PROCESS))) {
+        try (PersistentHeap heap = PersistentHeap.create(dir.resolve("full2.heap"), withLogReserve())) {
             HeapType cell = heap.types().register(CELL);
             List<Long> spread = fillThenPickOnePerBitmapWord(heap, cell);
             List<List<Long>> halves = List.of(spread.subList(0, spread.size() / 2), spread.subList(spread.size() / 2, spread.size()));
@@ -448,5 +448,10 @@ class FailurePathsTest {
             HeapType bytes = reopened.types().find("test.Bytes").orElseThrow();
             assertEquals(fitsInAFreshHeap, fill(reopened, bytes, other).size(), "after a reopen too");
         }
+    }
+
+    /** 2 MiB: enough chunks (about 30 of 64 KiB) for the heap to keep a log reserve. */
+    private static HeapOptions withLogReserve() {
+        return TestHeaps.small(Durability.PROCESS).withMaxByteSize(2 << 20);
     }
 }

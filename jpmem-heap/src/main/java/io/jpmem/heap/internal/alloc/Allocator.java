@@ -145,8 +145,11 @@ public final class Allocator implements LogSpace {
         this.logReserveChunks = chunks.length >= MIN_CHUNKS_FOR_LOG_RESERVE ? 1 : 0;
     }
 
-    /** Heaps of fewer chunks keep no log reserve: one chunk would be too large a share of them. */
-    static final int MIN_CHUNKS_FOR_LOG_RESERVE = 4;
+    /**
+     * Heaps of fewer chunks keep no log reserve: one chunk would be too large a share of them (each
+     * size class in use takes a chunk of its own).
+     */
+    static final int MIN_CHUNKS_FOR_LOG_RESERVE = 16;
 
     /** {@return how many free chunks only commit records may take} */
     public int logReserveChunks() {
