@@ -33,9 +33,10 @@ import java.util.zip.InflaterInputStream;
  * power failure could leave — the durable image plus a subset of the 8-byte words stored since
  * their line was last flushed: every subset when there are at most {@link Options#exhaustiveWords}
  * such words, else {@link Options#sampledSubsets} subsets (none, all, and random ones) — and for
- * each distinct image: opens it (recovery and recovery GC run), runs the heap check, and compares
- * the canonical {@link HeapDump} with the dumps before and after the operation (or the scenario's
- * allowed states). Some images are also recovered on a SIMULATED domain that is itself crashed at
+ * each distinct image: opens it (recovery and recovery GC run), runs the heap check, checks that
+ * the recovery GC reclaimed no block the scenario did not leave unreachable itself (a crash never
+ * leaks) and that no log extension chunk is kept, and compares the canonical {@link HeapDump} with
+ * the dumps before and after the operation (or the scenario's allowed states). Some images are also recovered on a SIMULATED domain that is itself crashed at
  * every step of recovery, and recovered again.
  *
  * <p>Everything random comes from {@link Options#seed}: a run is replayed by its seed (two-thread
@@ -93,6 +94,8 @@ public final class Explorer {
 
     private final Options options;
     private int files;
+    /** Unreachable blocks the scenario itself leaves before or after its operation: a recovery may reclaim those. */
+    private long allowedLeaks;
 
     public Explorer(Options options) {
         this.options = options;
@@ -114,6 +117,7 @@ public final class Explorer {
                 scenario.options().withDurability(Durability.SIMULATED))) {
             scenario.setUp(heap);
             before = HeapDump.of(heap);
+            long leaksBefore = heap.unreachableBlocks();
             SimulatedDomain domain = (SimulatedDomain) HeapSpi.domain(heap);
             int[] index = {0};
             Consumer<SimulatedDomain.Event> recorder = event -> points.add(capture(domain, index[0]++ + " " + event));
@@ -126,6 +130,7 @@ public final class Explorer {
             }
             domain.onEvent(event -> { });
             after = HeapDump.of(heap);
+            allowedLeaks = Math.max(leaksBefore, heap.unreachableBlocks()); // the scenario's own, if any
         } finally {
             delete(file);
         }
@@ -301,6 +306,14 @@ public final class Explorer {
                 List<String> problems = heap.check();
                 if (!problems.isEmpty()) {
                     return "heap check: " + problems;
+                }
+                long leaked = heap.recoveryReport().reclaimedBlocks();
+                if (leaked > allowedLeaks) { // allocation is transactional: a crash never leaves an unreachable block
+                    return "the recovery GC reclaimed " + leaked + " blocks: the crash leaked them";
+                }
+                long logBytes = heap.allocationStats().logBytes();
+                if (logBytes != 0) { // between transactions no slot needs an extension: an open frees them all
+                    return "recovery kept " + logBytes + " bytes of log extension chunks";
                 }
                 String dump = HeapDump.of(heap);
                 if (!expected.contains(dump) && !scenario.allowed(dump)) {

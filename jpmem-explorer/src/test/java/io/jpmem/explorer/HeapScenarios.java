@@ -2,6 +2,7 @@ package io.jpmem.explorer;
 
 import io.jpmem.heap.FieldKind;
 import io.jpmem.heap.FieldLayout;
+import io.jpmem.heap.HeapOptions;
 import io.jpmem.heap.HeapType;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.TypeLayout;
@@ -20,6 +21,11 @@ final class HeapScenarios {
     static final TypeLayout NODE = TypeLayout.ofRecord("test.Node", 16,
             FieldLayout.of("value", FieldKind.LONG, 0), FieldLayout.of("next", FieldKind.REF, 8));
     static final TypeLayout REFS = TypeLayout.ofArray("test.Refs", FieldKind.REF);
+    /** 40 bytes: a size class of its own (48-byte slots), so a chain of them fills a slab alone. */
+    static final TypeLayout CELL = TypeLayout.ofRecord("test.Cell", 40,
+            FieldLayout.of("value", FieldKind.LONG, 0), FieldLayout.of("next", FieldKind.REF, 8));
+    /** Cells in the chain: more than one 16 KiB slab of 48-byte slots holds. */
+    static final int CHAIN = 400;
 
     /** Set-up: a root "list" -> node(100) -> node(50), and an array root "slots" of 8 nodes. */
     static void twoNodesAndSlots(PersistentHeap heap) {
@@ -130,6 +136,52 @@ final class HeapScenarios {
                 tx.putLong(slot(heap, (int) (stop % 8)), stop);
             }
         })));
+        scenarios.add(new Scenario() { // the slab's last free returns its chunk to the free pool
+            @Override
+            public String name() {
+                return "free-a-whole-slab";
+            }
+
+            @Override
+            public void setUp(PersistentHeap heap) {
+                twoNodesAndSlots(heap);
+                HeapType cell = heap.types().register(CELL);
+                heap.transaction(tx -> {
+                    long next = 0;
+                    long[] cells = new long[CHAIN];
+                    for (int i = 0; i < CHAIN; i++) {
+                        cells[i] = tx.allocate(cell);
+                    }
+                    for (int i = CHAIN - 1; i >= 0; i--) { // the chain runs in allocation order
+                        tx.putLong(cells[i], i);
+                        tx.putRef(cells[i] + 8, next);
+                        next = cells[i];
+                    }
+                    heap.roots().create("chain", next);
+                });
+            }
+
+            @Override
+            public void run(PersistentHeap heap) {
+                long chunk = heap.layout().chunkByteSize();
+                long first = heap.roots().get("chain").orElseThrow();
+                long firstChunk = (first - heap.objectAreaOffset()) / chunk;
+                heap.transaction(tx -> {
+                    long at = first;
+                    while ((at - heap.objectAreaOffset()) / chunk == firstChunk) { // every cell of the first slab
+                        long next = heap.getRef(at + 8);
+                        tx.free(at);
+                        at = next;
+                    }
+                    heap.roots().set("chain", at);
+                });
+            }
+
+            @Override
+            public HeapOptions options() {
+                return Scenario.super.options().withChunkByteSize(16 << 10);
+            }
+        });
         scenarios.add(Scenario.concurrent("two-threads-disjoint-transactions", HeapScenarios::twoNodesAndSlots,
                 heap -> heap.transaction(tx -> {
                     tx.putLong(slot(heap, 0), slot0(heap) - 5);

@@ -240,4 +240,218 @@ class FailurePathsTest {
         }
         assertEquals(List.of(), heap.check(), "the heap was not failed");
     }
+
+    /**
+     * Fills a heap with small blocks until an allocation fails; {@return the blocks, one per bitmap
+     * word of the slabs they filled} A transaction freeing those logs one redo entry per block.
+     */
+    static List<Long> fillThenPickOnePerBitmapWord(PersistentHeap heap, HeapType cell) {
+        java.util.TreeMap<Long, Long> byWord = new java.util.TreeMap<>();
+        int chunk = heap.layout().chunkByteSize();
+        for (int batch : new int[] {256, 1}) { // big transactions, then the last blocks one by one
+            try {
+                while (true) {
+                    heap.transaction(tx -> {
+                        for (int i = 0; i < batch; i++) {
+                            long block = tx.allocate(cell);
+                            long slotIndex = (block - heap.objectAreaOffset()) % chunk / 16; // 16-byte slots
+                            byWord.putIfAbsent((block - heap.objectAreaOffset()) / chunk * 1_000_000 + slotIndex / 64, block);
+                        }
+                    });
+                }
+            } catch (HeapFullException full) {
+                // full: the last transaction rolled back
+            }
+        }
+        return byWord.values().stream().filter(heap::isAllocated).toList();
+    }
+
+    @Test
+    void aFullHeapCanBeEmptiedBecauseACommitRecordOfFreesMayGrowIntoTheLogReserve() {
+        try (PersistentHeap heap = PersistentHeap.create(dir.resolve("full.heap"), withLogReserve())) {
+            HeapType cell = heap.types().register(CELL);
+            List<Long> spread = fillThenPickOnePerBitmapWord(heap, cell);
+            assertTrue(spread.size() * 32L > heap.layout().logSlotByteSize(),
+                    spread.size() + " redo entries do not need more than the log slot");
+            assertThrows(HeapFullException.class, () -> heap.transaction(tx -> tx.allocate(cell)), "the heap is full");
+            // Undo entries never take the reserve: stores past the slot fail on a full heap.
+            assertThrows(HeapFullException.class, () -> heap.transaction(tx -> {
+                for (long block : spread) {
+                    tx.putLong(block, 1);
+                }
+            }));
+            long blocks = heap.allocationStats().allocatedBlocks();
+            heap.transaction(tx -> spread.forEach(tx::free)); // one redo entry per block: past the slot
+            for (long block : spread) {
+                assertFalse(heap.isAllocated(block));
+            }
+            assertEquals(blocks - spread.size(), heap.allocationStats().allocatedBlocks());
+            assertEquals(0, heap.allocationStats().logBytes(), "the commit record's extension went back");
+            // Again: the reserve came back with it.
+            List<Long> again = fillThenPickOnePerBitmapWord(heap, cell);
+            assertTrue(again.size() > spread.size() / 2, again.size() + " blocks");
+            heap.transaction(tx -> again.forEach(tx::free));
+            assertEquals(List.of(), heap.check());
+        }
+    }
+
+    @Test
+    void twoTransactionsFreeingOnAFullHeapBothCommitSharingTheLogReserve() throws Exception {
+        try (PersistentHeap heap = PersistentHeap.create(dir.resolve("full2.heap"), withLogReserve())) {
+            HeapType cell = heap.types().register(CELL);
+            List<Long> spread = fillThenPickOnePerBitmapWord(heap, cell);
+            List<List<Long>> halves = List.of(spread.subList(0, spread.size() / 2), spread.subList(spread.size() / 2, spread.size()));
+            assertTrue(halves.get(0).size() * 32L > heap.layout().logSlotByteSize(), "each commit record needs an extension");
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> threads = halves.stream().map(half -> Thread.ofPlatform().start(() -> {
+                try {
+                    heap.transaction(tx -> {
+                        half.forEach(tx::free);
+                        try {
+                            together.await(); // both commit at once: one extension left for two commit records
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            })).toList();
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertEquals(null, failure.get());
+            for (long block : spread) {
+                assertFalse(heap.isAllocated(block));
+            }
+            assertEquals(0, heap.allocationStats().logBytes());
+            assertEquals(List.of(), heap.check());
+        }
+    }
+
+    @Test
+    void logExtensionChunksComeBackAfterABurstOfBigTransactions() throws Exception {
+        try (PersistentHeap heap = PersistentHeap.create(dir.resolve("burst.heap"), TestHeaps.small(Durability.PROCESS))) {
+            HeapType refs = heap.types().register(TypeLayout.ofArray("test.Refs", FieldKind.REF));
+            List<Long> arrays = heap.transactionResult(tx -> List.of(tx.allocateArray(refs, 1000), tx.allocateArray(refs, 1000),
+                    tx.allocateArray(refs, 1000), tx.allocateArray(refs, 1000)));
+            AllocationStats before = heap.allocationStats();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> threads = arrays.stream().map(array -> Thread.ofPlatform().start(() -> {
+                try {
+                    for (int round = 0; round < 20; round++) {
+                        long value = round;
+                        try (Transaction tx = heap.begin()) {
+                            for (int i = 0; i < 1000; i++) { // 1000 undo entries of 32 bytes: four 8 KiB slots
+                                tx.putLong(array + 8L * i, value);
+                            }
+                            if (round % 3 == 2) {
+                                continue; // closed without commit: rolled back
+                            }
+                            tx.commit();
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            })).toList();
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertEquals(null, failure.get());
+            assertEquals(before, heap.allocationStats(), "every log extension came back");
+            assertEquals(0, heap.allocationStats().logBytes());
+        }
+    }
+
+    @Test
+    void logChunksACrashLeftLinkedOrUnlinkedAreFreedAtTheNextOpen() {
+        Path path = dir.resolve("orphans.heap");
+        long freeBefore;
+        try (PersistentHeap heap = PersistentHeap.create(path, TestHeaps.small(Durability.PROCESS))) {
+            freeBefore = heap.allocationStats().freeChunkBytes();
+            PersistenceDomain domain = HeapSpi.domain(heap);
+            Allocator view = new Allocator(domain, heap.layout()); // writes the file as a crashed run would have
+            view.takeLogChunk(false, false);                       // durably a log chunk no slot links
+            LogSlot slot = new LogSlot(1, domain, heap.layout(), view);
+            slot.begin();
+            java.lang.foreign.MemorySegment word = java.lang.foreign.MemorySegment.ofArray(new long[1]);
+            for (int i = 0; i < 1000; i++) { // past the slot: linked extensions
+                assertTrue(slot.append(4, heap.layout().chunkTableOffset(), word));
+            }
+            slot.setControl(slot.epoch() + 1, false); // the epoch moved; the crash came before the unlink
+        }
+        try (PersistentHeap reopened = PersistentHeap.open(path, Durability.PROCESS)) {
+            assertEquals(0, reopened.allocationStats().logBytes());
+            assertEquals(freeBefore, reopened.allocationStats().freeChunkBytes());
+            assertEquals(List.of(), reopened.check());
+        }
+    }
+
+    /** Allocates blocks of {@code payload} bytes (in big transactions, then one by one) until the heap is full. */
+    private static List<Long> fill(PersistentHeap heap, HeapType bytes, int payload) {
+        List<Long> blocks = new java.util.ArrayList<>();
+        for (int batch : new int[] {256, 1}) {
+            try {
+                while (true) {
+                    blocks.addAll(heap.transactionResult(tx -> {
+                        List<Long> made = new java.util.ArrayList<>();
+                        for (int i = 0; i < batch; i++) {
+                            made.add(tx.allocateArray(bytes, payload));
+                        }
+                        return made;
+                    }));
+                }
+            } catch (HeapFullException full) {
+                // the last transaction rolled back
+            }
+        }
+        return blocks;
+    }
+
+    private static void freeAll(PersistentHeap heap, List<Long> blocks) {
+        for (int from = 0; from < blocks.size(); from += 500) {
+            List<Long> some = blocks.subList(from, Math.min(blocks.size(), from + 500));
+            heap.transaction(tx -> some.forEach(tx::free));
+        }
+    }
+
+    @Test
+    void emptySlabChunksReturnToTheFreePoolSoAHeapEmptiedOfOneSizeClassTakesAnother() {
+        int small = 8;    // 16-byte slots
+        int other = 200;  // another size class
+        long fitsInAFreshHeap;
+        try (PersistentHeap fresh = PersistentHeap.create(dir.resolve("fresh.heap"), TestHeaps.small(Durability.PROCESS))) {
+            fitsInAFreshHeap = fill(fresh, fresh.types().register(TypeLayout.ofArray("test.Bytes", FieldKind.BYTE)), other).size();
+        }
+        Path path = dir.resolve("classes.heap");
+        try (PersistentHeap heap = PersistentHeap.create(path, TestHeaps.small(Durability.PROCESS))) {
+            HeapType bytes = heap.types().register(TypeLayout.ofArray("test.Bytes", FieldKind.BYTE));
+            AllocationStats empty = heap.allocationStats();
+            List<Long> smallBlocks = fill(heap, bytes, small);
+            assertTrue(smallBlocks.size() > 10_000, smallBlocks.size() + " small blocks");
+            freeAll(heap, smallBlocks);
+            AllocationStats emptied = heap.allocationStats();
+            assertEquals(0, emptied.allocatedBlocks());
+            assertTrue(emptied.slabBytes() <= heap.layout().chunkByteSize(),
+                    "only the class's current chunk stays a slab: " + emptied);
+            List<Long> otherBlocks = fill(heap, bytes, other);
+            assertEquals(fitsInAFreshHeap, otherBlocks.size(), "the emptied slabs' chunks took blocks of another class");
+            freeAll(heap, otherBlocks);
+            assertEquals(List.of(), heap.check());
+            assertTrue(heap.allocationStats().freeChunkBytes() >= empty.freeChunkBytes() - 2L * heap.layout().chunkByteSize());
+        }
+        try (PersistentHeap reopened = PersistentHeap.open(path, Durability.PROCESS)) {
+            assertEquals(List.of(), reopened.check());
+            assertEquals(0, reopened.allocationStats().allocatedBlocks());
+            HeapType bytes = reopened.types().find("test.Bytes").orElseThrow();
+            assertEquals(fitsInAFreshHeap, fill(reopened, bytes, other).size(), "after a reopen too");
+        }
+    }
+
+    /** 2 MiB: enough chunks (about 30 of 64 KiB) for the heap to keep a log reserve. */
+    private static HeapOptions withLogReserve() {
+        return TestHeaps.small(Durability.PROCESS).withMaxByteSize(2 << 20);
+    }
 }

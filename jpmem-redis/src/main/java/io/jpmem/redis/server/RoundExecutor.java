@@ -9,6 +9,7 @@ import io.jpmem.redis.command.ExecutedWrite;
 import io.jpmem.redis.command.Outbox;
 import io.jpmem.redis.command.ParsedCommand;
 import io.jpmem.redis.command.RoundJournal;
+import io.jpmem.redis.command.ServerContext;
 import io.jpmem.redis.command.Watches;
 import io.jpmem.redis.command.WriteListener;
 import io.jpmem.redis.protocol.RespWriter;
@@ -27,7 +28,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the mapped file; POWER: flushed and fenced). If the transaction fails — the heap is full, or a
  * command failed unexpectedly — it rolls back as a whole, the clients' connection state is
  * restored, and the round's commands run again one transaction each: the culprit gets its error
- * reply ({@code -OOM} for a full heap) with nothing of it written, the others succeed. WATCH state
+ * reply ({@code -OOM} for a full heap) with nothing of it written, the others succeed; a delete
+ * (DEL, UNLINK, FLUSHDB, FLUSHALL) that does not fit alone runs a key per transaction
+ * ({@link KeyAtATime}). WATCH state
  * follows the same rule ({@link Watches#begin}): a rolled-back round or command leaves no watcher
  * marked dirty by it. A round without writes (no {@link CommandSpec.Flag#WRITE} command, no EXEC,
  * nobody in MULTI) runs without a transaction.
@@ -66,12 +69,14 @@ final class RoundExecutor {
     private final PersistentHeap heap;
     private final Dispatcher dispatcher;
     private final ServerStats stats;
+    private final ServerContext server;
     private final List<WriteListener> listeners = new CopyOnWriteArrayList<>();
 
-    RoundExecutor(PersistentHeap heap, Dispatcher dispatcher, ServerStats stats) {
+    RoundExecutor(PersistentHeap heap, Dispatcher dispatcher, ServerStats stats, ServerContext server) {
         this.heap = heap;
         this.dispatcher = dispatcher;
         this.stats = stats;
+        this.server = server;
     }
 
     /** Adds a listener told of every committed transaction's write commands. */
@@ -168,6 +173,17 @@ final class RoundExecutor {
         } catch (HeapFullException full) {
             rollback();
             undo(inv, s);
+            if (KeyAtATime.applies(inv.client(), inv.command())) { // deleting frees room: a key per transaction
+                try {
+                    byte[] piecewise = KeyAtATime.run(inv.client(), inv.command(), server, this::runPiece);
+                    if (piecewise != null) {
+                        return piecewise;
+                    }
+                } catch (AbortRound failed) {
+                    LOG.log(System.Logger.Level.ERROR, "command failed: " + inv.command().name(), failed.getCause());
+                    return new RespWriter().error("ERR internal error: " + failed.getCause()).drain();
+                }
+            }
             if (!deniesOom(inv, s)) {
                 LOG.log(System.Logger.Level.WARNING, "the heap is full for " + inv.command().name()
                         + ", which is expected to run on a full heap (not DENY_OOM)");
@@ -178,6 +194,20 @@ final class RoundExecutor {
             undo(inv, s);
             LOG.log(System.Logger.Level.ERROR, "command failed: " + inv.command().name(), failed.getCause());
             return new RespWriter().error("ERR internal error: " + failed.getCause()).drain();
+        }
+    }
+
+    /** Runs one piece of a command run a key at a time, in a transaction of its own; {@return its reply} */
+    private byte[] runPiece(ClientState client, ParsedCommand command) {
+        byte[][] reply = new byte[1][];
+        try {
+            begin();
+            heap.transaction(tx -> reply[0] = runOne(new Invocation(client, command), true));
+            commit();
+            return reply[0];
+        } catch (HeapFullException | AbortRound e) {
+            rollback();
+            throw e;
         }
     }
 

@@ -51,7 +51,7 @@ final class ServerCore implements ServerContext {
         this.dataset = Dataset.open(heap, options.databases());
         this.saves = new RdbSaves(dataset, options.dir(), options.dbFilename());
         RedisCommands.registerAll(commands, dispatcher, configuration);
-        this.executor = new RoundExecutor(heap, dispatcher, stats);
+        this.executor = new RoundExecutor(heap, dispatcher, stats, this);
         this.info = new ServerInfo(options, heap, stats, port, connectedClients, dispatcher.blocking()::blockedClients,
                 () -> maxClients, saves);
         registerParameters(port);

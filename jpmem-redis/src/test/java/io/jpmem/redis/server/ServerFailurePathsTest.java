@@ -62,6 +62,65 @@ class ServerFailurePathsTest {
     }
 
     @Test
+    void delOfManyKeysAndFlushallOnAFullHeapSucceedAKeyPerTransaction() throws Exception {
+        String value = "v".repeat(4000);
+        int stored = 0;
+        try (TestServer server = new TestServer(dir, Optional.empty(), 16); TestServer.Client c = server.client()) {
+            for (int i = 0; i < 100_000; i++) { // a tenth with an expiry: deleting them frees their expiry entry too
+                String reply = i % 10 == 0 ? c.call("SET", "k" + i, value, "EX", "3600") : c.call("SET", "k" + i, value);
+                if (reply.startsWith("-OOM")) {
+                    break;
+                }
+                assertEquals("+OK\r\n", reply);
+                stored++;
+            }
+            assertTrue(stored > 1_000, "stored " + stored + " keys before the heap was full");
+            assertTrue(c.call("SET", "one-more", value).startsWith("-OOM"), "the heap is full");
+            String[] del = new String[1_001];
+            del[0] = "DEL";
+            for (int i = 0; i < 1_000; i++) {
+                del[i + 1] = "k" + i;
+            }
+            assertEquals(":1000\r\n", c.call(del), "DEL of 1,000 keys on a full heap");
+            assertEquals(":" + (stored - 1_000) + "\r\n", c.call("DBSIZE"));
+            for (int i = 1_000; i < stored; i++) { // fill it again
+                if (c.call("SET", "k" + i + "-again", value).startsWith("-OOM")) {
+                    break;
+                }
+            }
+            assertEquals(":0\r\n", c.call("UNLINK", "k0", "missing"), "a delete of nothing on a full heap");
+            assertEquals("+OK\r\n", c.call("SELECT", "3"));
+            assertEquals("+OK\r\n", c.call("SET", "in-db-3", "x"));
+            try (TestServer.Client watcher = server.client()) {
+                assertEquals("+OK\r\n", watcher.call("WATCH", "k" + (stored - 1)));
+                assertEquals("+OK\r\n", watcher.call("MULTI"));
+                assertEquals("+QUEUED\r\n", watcher.call("GET", "k" + (stored - 1)));
+                assertEquals("+OK\r\n", c.call("FLUSHALL"), "FLUSHALL on a full heap");
+                assertEquals("*-1\r\n", watcher.call("EXEC"), "the key-at-a-time deletes signalled the watcher");
+            }
+            assertEquals(":0\r\n", c.call("DBSIZE"), "database 3 is empty");
+            assertEquals("+OK\r\n", c.call("SELECT", "0"));
+            assertEquals(":0\r\n", c.call("DBSIZE"), "database 0 is empty");
+            int again = 0;
+            for (int i = 0; i < stored; i++) {
+                if (c.call("SET", "k" + i, value).startsWith("-OOM")) {
+                    break;
+                }
+                again++;
+            }
+            assertTrue(again >= stored - stored / 20, "after FLUSHALL " + again + " keys fit, before " + stored);
+            assertEquals("+OK\r\n", c.call("FLUSHDB"), "FLUSHDB on a full heap");
+            assertEquals(":0\r\n", c.call("DBSIZE"));
+            assertEquals("+OK\r\n", c.call("SET", "last", "1"), "writes work again");
+        }
+        try (PersistentHeap heap = PersistentHeap.open(dir.resolve("redis.heap"), Durability.PROCESS)) {
+            assertEquals(List.of(), heap.check());
+            assertEquals(0, heap.unreachableBlocks(), "nothing leaked");
+            assertEquals(0, heap.allocationStats().logBytes(), "no log extension kept");
+        }
+    }
+
+    @Test
     void sigtermClosesTheHeapCleanly() throws Exception {
         Path heap = dir.resolve("term.heap");
         try (ChildJvm server = ServerChild.start(heap)) {

@@ -25,7 +25,27 @@ import java.util.function.LongConsumer;
  *
  * <h2>What is not transactional</h2>
  * Turning a free chunk into an (empty) slab, or into a log extension, is published at once: an
- * empty slab or an unused log chunk is a valid state after any crash.
+ * empty slab or an unused log chunk is a valid state after any crash. So is the way back: a log
+ * extension the slot no longer links ({@link #returnLogChunks}) is made free at once, and so is a
+ * slab whose last block was freed ({@link #returnIfEmpty}): its chunk can then become a slab of
+ * another size class, a large block or a log extension.
+ *
+ * <h2>Empty slabs go back</h2>
+ * A slab's volatile bitmap holds every persistent bit plus the reservations, and a freed slot's bit
+ * is dropped from it only after the free's redo is applied and the transaction's epoch has moved
+ * on. So a slab that is empty in volatile state is empty persistently, and no valid log entry
+ * targets its bitmap any more: one durable store of its chunk word (slab to free) returns it, and a
+ * crash on either side of that store leaves a valid heap. Each class keeps its current chunk when
+ * it empties (a class that allocates and frees one block would otherwise make and return a slab
+ * each time); when a chunk is needed and none is free, {@link #returnEmptySlabs} returns those too.
+ *
+ * <h2>The log reserve</h2>
+ * Freeing needs log space: a transaction's commit record holds a redo entry per bitmap word (and per
+ * chunk of a large block) it frees. So that a full heap can always be emptied, the last
+ * {@link #logReserveChunks} free chunk(s) are kept for commit records: slabs, large blocks and
+ * extensions for undo entries never take them ({@link #takeLogChunk} with {@code commitRecord}
+ * may). A commit record that finds no chunk at all while other commit records hold extensions
+ * waits for one of them to come back: a commit waits for nothing else, so the wait ends.
  *
  * <h2>Lazy state</h2>
  * Opening reads the chunk table only. A slab's bitmap is read the first time that chunk is needed.
@@ -43,7 +63,10 @@ public final class Allocator implements LogSpace {
     /** Volatile state of one chunk. */
     private static final class Chunk {
         final int index;
-        /** CHUNK_* kind, or RESERVED while a large block's run is reserved but not published. */
+        /**
+         * CHUNK_* kind, RESERVED while a large block's run is reserved but not published, or
+         * RETURNING while an empty slab is made free.
+         */
         int kind;
         int sizeClass;
         /** For a slab: persistent bits plus volatile reservations; null until first loaded. */
@@ -57,6 +80,7 @@ public final class Allocator implements LogSpace {
     }
 
     private static final int RESERVED = -1;
+    private static final int RETURNING = -2;
 
     private final PersistenceDomain domain;
     private final MemorySegment view;
@@ -70,6 +94,14 @@ public final class Allocator implements LogSpace {
     private final Object chunkLock = new Object();
     private final Object[] poolLocks;
     private int freeChunkHint;
+    /** Chunks of kind free in the volatile state (under the chunk lock). */
+    private int freeChunks;
+    /** Free chunks only commit records may take (the log reserve). */
+    private final int logReserveChunks;
+    /** Extensions commit records hold now (under the chunk lock): what a commit that finds no chunk waits for. */
+    private int commitRecordChunks;
+    /** How long a commit record waits for another commit's extension to come back. */
+    private static final long COMMIT_RECORD_WAIT_MILLIS = 5_000;
     private final ChunkReserver reserver;
     /** The last chunk that could not be had failed because the file system is full (for messages). */
     private volatile boolean fileSystemFull;
@@ -106,7 +138,22 @@ public final class Allocator implements LogSpace {
             if (chunk.kind == CHUNK_SLAB && chunk.sizeClass < classCount) {
                 candidates[chunk.sizeClass].add(chunk);
             }
+            if (chunk.kind == CHUNK_FREE) {
+                freeChunks++;
+            }
         }
+        this.logReserveChunks = chunks.length >= MIN_CHUNKS_FOR_LOG_RESERVE ? 1 : 0;
+    }
+
+    /**
+     * Heaps of fewer chunks keep no log reserve: one chunk would be too large a share of them (each
+     * size class in use takes a chunk of its own).
+     */
+    static final int MIN_CHUNKS_FOR_LOG_RESERVE = 16;
+
+    /** {@return how many free chunks only commit records may take} */
+    public int logReserveChunks() {
+        return logReserveChunks;
     }
 
     /**
@@ -240,7 +287,7 @@ public final class Allocator implements LogSpace {
                 magazine.counts[sizeClass] = n;
             }
             if (magazine.counts[sizeClass] == 0) {
-                return 0;
+                return returnEmptySlabs() ? reserveSlot(sizeClass) : 0;
             }
         }
         return magazine.refs[sizeClass][--magazine.counts[sizeClass]];
@@ -256,6 +303,9 @@ public final class Allocator implements LogSpace {
                 if (chunk == null) {
                     return 0;
                 }
+            } else if (chunk.kind != CHUNK_SLAB || chunk.sizeClass != sizeClass) {
+                chunk = null; // returned to the free pool since it was listed
+                continue;
             }
             load(chunk);
             current[sizeClass] = chunk;
@@ -316,7 +366,7 @@ public final class Allocator implements LogSpace {
     private Chunk newSlab(int sizeClass) {
         Chunk chunk;
         synchronized (chunkLock) {
-            int index = findFreeRun(1);
+            int index = findFreeRun(1, logReserveChunks);
             if (index < 0) {
                 return null;
             }
@@ -326,6 +376,7 @@ public final class Allocator implements LogSpace {
             }
             chunk.kind = CHUNK_SLAB;
             chunk.sizeClass = sizeClass;
+            freeChunks--;
         }
         SizeClasses.Slab slab = slabs[sizeClass];
         long base = chunkStart(chunk.index);
@@ -336,36 +387,120 @@ public final class Allocator implements LogSpace {
         return chunk;
     }
 
-    /** Takes a free chunk for a log extension, durably, at once. Returns its start, or 0 if none. */
+    /**
+     * Takes a free chunk for a log extension, durably, at once. Undo entries leave the log reserve
+     * alone; a commit record may take it, and may wait for another commit record's extension.
+     * Returns its start, or 0 if none.
+     */
     @Override
-    public long takeLogChunk() {
+    public long takeLogChunk(boolean commitRecord, boolean mayWait) {
+        long start = takeLogChunkOnce(commitRecord, false);
+        if (start == 0 && returnEmptySlabs()) {
+            start = takeLogChunkOnce(commitRecord, false);
+        }
+        return start != 0 || !mayWait ? start : takeLogChunkOnce(commitRecord, true);
+    }
+
+    private long takeLogChunkOnce(boolean commitRecord, boolean mayWait) {
         int index;
         synchronized (chunkLock) {
-            index = findFreeRun(1);
-            if (index < 0 || !reserveSpace(index, 1)) {
+            long deadline = System.nanoTime() + COMMIT_RECORD_WAIT_MILLIS * 1_000_000;
+            while (true) {
+                index = findFreeRun(1, commitRecord ? 0 : logReserveChunks);
+                if (index >= 0) {
+                    break;
+                }
+                long left = deadline - System.nanoTime();
+                if (!commitRecord || !mayWait || commitRecordChunks == 0 || left <= 0) {
+                    return 0;
+                }
+                try {
+                    chunkLock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return 0;
+                }
+            }
+            if (!reserveSpace(index, 1)) {
                 return 0;
             }
             chunks[index].kind = CHUNK_LOG;
+            freeChunks--;
+            if (commitRecord) {
+                commitRecordChunks++;
+            }
         }
         domain.putLong(chunkWordOffset(index), chunkWord(CHUNK_LOG, 0, 0));
         domain.persist(chunkWordOffset(index), 8);
         return chunkStart(index);
     }
 
+    /**
+     * Makes log extensions no slot links any more free: each chunk word durably free first, then the
+     * chunks reusable. Chunks that are not log extensions are left alone.
+     */
+    @Override
+    public void returnLogChunks(java.util.List<Long> chunkStarts, int commitRecordChunksAmong) {
+        java.util.List<Integer> returned = new java.util.ArrayList<>(chunkStarts.size());
+        for (long start : chunkStarts) {
+            int index = chunkIndexOf(start);
+            if (index >= 0 && index < chunks.length && chunkStart(index) == start && chunks[index].kind == CHUNK_LOG) {
+                domain.putLong(chunkWordOffset(index), chunkWord(CHUNK_FREE, 0, 0));
+                domain.flush(chunkWordOffset(index), 8);
+                returned.add(index);
+            }
+        }
+        domain.drain(); // durably free before another thread can take the chunk and write its word
+        synchronized (chunkLock) {
+            for (int index : returned) {
+                chunks[index].kind = CHUNK_FREE;
+                freeChunks++;
+                freeChunkHint = Math.min(freeChunkHint, index);
+            }
+            commitRecordChunks = Math.max(0, commitRecordChunks - commitRecordChunksAmong);
+            chunkLock.notifyAll();
+        }
+    }
+
+    /**
+     * At open, once every slot's extensions are unlinked: frees every chunk still of the log kind
+     * (left by a crash between unlinking and freeing, or linked by an older version that kept them).
+     *
+     * @return how many were freed
+     */
+    public int freeUnlinkedLogChunks() {
+        java.util.List<Long> logChunks = new java.util.ArrayList<>();
+        for (int i = 0; i < chunks.length; i++) {
+            if (chunks[i].kind == CHUNK_LOG) {
+                logChunks.add(chunkStart(i));
+            }
+        }
+        if (!logChunks.isEmpty()) {
+            returnLogChunks(logChunks, 0);
+        }
+        return logChunks.size();
+    }
+
     private long reserveRun(long payloadBytes) {
+        long ref = reserveRunOnce(payloadBytes);
+        return ref == 0 && returnEmptySlabs() ? reserveRunOnce(payloadBytes) : ref;
+    }
+
+    private long reserveRunOnce(long payloadBytes) {
         long needed = payloadBytes + BLOCK_HEADER_BYTES;
         long run = (needed + chunkBytes - 1) / chunkBytes;
         if (run > chunks.length) {
             return 0;
         }
         synchronized (chunkLock) {
-            int first = findFreeRun((int) run);
+            int first = findFreeRun((int) run, logReserveChunks);
             if (first < 0 || !reserveSpace(first, (int) run)) {
                 return 0;
             }
             for (int i = first; i < first + run; i++) {
                 chunks[i].kind = RESERVED;
             }
+            freeChunks -= (int) run;
             return chunkStart(first) + BLOCK_HEADER_BYTES;
         }
     }
@@ -382,7 +517,11 @@ public final class Allocator implements LogSpace {
         return fileSystemFull;
     }
 
-    private int findFreeRun(int run) {
+    /** {@return the first of {@code run} free chunks in a row, leaving at least {@code keep} free; -1 if none} */
+    private int findFreeRun(int run, int keep) {
+        if (freeChunks - run < keep) {
+            return -1;
+        }
         int n = chunks.length;
         for (int pass = 0; pass < 2; pass++) {
             int start = pass == 0 ? freeChunkHint : 0;
@@ -411,13 +550,17 @@ public final class Allocator implements LogSpace {
                 for (int i = index; i < index + run; i++) {
                     chunks[i].kind = CHUNK_FREE;
                 }
+                freeChunks += (int) run;
                 freeChunkHint = Math.min(freeChunkHint, index);
+                chunkLock.notifyAll();
             }
             return;
         }
-        SizeClasses.Slab slab = slabs[chunk.sizeClass];
+        int sizeClass = chunk.sizeClass;
+        SizeClasses.Slab slab = slabs[sizeClass];
         int slot = slotOf(chunk, ref);
         boolean wasFull;
+        boolean empty;
         synchronized (chunk) {
             if (chunk.occupied == null) {
                 load(chunk); // first use: the persistent bitmap already shows the slot free
@@ -430,15 +573,93 @@ public final class Allocator implements LogSpace {
             chunk.occupied[slot >>> 6] &= ~(1L << slot);
             chunk.free++;
             chunk.hint = Math.min(chunk.hint, slot);
+            empty = chunk.free == slab.slots();
         }
-        if (wasFull) {
-            synchronized (poolLocks[chunk.sizeClass]) {
-                if (chunk != current[chunk.sizeClass]) {
-                    candidates[chunk.sizeClass].add(chunk);
+        if (wasFull || empty) {
+            synchronized (poolLocks[sizeClass]) {
+                // The chunk may have been returned (and even reused) since: a candidate only while it is this class's slab.
+                if (wasFull && chunk != current[sizeClass] && chunk.kind == CHUNK_SLAB && chunk.sizeClass == sizeClass) {
+                    candidates[sizeClass].add(chunk);
                 }
+                if (empty && chunk != current[sizeClass] && returnIfEmpty(chunk, sizeClass)) {
+                    candidates[sizeClass].removeIf(listed -> listed == chunk);
+                } else {
+                    empty = false;
+                }
+            }
+            if (empty) {
+                publishFree(chunk);
             }
         }
         assert slab.slots() > slot;
+    }
+
+    /**
+     * Under the class's pool lock: if {@code chunk} is an empty slab of {@code sizeClass}, takes it
+     * out of the slab state (no slot can be reserved in it any more). {@return whether it did; the
+     * caller drops it from the class's lists and then calls {@link #publishFree}}
+     */
+    private boolean returnIfEmpty(Chunk chunk, int sizeClass) {
+        synchronized (chunk) {
+            if (chunk.kind != CHUNK_SLAB || chunk.sizeClass != sizeClass || chunk.occupied == null
+                    || chunk.free != slabs[sizeClass].slots()) {
+                return false;
+            }
+            chunk.kind = RETURNING;
+            chunk.occupied = null;
+            chunk.free = 0;
+            chunk.hint = 0;
+            return true;
+        }
+    }
+
+    /** Makes a chunk taken out of the slab state durably free (one store of its chunk word), then reusable. */
+    private void publishFree(Chunk chunk) {
+        domain.putLong(chunkWordOffset(chunk.index), chunkWord(CHUNK_FREE, 0, 0));
+        domain.persist(chunkWordOffset(chunk.index), 8);
+        synchronized (chunkLock) {
+            chunk.kind = CHUNK_FREE;
+            freeChunks++;
+            freeChunkHint = Math.min(freeChunkHint, chunk.index);
+            chunkLock.notifyAll();
+        }
+    }
+
+    /**
+     * When a chunk is needed and none is free: returns every empty slab, also each class's current
+     * chunk and slabs whose bitmap was never loaded. Takes each class's pool lock in turn, never two,
+     * and never while the chunk lock is held. {@return whether it returned any}
+     */
+    private boolean returnEmptySlabs() {
+        java.util.List<Chunk> returned = new java.util.ArrayList<>();
+        for (int c = 0; c < classCount; c++) {
+            synchronized (poolLocks[c]) {
+                Chunk now = current[c];
+                if (now != null) {
+                    load(now);
+                    if (returnIfEmpty(now, c)) {
+                        current[c] = null;
+                        returned.add(now);
+                    }
+                }
+                for (java.util.Iterator<Chunk> it = candidates[c].iterator(); it.hasNext(); ) {
+                    Chunk candidate = it.next();
+                    if (candidate.kind != CHUNK_SLAB || candidate.sizeClass != c) {
+                        it.remove();
+                        continue;
+                    }
+                    load(candidate);
+                    if (returnIfEmpty(candidate, c)) {
+                        it.remove();
+                        returned.add(candidate);
+                    }
+                }
+            }
+        }
+        for (Chunk chunk : returned) {
+            publishFree(chunk);
+        }
+        return !returned.isEmpty();
     }
 
     private long runLength(long ref) {

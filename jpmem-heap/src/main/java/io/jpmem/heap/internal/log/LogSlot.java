@@ -18,7 +18,7 @@ import java.util.zip.CRC32C;
  * <h2>Layout</h2>
  * A slot is a segment of {@code logSlotByteSize} bytes in the log area; when a transaction needs
  * more, the log continues in extension segments (whole chunks of kind {@code CHUNK_LOG}) linked
- * through each segment's {@code LS_NEXT}. Extensions stay linked for reuse. Each segment starts
+ * through each segment's {@code LS_NEXT}. Each segment starts
  * with a 64-byte header; the first segment's header holds the control word
  * {@code epoch << 1 | committed}. Entries (24-byte header plus data padded to 8) follow; a
  * {@code LOG_CONTINUE} entry sends the reader to the next segment.
@@ -27,6 +27,14 @@ import java.util.zip.CRC32C;
  * Every entry's CRC32C covers the slot's current epoch as well as the entry, so an entry left over
  * from an earlier transaction in a reused slot can never validate, and a torn tail fails its
  * checksum. Readers stop at the first entry that does not validate.
+ *
+ * <h2>Extensions go back</h2>
+ * Once the epoch has moved past a transaction, no entry in its extensions validates, so
+ * {@link #finish} unlinks them (the first segment's {@code LS_NEXT := 0}, persisted) and hands them
+ * back to the {@link LogSpace}, which marks each free. A crash between the two leaves log chunks no
+ * slot links; the next open frees every log chunk ({@link #unlinkExtensions}, then the allocator),
+ * since no transaction is in progress then. A slot keeps its extensions only while its entries may
+ * still be needed: during the transaction, and after a failure that left them valid (for recovery).
  *
  * <p>Not thread-safe: a slot belongs to one transaction, hence one thread, at a time.
  */
@@ -45,6 +53,12 @@ public final class LogSlot {
     private long segmentEnd;
     private long writeAt;
     private int entries;
+    /** The epoch when the transaction began: {@link #finish} keeps extensions whose entries still validate. */
+    private long beginEpoch;
+    /** Entries are the commit record now: an extension may come from the log reserve. */
+    private boolean commitRecord;
+    /** Extensions taken for this transaction's commit record. */
+    private int commitRecordChunks;
 
     public LogSlot(int index, PersistenceDomain domain, HeapLayout layout, LogSpace space) {
         this.index = index;
@@ -82,6 +96,62 @@ public final class LogSlot {
         segmentEnd = base + slotBytes;
         writeAt = base + LOG_HEADER_BYTES;
         entries = 0;
+        beginEpoch = epoch;
+        commitRecord = false;
+        commitRecordChunks = 0;
+    }
+
+    /**
+     * From here on the transaction appends its commit record (redo entries): an extension it needs
+     * may come from the log reserve, and it may wait for one another commit holds.
+     */
+    public void beginCommitRecord() {
+        commitRecord = true;
+    }
+
+    /** {@return whether this transaction wrote anything into the slot: entries, or a continuation} */
+    public boolean written() {
+        return entries > 0 || segmentStart != base;
+    }
+
+    /**
+     * Ends the slot's use by a transaction: if the epoch has moved past it (committed or rolled
+     * back), its extensions are unlinked and returned to the free pool. If its entries still
+     * validate (a failure left it unfinished), they stay for recovery.
+     */
+    public void finish() {
+        if (epoch == beginEpoch && written()) {
+            return;
+        }
+        List<Long> chain = unlinkExtensions();
+        if (!chain.isEmpty()) {
+            space.returnLogChunks(chain, commitRecordChunks);
+        }
+        commitRecordChunks = 0;
+        segmentStart = base;
+    }
+
+    /**
+     * Unlinks the slot's extensions (durably: the first segment's next link becomes 0) and returns
+     * their starts. For {@link #finish}, and for an open, when no transaction is in progress.
+     * The chain is followed only through chunk starts of the object area, at most one per chunk.
+     *
+     * @return the starts of the unlinked extension chunks
+     */
+    public List<Long> unlinkExtensions() {
+        List<Long> chain = new ArrayList<>();
+        long next = view.get(LE_LONG, base + LS_NEXT);
+        while (next != 0 && chain.size() < layout.chunkCount() && next >= layout.objectAreaOffset()
+                && next < layout.objectAreaEnd() && (next - layout.objectAreaOffset()) % chunkBytes == 0
+                && !chain.contains(next)) {
+            chain.add(next);
+            next = view.get(LE_LONG, next + LS_NEXT);
+        }
+        if (view.get(LE_LONG, base + LS_NEXT) != 0) {
+            domain.putLong(base + LS_NEXT, 0);
+            domain.persist(base + LS_NEXT, 8);
+        }
+        return chain;
     }
 
     /**
@@ -129,9 +199,12 @@ public final class LogSlot {
     private boolean nextSegment(long entryBytes) {
         long next = view.get(LE_LONG, segmentStart + LS_NEXT);
         if (next == 0) {
-            next = space.takeLogChunk();
+            next = space.takeLogChunk(commitRecord, commitRecord && commitRecordChunks == 0);
             if (next == 0) {
                 return false;
+            }
+            if (commitRecord) {
+                commitRecordChunks++;
             }
             domain.putLong(next + LS_NEXT, 0);
             domain.persist(next, LOG_HEADER_BYTES);

@@ -21,7 +21,9 @@ import java.util.Map;
  * <p>Order (docs/ARCHITECTURE.md, recovery steps): every slot is recovered (a committed slot's redo
  * entries are replayed, an uncommitted slot's undo entries are rolled back newest first, then its
  * epoch moves on), then, only if some slot was active, the allocator's words are read again (the
- * allocator read before recovery stands otherwise), then roots and chunk table are checked.
+ * allocator read before recovery stands otherwise), then roots and chunk table are checked; last,
+ * every slot's log extensions are unlinked and every log chunk is freed (none is needed between
+ * transactions).
  * Recovery of a slot is idempotent, so a crash during recovery is recovered by running it again.
  */
 public final class LogRecovery {
@@ -105,6 +107,12 @@ public final class LogRecovery {
         for (int i = 0; i < layout.logSlotCount(); i++) {
             slots.add(new LogSlot(i, domain, layout, allocator));
         }
+        // No transaction is in progress, so no log extension is needed: unlink every slot's, then free
+        // every log chunk (also those a crash left unlinked but not yet free).
+        for (LogSlot slot : slots) {
+            slot.unlinkExtensions();
+        }
+        allocator.freeUnlinkedLogChunks();
         return new Result(allocator, rootSlots, List.copyOf(slots), rolledBack, replayed, undoEntries, redoEntries);
     }
 }

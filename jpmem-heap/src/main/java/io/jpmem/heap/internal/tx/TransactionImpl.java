@@ -546,7 +546,7 @@ public final class TransactionImpl implements Transaction {
     private void commitOutermost() {
         Shared t = s;
         boolean hasRedo = !t.reserved.isEmpty() || !t.frees.isEmpty();
-        if (t.slot.entryCount() == 0 && !hasRedo && t.dirtyLines.isEmpty()) {
+        if (!t.slot.written() && !hasRedo && t.dirtyLines.isEmpty()) {
             end(false);
             return;
         }
@@ -563,6 +563,7 @@ public final class TransactionImpl implements Transaction {
         }
         List<Allocator.Redo> redo = redoList(t);
         MemorySegment word = MemorySegment.ofArray(new byte[8]);
+        t.slot.beginCommitRecord(); // it may grow into the log reserve: a transaction that only frees can commit
         for (Allocator.Redo op : redo) {
             word.set(LE_LONG_UNALIGNED_ARRAY, 0, op.value());
             if (!t.slot.append(op.kind(), op.target(), word)) {
@@ -635,7 +636,7 @@ public final class TransactionImpl implements Transaction {
     }
 
     private static void undoAndRelease(Shared t) {
-        if (t.slot.entryCount() > 0) {
+        if (t.slot.written()) {
             List<LogSlot.Entry> entries = t.slot.readEntries();
             if (entries.size() != t.slot.entryCount()) {
                 // A rollback that stopped at the first bad entry would leave older stores in place.
@@ -665,6 +666,7 @@ public final class TransactionImpl implements Transaction {
         t.ended = true;
         t.rolledBack = rolledBack;
         try {
+            t.slot.finish(); // the epoch has moved on: its log extensions go back to the free pool
             for (Runnable action : t.endActions) {
                 action.run();
             }
