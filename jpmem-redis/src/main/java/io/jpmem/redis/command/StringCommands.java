@@ -217,7 +217,7 @@ public final class StringCommands {
     private static void getex(Request r) {
         String option = r.argc() > 2 ? r.keyword(2) : null;
         boolean persist = "PERSIST".equals(option) && r.argc() == 3;
-        boolean expire = List.of("EX", "PX", "EXAT", "PXAT").contains(option) && r.argc() == 4;
+        boolean expire = option != null && List.of("EX", "PX", "EXAT", "PXAT").contains(option) && r.argc() == 4;
         if (option != null && !persist && !expire) {
             throw CommandError.syntax();
         }

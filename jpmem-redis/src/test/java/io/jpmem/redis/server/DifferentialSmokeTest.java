@@ -64,7 +64,7 @@ class DifferentialSmokeTest {
                     "RPUSH l a", "GETEX l EX abc", "GETEX l FOO", "GETEX missing EX abc", "GETEX missing FOO",
                     "GETEX l EX 10", "GETEX missing EX -1", "GETEX l PERSIST EX 1", "SET s v", "GETEX s EX abc",
                     "GETEX s EX 0", "GETEX s EXAT 99999999999999999", "GETEX s PX 100000", "GETEX s PERSIST",
-                    "TTL s", "GETEX s EX", "GETEX s EX 1 PX 1", "GETEX s KEEPTTL"));
+                    "TTL s", "GETEX s EX", "GETEX s EX 1 PX 1", "GETEX s KEEPTTL", "GETEX s", "GETEX missing"));
         }
     }
 }
