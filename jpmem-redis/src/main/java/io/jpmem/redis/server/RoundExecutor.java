@@ -29,7 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * restored, and the round's commands run again one transaction each: the culprit gets its error
  * reply ({@code -OOM} for a full heap) with nothing of it written, the others succeed. WATCH state
  * follows the same rule ({@link Watches#begin}): a rolled-back round or command leaves no watcher
- * marked dirty by it. A round without writes (no {@link CommandSpec.Flag#WRITE} command, no EXEC,
+ * marked dirty by it. A round without writes (no {@link CommandSpec.Flag#WRITE} or {@link CommandSpec.Flag#MAY_REPLICATE} command, no EXEC,
  * nobody in MULTI) runs without a transaction.
  *
  * <p><b>After a commit</b> the {@link WriteListener}s see the write commands that committed, in
@@ -210,7 +210,8 @@ final class RoundExecutor {
     }
 
     private static boolean mayWrite(Invocation inv) {
-        return inv.client().inMulti() || inv.command().name().equals("exec") || inv.command().is(CommandSpec.Flag.WRITE);
+        return inv.client().inMulti() || inv.command().name().equals("exec") || inv.command().is(CommandSpec.Flag.WRITE)
+                || inv.command().is(CommandSpec.Flag.MAY_REPLICATE);
     }
 
     private byte[] runOne(Invocation inv, boolean inTransaction) {
