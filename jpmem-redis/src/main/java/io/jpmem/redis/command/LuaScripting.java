@@ -49,10 +49,10 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * a bug) is kept aside when it crosses Lua (whose {@code pcall} would swallow it) and rethrown once
  * the script stops, so the round executor treats it as for any command.
  *
- * <p><b>Time.</b> The event loop is single-threaded: while a script runs nobody else is served.
- * {@link ScriptClock} counts instructions and makes the script fail once a {@link #killRequested
- * kill was requested}; nothing can ask for one while the loop is inside the script, so today a
- * script runs until it ends (docs/redis.md says so).
+ * <p><b>Time.</b> The event loop is single-threaded: while a script runs nobody else is served, so
+ * no client can get {@code -BUSY} or send SCRIPT KILL. {@link ScriptClock} counts instructions;
+ * past busy-reply-threshold a script that has not written is stopped with the error SCRIPT KILL
+ * gives (what a Redis operator would do); one that wrote runs to its end (docs/redis.md says so).
  */
 final class LuaScripting {
 
@@ -65,6 +65,9 @@ final class LuaScripting {
     private Run current;
     private final ScriptClock clock = new ScriptClock();
     private volatile boolean killRequested;
+    /** busy-reply-threshold (lua-time-limit), in milliseconds; 0: no limit */
+    private long timeLimitMillis = 5000;
+    private long startNanos;
 
     /** The state of the script that runs now. */
     private static final class Run {
@@ -117,6 +120,16 @@ final class LuaScripting {
         functions.clear();
     }
 
+    /** {@return busy-reply-threshold in milliseconds} */
+    long timeLimitMillis() {
+        return timeLimitMillis;
+    }
+
+    /** Sets busy-reply-threshold in milliseconds (0: scripts are never stopped for their time). */
+    void setTimeLimitMillis(long millis) {
+        timeLimitMillis = millis;
+    }
+
     /** Asks the running script to stop at its next instruction count check. */
     void requestKill() {
         killRequested = true;
@@ -158,6 +171,7 @@ final class LuaScripting {
         killRequested = false;
         client.setRunningScript(true);
         clock.reset();
+        startNanos = System.nanoTime();
         LuaValue result;
         try {
             globals.setInternal("KEYS", LuaReplies.arrayOf(keys));
@@ -425,6 +439,17 @@ final class LuaScripting {
     }
 
     /**
+     * {@return whether the running script passed busy-reply-threshold and may be stopped: nobody can
+     * send SCRIPT KILL while the single event-loop thread runs it, so the server stops it as SCRIPT
+     * KILL would — only a script that has not written (one that wrote runs on, as in Redis, where
+     * only SHUTDOWN NOSAVE stops it)}
+     */
+    private boolean overTime() {
+        return timeLimitMillis > 0 && current != null && !current.wrote
+                && System.nanoTime() - startNanos > timeLimitMillis * 1_000_000L;
+    }
+
+    /**
      * Counts instructions (the place a script is stopped once a kill was requested) and notes the
      * line of the last one run: the line Redis names for an error a library function raised (with a
      * tail call, {@code return redis.call(...)}, the calling function's frame is gone by then).
@@ -467,7 +492,7 @@ final class LuaScripting {
                     lastLine = lines[pc];
                 }
             }
-            if ((++count & 0xFFFF) == 0 && killRequested) {
+            if ((++count & 0xFFFF) == 0 && (killRequested || overTime())) {
                 killRequested = false;
                 throw new CallError(LuaReplies.single("err", "ERR Script killed by user with SCRIPT KILL..."), callerLine());
             }

@@ -35,13 +35,24 @@ public final class ScriptCommands {
 
     private final Dispatcher dispatcher;
     private LuaScripting engine;
+    private long timeLimitMillis = 5000;
 
     private ScriptCommands(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
     }
 
-    public static void register(CommandTable table, Dispatcher dispatcher) {
+    /**
+     * Registers the scripting commands, marks the commands scripts may not call, and adds
+     * busy-reply-threshold and its old name lua-time-limit to {@code configuration}.
+     */
+    public static void register(CommandTable table, Dispatcher dispatcher, ConfigRegistry configuration) {
         ScriptCommands s = new ScriptCommands(dispatcher);
+        for (String name : List.of("busy-reply-threshold", "lua-time-limit")) {
+            configuration.register(ConfigParameter.mutable(name, () -> Long.toString(s.timeLimitMillis), value -> {
+                long millis = ConfigValues.integer(value, 0, Long.MAX_VALUE);
+                return () -> s.setTimeLimit(millis);
+            }));
+        }
         table.add(new CommandSpec("eval", -3, EnumSet.of(NO_SCRIPT, MAY_REPLICATE), 0, 0, 0, r -> s.eval(r, false, false)))
                 .add(new CommandSpec("evalsha", -3, EnumSet.of(NO_SCRIPT, MAY_REPLICATE), 0, 0, 0, r -> s.eval(r, true, false)))
                 .add(new CommandSpec("eval_ro", -3, EnumSet.of(NO_SCRIPT, READONLY), 0, 0, 0, r -> s.eval(r, false, true)))
@@ -61,10 +72,18 @@ public final class ScriptCommands {
         }
     }
 
+    private void setTimeLimit(long millis) {
+        timeLimitMillis = millis;
+        if (engine != null) {
+            engine.setTimeLimitMillis(millis);
+        }
+    }
+
     private LuaScripting engine() {
         if (engine == null) {
             try {
                 engine = new LuaScripting(dispatcher);
+                engine.setTimeLimitMillis(timeLimitMillis);
             } catch (NoClassDefFoundError e) {
                 throw new CommandError("ERR scripting is not available in this runtime (no Lua engine: " + e.getMessage() + ")");
             }
