@@ -34,7 +34,8 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * "Attempt to modify a readonly table"; reading an unknown global raises "Script attempted to access
  * nonexistent global variable"). Only the libraries Redis loads are there (base without
  * {@code print}/{@code loadfile}/{@code dofile}, table, string, math, coroutine, and {@link LuaBitLibrary bit}),
- * plus Lua 5.1's {@code unpack} and {@code loadstring} that Redis scripts use. {@code KEYS} and
+ * plus the Lua 5.1 functions Redis scripts use ({@code unpack}, {@code loadstring},
+ * {@code table.getn}, {@code table.maxn}, {@code math.mod}, {@code string.gfind}). {@code KEYS} and
  * {@code ARGV} are set before each run, past the read-only guard.
  *
  * <p><b>Commands from scripts.</b> {@code redis.call}/{@code redis.pcall} run a command through the
@@ -58,6 +59,18 @@ final class LuaScripting {
 
     private static final String CHUNK = "user_script";
     private static final Pattern POSITION = Pattern.compile("^user_script:(\\d+) ");
+
+    /** Lua 5.1 functions Redis scripts use that Lua 5.2 (LuaJ) dropped. */
+    private static final String LUA51_COMPATIBILITY = """
+            table.getn = function(t) return #t end
+            table.maxn = function(t)
+              local n = 0
+              for k in pairs(t) do if type(k) == 'number' and k > n then n = k end end
+              return n
+            end
+            math.mod = math.fmod
+            string.gfind = string.gmatch
+            """;
 
     private final Dispatcher dispatcher;
     private final SandboxGlobals globals;
@@ -106,6 +119,7 @@ final class LuaScripting {
         for (String removed : new String[] {"print", "loadfile", "dofile", "debug", "package", "require"}) {
             g.set(removed, LuaValue.NIL);
         }
+        g.load(LUA51_COMPATIBILITY, "=compatibility").call();
         g.lock();
         globals = g;
     }

@@ -35,7 +35,7 @@ public final class ScriptCommands {
 
     private final Dispatcher dispatcher;
     private LuaScripting engine;
-    private long timeLimitMillis = 5000;
+    private final long timeLimitMillis = 5000;
 
     private ScriptCommands(Dispatcher dispatcher) {
         this.dispatcher = dispatcher;
@@ -43,15 +43,14 @@ public final class ScriptCommands {
 
     /**
      * Registers the scripting commands, marks the commands scripts may not call, and adds
-     * busy-reply-threshold and its old name lua-time-limit to {@code configuration}.
+     * busy-reply-threshold and its old name lua-time-limit (fixed at Redis's default, 5000 ms) to
+     * {@code configuration}.
      */
     public static void register(CommandTable table, Dispatcher dispatcher, ConfigRegistry configuration) {
         ScriptCommands s = new ScriptCommands(dispatcher);
         for (String name : List.of("busy-reply-threshold", "lua-time-limit")) {
-            configuration.register(ConfigParameter.mutable(name, () -> Long.toString(s.timeLimitMillis), value -> {
-                long millis = ConfigValues.integer(value, 0, Long.MAX_VALUE);
-                return () -> s.setTimeLimit(millis);
-            }));
+            configuration.register(ConfigParameter.fixed(name, () -> Long.toString(s.timeLimitMillis),
+                    "a script's time limit is fixed (a script that has not written is stopped past it; see docs/redis.md)"));
         }
         table.add(new CommandSpec("eval", -3, EnumSet.of(NO_SCRIPT, MAY_REPLICATE), 0, 0, 0, r -> s.eval(r, false, false)))
                 .add(new CommandSpec("evalsha", -3, EnumSet.of(NO_SCRIPT, MAY_REPLICATE), 0, 0, 0, r -> s.eval(r, true, false)))
@@ -69,13 +68,6 @@ public final class ScriptCommands {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private void setTimeLimit(long millis) {
-        timeLimitMillis = millis;
-        if (engine != null) {
-            engine.setTimeLimitMillis(millis);
         }
     }
 

@@ -125,7 +125,9 @@ class ScriptingTest {
                 "return string.format('%d-%s', 7, 'x')", "return math.floor(7.9)", "return tonumber('12')",
                 "return bit.band(7,3)", "return bit.bor(1,2,4)", "return bit.bxor(5,1)", "return bit.bnot(0)",
                 "return bit.lshift(1,31)", "return bit.rshift(-1,28)", "return bit.arshift(-16,2)", "return bit.tohex(255)",
-                "return bit.tohex(-1, -4)", "return bit.tobit(4294967297)", "return bit.rol(1,33)")));
+                "return bit.tohex(-1, -4)", "return bit.tobit(4294967297)", "return bit.rol(1,33)",
+                "return table.getn({1,2,3})", "return table.maxn({1,2,nil,9})", "return math.mod(7,3)",
+                "local s = '' for w in string.gfind('a b c', '%a') do s = s .. w end return s")));
     }
 
     @Test
