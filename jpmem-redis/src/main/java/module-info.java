@@ -4,6 +4,10 @@ module io.jpmem.redis {
     requires transitive io.jpmem.heap;
     requires transitive io.jpmem.objects;
     requires transitive io.jpmem.collections;
+    // LuaJ (EVAL's engine) cannot be a module (its jar has classes in the unnamed package): it is read
+    // from the class path (javac: --add-reads io.jpmem.redis=ALL-UNNAMED). The server runs on the
+    // class path (bin/jpmem-redis, the jar), where it is there; the jlink runtime image has no
+    // scripting (EVAL answers an error there).
 
     exports io.jpmem.redis.protocol;
     exports io.jpmem.redis.command;

@@ -20,7 +20,8 @@ public final class ClientState {
     private boolean multiFailed; // a command was refused while queuing: EXEC aborts
     private boolean closeAfterReply;
     private boolean blocked; // waiting in a blocking command (see Blocking)
-    private boolean runningExec; // EXEC is running its queue: blocking commands must not block
+    private boolean runningExec;
+    private boolean runningScript; // a script is running this client's commands: they must not block // EXEC is running its queue: blocking commands must not block
 
     public ClientState(long id, String address, boolean authenticated) {
         this.id = id;
@@ -146,5 +147,15 @@ public final class ClientState {
 
     public void closeAfterReply(boolean value) {
         closeAfterReply = value;
+    }
+
+    /** {@return whether a script (EVAL ...) is running commands for this client} */
+    public boolean runningScript() {
+        return runningScript;
+    }
+
+    /** Marks that a script starts or stops running commands for this client. */
+    public void setRunningScript(boolean value) {
+        runningScript = value;
     }
 }

@@ -21,6 +21,14 @@ public record CommandSpec(String name, int arity, Set<Flag> flags, int firstKey,
         WRITE,
         /** Only reads. */
         READONLY,
+        /**
+         * Runs other commands that may write (EVAL, EVALSHA): the round runs in a heap transaction as
+         * for {@link #WRITE}, but the command takes no savepoint of its own — each command it runs
+         * does, so what they wrote stays when the command itself fails afterwards, as in Redis.
+         */
+        MAY_REPLICATE,
+        /** Refused when a script calls it (MULTI, EXEC, WATCH, the subscriptions, the blocking commands, EVAL itself ...). */
+        NO_SCRIPT,
         /** Allowed before AUTH. */
         NO_AUTH,
         /**

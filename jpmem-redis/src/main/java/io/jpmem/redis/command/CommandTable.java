@@ -28,6 +28,22 @@ public final class CommandTable {
         return this;
     }
 
+    /**
+     * Adds {@code flag} to the command {@code name} if it is registered (a family that restricts
+     * others, such as scripting's {@link CommandSpec.Flag#NO_SCRIPT}, says so once).
+     */
+    public void addFlag(String name, CommandSpec.Flag flag) {
+        CommandSpec old = index.get(name);
+        if (old == null) {
+            return;
+        }
+        java.util.EnumSet<CommandSpec.Flag> flags = java.util.EnumSet.of(flag);
+        flags.addAll(old.flags());
+        CommandSpec spec = new CommandSpec(old.name(), old.arity(), flags, old.firstKey(), old.lastKey(), old.step(), old.handler());
+        byName.put(name, spec);
+        index.put(name, spec);
+    }
+
     /** {@return the command named {@code name}, in any case} */
     public Optional<CommandSpec> find(String name) {
         CommandSpec spec = index.get(name); // clients send lower or upper case: try as given first

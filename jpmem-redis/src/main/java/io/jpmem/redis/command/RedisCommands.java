@@ -38,5 +38,6 @@ public final class RedisCommands {
         PubSubCommands.register(table);
         BlockingCommands.register(table);
         PersistenceCommands.register(table);
+        ScriptCommands.register(table, dispatcher, configuration); // last: it marks the commands scripts may not call
     }
 }

@@ -52,9 +52,9 @@ public final class Request {
         return dispatcher.blocking();
     }
 
-    /** {@return whether this command may block its client (not while EXEC runs a queue, as Redis)} */
+    /** {@return whether this command may block its client (not while EXEC runs a queue or a script runs, as Redis)} */
     public boolean mayBlock() {
-        return !client.runningExec() && !client.inMulti();
+        return !client.runningExec() && !client.inMulti() && !client.runningScript();
     }
 
     /**

@@ -101,6 +101,16 @@ public final class RespWriter {
         return protocol == 3 ? line(',', text) : bulk(text);
     }
 
+    /** A double already formatted: {@code ,text} in RESP3, a bulk string in RESP2. */
+    public RespWriter dbl(String text) {
+        return protocol == 3 ? line(',', text) : bulk(text);
+    }
+
+    /** {@code (digits} in RESP3 (a big number), a bulk string in RESP2. */
+    public RespWriter bigNumber(String digits) {
+        return protocol == 3 ? line('(', digits) : bulk(digits);
+    }
+
     /** {@code #t}/{@code #f} in RESP3, {@code :1}/{@code :0} in RESP2. */
     public RespWriter bool(boolean value) {
         return protocol == 3 ? raw(value ? "#t\r\n" : "#f\r\n") : integer(value ? 1 : 0);

@@ -32,7 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * (DEL, UNLINK, FLUSHDB, FLUSHALL) that does not fit alone runs a key per transaction
  * ({@link KeyAtATime}). WATCH state
  * follows the same rule ({@link Watches#begin}): a rolled-back round or command leaves no watcher
- * marked dirty by it. A round without writes (no {@link CommandSpec.Flag#WRITE} command, no EXEC,
+ * marked dirty by it. A round without writes (no {@link CommandSpec.Flag#WRITE} or {@link CommandSpec.Flag#MAY_REPLICATE} command, no EXEC,
  * nobody in MULTI) runs without a transaction.
  *
  * <p><b>After a commit</b> the {@link WriteListener}s see the write commands that committed, in
@@ -240,7 +240,8 @@ final class RoundExecutor {
     }
 
     private static boolean mayWrite(Invocation inv) {
-        return inv.client().inMulti() || inv.command().name().equals("exec") || inv.command().is(CommandSpec.Flag.WRITE);
+        return inv.client().inMulti() || inv.command().name().equals("exec") || inv.command().is(CommandSpec.Flag.WRITE)
+                || inv.command().is(CommandSpec.Flag.MAY_REPLICATE);
     }
 
     private byte[] runOne(Invocation inv, boolean inTransaction) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The power-fail explorer over server commands, each run as the event loop runs a round (in one
  * heap transaction): SET, DEL, an expiry by the active cycle, LPUSH/LPOP, HSET, ZADD, a
  * MULTI/EXEC block, the sorted-set stores, ZREMRANGEBYLEX, COPY, MOVE, SWAPDB blocking pops
- * (served at once, and a blocked BLMOVE served by another client's push in the same transaction) and RESTORE. Every crash image must recover to the state before or after the command.
+ * (served at once, and a blocked BLMOVE served by another client's push in the same transaction), RESTORE, and
+ * an EVAL with several writes (and one that fails after two: they stay, as in Redis). Every crash image must recover to the state before or after the command.
  */
 class RedisExplorerTest {
 
@@ -106,6 +107,27 @@ class RedisExplorerTest {
         });
     }
 
+    /** EVAL of {@code body} with keys s, l, h and argument v1 over a dataset with old and n; {@return its scenario} */
+    private static Scenario script(String name, String body, String expectedReply) {
+        List<byte[]> eval = new ArrayList<>();
+        for (String a : new String[] {"EVAL", body, "3", "s", "l", "h", "v1"}) {
+            eval.add(a.getBytes(StandardCharsets.UTF_8));
+        }
+        return Scenario.of(name, heap -> new Engine(heap).round("SET old 1", "SET n 1", "SET s before"), heap -> {
+            List<String> replies = new Engine(heap).round(List.of(eval));
+            assertEquals(List.of(expectedReply.replace("b50b4a1c5cfd5a2d4e0c4dfd6eac41f45fc1e7bd", sha1(body))), replies);
+        });
+    }
+
+    private static String sha1(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** RESTORE ... REPLACE of a hash over a list, with a TTL: the old value freed, the new one built, in one step. */
     private static Scenario restore() {
         byte[] payload = io.jpmem.redis.rdb.DumpPayload.of(new io.jpmem.redis.rdb.RdbValue.HashOf(List.of(
@@ -161,7 +183,13 @@ class RedisExplorerTest {
                     assertEquals(1, served.size(), "the waiter was served in the push's transaction");
                     assertEquals("$1\r\nx\r\n", new String(served.getFirst().bytes(), StandardCharsets.UTF_8));
                 }),
-                restore());
+                restore(),
+                script("EVAL-several-writes", "redis.call('set', KEYS[1], ARGV[1]) redis.call('rpush', KEYS[2], 'a', 'b')"
+                        + " redis.call('hset', KEYS[3], 'f', ARGV[1]) redis.call('del', 'old') return redis.call('incr', 'n')", ":2\r\n"),
+                script("EVAL-failing-after-writes", "redis.call('set', KEYS[1], ARGV[1]) redis.call('rpush', KEYS[2], 'x')"
+                        + " return redis.call('incr', KEYS[2])",
+                        "-WRONGTYPE Operation against a key holding the wrong kind of value script: "
+                                + "b50b4a1c5cfd5a2d4e0c4dfd6eac41f45fc1e7bd, on @user_script:1.\r\n"));
         for (Scenario scenario : scenarios) {
             Explorer.Report report = explorer.explore(scenario);
             assertEquals(List.of(), report.violations(), scenario.name());
