@@ -166,11 +166,14 @@ final class EventLoop implements AutoCloseable {
      * next. A key that cannot be deleted even alone is left for the next cycle (or for lazy expiry).
      */
     private void expireOneAtATime(Dataset dataset) {
-        for (int i = 0; i < 200; i++) {
+        // expireCycle(1) looks at a few buckets only: finding nothing there does not mean nothing is
+        // due, so the fallback stops after a run of empty looks, not at the first one
+        int deleted = 0;
+        for (int emptyLooks = 0; deleted < 200 && emptyLooks < 50; ) {
             try {
-                if (heap.transactionResult(tx -> dataset.expireCycle(1)) == 0) {
-                    return;
-                }
+                int n = heap.transactionResult(tx -> dataset.expireCycle(1));
+                deleted += n;
+                emptyLooks = n == 0 ? emptyLooks + 1 : 0;
             } catch (HeapFullException full) {
                 if (!expiryFullWarned) {
                     expiryFullWarned = true;
