@@ -86,7 +86,8 @@ public final class TypeEntryCodec {
             int expectedId = types.size() + 1;
             try {
                 types.add(decodeEntry(entry, expectedId));
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                // a checksum-valid entry whose lengths point past its end is as corrupt as a bad checksum
                 problems.add("type table: entry " + expectedId + " at " + at + ": " + e.getMessage());
                 break;
             }
