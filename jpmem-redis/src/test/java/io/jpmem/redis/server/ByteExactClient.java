@@ -100,41 +100,8 @@ final class ByteExactClient implements AutoCloseable {
 
     private String reply() throws IOException {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        read(raw);
+        RawReplies.read(in, raw);
         return raw.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private void read(ByteArrayOutputStream raw) throws IOException {
-        String line = line(raw);
-        char type = line.charAt(0);
-        switch (type) {
-            case '$' -> {
-                int length = Integer.parseInt(line.substring(1));
-                if (length >= 0) {
-                    raw.write(in.readNBytes(length + 2));
-                }
-            }
-            case '*', '%', '~' -> {
-                int count = Integer.parseInt(line.substring(1)) * (type == '%' ? 2 : 1);
-                for (int i = 0; i < count; i++) {
-                    read(raw);
-                }
-            }
-            default -> { }
-        }
-    }
-
-    private String line(ByteArrayOutputStream raw) throws IOException {
-        StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) != '\n') {
-            if (b < 0) {
-                throw new IOException("connection closed; got so far: " + raw + line);
-            }
-            line.append((char) b);
-        }
-        raw.write((line + "\n").getBytes(StandardCharsets.ISO_8859_1));
-        return line.substring(0, line.length() - 1);
     }
 
     /** {@return {@code text} with its control and non-ASCII bytes escaped, for failure messages} */

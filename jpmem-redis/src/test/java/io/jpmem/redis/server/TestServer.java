@@ -90,7 +90,7 @@ final class TestServer implements AutoCloseable {
         /** {@return one whole reply, raw (nested arrays included)} */
         String reply() throws IOException {
             ByteArrayOutputStream raw = new ByteArrayOutputStream();
-            readReply(raw);
+            RawReplies.read(in, raw);
             return raw.toString(StandardCharsets.UTF_8);
         }
 
@@ -98,39 +98,6 @@ final class TestServer implements AutoCloseable {
         String call(String... args) throws IOException {
             command(args);
             return reply();
-        }
-
-        private void readReply(ByteArrayOutputStream raw) throws IOException {
-            String line = readLine(raw);
-            char type = line.charAt(0);
-            switch (type) {
-                case '$' -> {
-                    int length = Integer.parseInt(line.substring(1));
-                    if (length >= 0) {
-                        raw.write(in.readNBytes(length + 2));
-                    }
-                }
-                case '*', '%', '~' -> {
-                    int count = Integer.parseInt(line.substring(1)) * (type == '%' ? 2 : 1);
-                    for (int i = 0; i < count; i++) {
-                        readReply(raw);
-                    }
-                }
-                default -> { }
-            }
-        }
-
-        private String readLine(ByteArrayOutputStream raw) throws IOException {
-            StringBuilder line = new StringBuilder();
-            int b;
-            while ((b = in.read()) != '\n') {
-                if (b < 0) {
-                    throw new IOException("connection closed; got so far: " + raw + line);
-                }
-                line.append((char) b);
-            }
-            raw.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            return line.substring(0, line.length() - 1);
         }
 
         /** Stores large strings ({@code fill0}, {@code fill1}, ...) until the heap is full. @return whether a SET got -OOM */
