@@ -31,10 +31,10 @@ class SequenceCrashTest {
         KillLoop.Result result = KillLoop.of("SequenceCrashTest", Integer.getInteger("jpmem.seqKills", 80))
                 .maxDelayMillis(250)
                 .run(file, kill -> ChildJvm.start(SequenceCrashChild.class, Map.of(), kill.barrierHookOption(),
-                        file.toString(), kill.durability().name(), Long.toString(kill.childSeed()),
+                        kill.file().toString(), kill.durability().name(), Long.toString(kill.childSeed()),
                         Long.toString(kill.barrier())), SequenceCrashTest::verify);
-        assertTrue(result.inFlight() * 2 >= result.kills(),
-                "at least half the kills land in a transaction: " + result.inFlight() + " of " + result.kills());
+        assertTrue(result.inFlight() * 2 >= result.undoPathKills(),
+                "at least half the kills land in a transaction: " + result.inFlight() + " of " + result.undoPathKills());
     }
 
     /** {@return whether recovery found a transaction in flight} */

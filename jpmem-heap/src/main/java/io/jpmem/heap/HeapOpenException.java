@@ -28,6 +28,12 @@ public final class HeapOpenException extends JpmemException {
         CORRUPT("heap is corrupt"),
         /** Another process (or another open in this JVM) holds a conflicting lock on the file. */
         LOCKED("heap is already open"),
+        /**
+         * The heap's write-ahead log ({@code <file>.wal-0} and {@code .wal-1}, which hold its commits since
+         * the last checkpoint) is missing, belongs to another heap, is damaged or is shorter than the
+         * heap's header says; neither the heap nor the log was changed.
+         */
+        BAD_LOG("write-ahead log refused"),
         /** The operating system refused a read, lock or mapping. */
         IO_ERROR("I/O error");
 

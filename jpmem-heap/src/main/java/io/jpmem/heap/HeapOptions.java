@@ -19,15 +19,28 @@ import java.util.Objects;
  * @param recoveryGc whether opening a heap that was not closed cleanly runs the recovery GC
  *     (default true); it only reclaims leaks of the application, so crash consistency never
  *     depends on it
+ * @param logSync on ordinary storage, where a {@link Durability#POWER} heap keeps a write-ahead log,
+ *     when a commit is made durable: {@link LogSync#ALWAYS} (the default) before it returns,
+ *     {@link LogSync#EVERYSEC} within about a second, {@link LogSync#NO} at the next checkpoint.
+ *     Ignored on persistent memory, where every commit is durable when it returns
  */
 public record HeapOptions(Durability durability, long maxByteSize, int chunkByteSize, int typeTableByteSize,
-                          int rootSlotCount, int logSlotCount, int logSlotByteSize, boolean recoveryGc) {
+                          int rootSlotCount, int logSlotCount, int logSlotByteSize, boolean recoveryGc,
+                          LogSync logSync) {
 
     /** The default maximum size: 64 MiB. */
     public static final long DEFAULT_MAX_BYTE_SIZE = 64L << 20;
 
+    /** Options with the log sync level {@link LogSync#ALWAYS}. */
+    public HeapOptions(Durability durability, long maxByteSize, int chunkByteSize, int typeTableByteSize,
+                       int rootSlotCount, int logSlotCount, int logSlotByteSize, boolean recoveryGc) {
+        this(durability, maxByteSize, chunkByteSize, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize,
+                recoveryGc, LogSync.ALWAYS);
+    }
+
     public HeapOptions {
         Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(logSync, "logSync");
         if (chunkByteSize < 0 || typeTableByteSize < 0 || rootSlotCount < 0 || logSlotCount < 0 || logSlotByteSize < 0) {
             throw new IllegalArgumentException("sizes and counts must not be negative");
         }
@@ -35,43 +48,49 @@ public record HeapOptions(Durability durability, long maxByteSize, int chunkByte
 
     /** {@return POWER durability, 64 MiB maximum, every other size chosen from it} */
     public static HeapOptions defaults() {
-        return new HeapOptions(Durability.POWER, DEFAULT_MAX_BYTE_SIZE, 0, 0, 0, 0, 0, true);
+        return new HeapOptions(Durability.POWER, DEFAULT_MAX_BYTE_SIZE, 0, 0, 0, 0, 0, true, LogSync.ALWAYS);
     }
 
     /** {@return a copy with this durability} */
     public HeapOptions withDurability(Durability value) {
-        return new HeapOptions(value, maxByteSize, chunkByteSize, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize, recoveryGc);
+        return new HeapOptions(value, maxByteSize, chunkByteSize, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize, recoveryGc, logSync);
     }
 
     /** {@return a copy with this maximum size} */
     public HeapOptions withMaxByteSize(long value) {
-        return new HeapOptions(durability, value, chunkByteSize, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize, recoveryGc);
+        return new HeapOptions(durability, value, chunkByteSize, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize, recoveryGc, logSync);
     }
 
     /** {@return a copy with this chunk size} */
     public HeapOptions withChunkByteSize(int value) {
-        return new HeapOptions(durability, maxByteSize, value, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize, recoveryGc);
+        return new HeapOptions(durability, maxByteSize, value, typeTableByteSize, rootSlotCount, logSlotCount, logSlotByteSize, recoveryGc, logSync);
     }
 
     /** {@return a copy with this type table size} */
     public HeapOptions withTypeTableByteSize(int value) {
-        return new HeapOptions(durability, maxByteSize, chunkByteSize, value, rootSlotCount, logSlotCount, logSlotByteSize, recoveryGc);
+        return new HeapOptions(durability, maxByteSize, chunkByteSize, value, rootSlotCount, logSlotCount, logSlotByteSize, recoveryGc, logSync);
     }
 
     /** {@return a copy with this many root slots} */
     public HeapOptions withRootSlotCount(int value) {
-        return new HeapOptions(durability, maxByteSize, chunkByteSize, typeTableByteSize, value, logSlotCount, logSlotByteSize, recoveryGc);
+        return new HeapOptions(durability, maxByteSize, chunkByteSize, typeTableByteSize, value, logSlotCount, logSlotByteSize, recoveryGc, logSync);
     }
 
     /** {@return a copy with this many log slots of this size} */
     public HeapOptions withLogSlots(int count, int byteSize) {
-        return new HeapOptions(durability, maxByteSize, chunkByteSize, typeTableByteSize, rootSlotCount, count, byteSize, recoveryGc);
+        return new HeapOptions(durability, maxByteSize, chunkByteSize, typeTableByteSize, rootSlotCount, count, byteSize, recoveryGc, logSync);
     }
 
     /** {@return a copy with the recovery GC on or off} */
     public HeapOptions withRecoveryGc(boolean value) {
         return new HeapOptions(durability, maxByteSize, chunkByteSize, typeTableByteSize, rootSlotCount, logSlotCount,
-                logSlotByteSize, value);
+                logSlotByteSize, value, logSync);
+    }
+
+    /** {@return a copy with this log sync level} */
+    public HeapOptions withLogSync(LogSync value) {
+        return new HeapOptions(durability, maxByteSize, chunkByteSize, typeTableByteSize, rootSlotCount, logSlotCount,
+                logSlotByteSize, recoveryGc, value);
     }
 
     /**

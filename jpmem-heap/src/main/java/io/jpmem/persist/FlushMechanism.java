@@ -10,6 +10,11 @@ public enum FlushMechanism {
     JDK_SYNC_WRITEBACK("MAP_SYNC + JDK writeback"),
     /** {@code msync} of the flushed pages of an ordinary file, at drain. */
     MSYNC("msync"),
+    /**
+     * A private (copy-on-write) mapping whose commits are appended to a write-ahead log and made
+     * durable by fdatasync; checkpoints write the pages to the heap file ({@link WalDomain}).
+     */
+    WAL("write-ahead log + fdatasync"),
     /** The recording model of {@link SimulatedDomain}. */
     SIMULATED("simulated");
 

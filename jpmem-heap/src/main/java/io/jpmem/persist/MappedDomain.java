@@ -11,7 +11,7 @@ import java.util.Objects;
  * All multi-byte layouts are little-endian and naturally aligned.
  */
 abstract sealed class MappedDomain implements PersistenceDomain
-        permits PageCacheDomain, LibpmemDomain, SyncMappingDomain, MsyncDomain, SimulatedDomain {
+        permits PageCacheDomain, LibpmemDomain, SyncMappingDomain, MsyncDomain, SimulatedDomain, WalDomain {
 
     static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);

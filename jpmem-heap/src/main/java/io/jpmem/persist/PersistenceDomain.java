@@ -79,6 +79,21 @@ public sealed interface PersistenceDomain permits MappedDomain {
     /** Waits until everything this thread flushed is durable; a store fence. */
     void drain();
 
+    /**
+     * Makes the range durable no later than anything made durable after this call (an allocator's
+     * structure published at once: a chunk turned into a slab, say). {@link #persist} on every
+     * domain but the {@link WalDomain}, which appends the range's bytes to its log without waiting
+     * for their sync: any later commit that depends on them is behind them in the log.
+     */
+    default void publish(long offset, long byteSize) {
+        persist(offset, byteSize);
+    }
+
+    /** {@link #publish} of everything this thread flushed: {@link #drain} on every domain but the {@link WalDomain}. */
+    default void publishFlushed() {
+        drain();
+    }
+
     /** {@link #flush} then {@link #drain}: the range is durable when this returns. */
     default void persist(long offset, long byteSize) {
         flush(offset, byteSize);
@@ -113,6 +128,14 @@ public sealed interface PersistenceDomain permits MappedDomain {
                 yield syncMapping ? new SyncMappingDomain(mapping) : new MsyncDomain(mapping);
             }
         };
+    }
+
+    /**
+     * {@return whether {@code mapping} is persistent memory, as libpmem's {@code pmem_is_pmem} says
+     * (false without libpmem)} {@code PMEM_IS_PMEM_FORCE=1} makes libpmem say so of any mapping.
+     */
+    static boolean isPersistentMemory(MemorySegment mapping) {
+        return Libpmem.instance().map(l -> l.isPmem(mapping)).orElse(false);
     }
 
     /** {@return whether libpmem could be loaded in this JVM (it may still not be used)} */

@@ -31,11 +31,11 @@ class LibpmemTest {
     }
 
     @Test
-    void powerModeUsesLibpmemWhereMemoryIsPersistentAndMsyncElsewhere() throws Exception {
+    void powerModeUsesLibpmemWhereMemoryIsPersistentAndAWriteAheadLogElsewhere() throws Exception {
         Path file = dir.resolve("pm.heap");
         PersistentHeap.create(file, TestHeaps.small(Durability.PROCESS)).close();
         runChild(file, "1", FlushMechanism.LIBPMEM);
-        runChild(file, "0", FlushMechanism.MSYNC);
+        runChild(file, "0", FlushMechanism.WAL);
     }
 
     /** Runs the "mechanism" child and checks what it persisted. */

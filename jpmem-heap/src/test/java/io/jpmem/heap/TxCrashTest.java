@@ -27,11 +27,11 @@ class TxCrashTest {
     void transactionsSurviveSigkillAtRandomMomentsAndBarriers() throws Exception {
         Path file = dir.resolve("tx-crash.heap");
         KillLoop.Result result = KillLoop.of("TxCrashTest", Integer.getInteger("jpmem.txKills", 200)).run(file,
-                kill -> ChildJvm.start(TxCrashChild.class, Map.of(), kill.barrierHookOption(), file.toString(),
+                kill -> ChildJvm.start(TxCrashChild.class, Map.of(), kill.barrierHookOption(), kill.file().toString(),
                         kill.durability().name(), Long.toString(kill.childSeed()), Long.toString(kill.barrier())),
                 TxCrashTest::verify);
-        assertTrue(result.inFlight() * 2 >= result.kills(),
-                "at least half the kills land in a transaction: " + result.inFlight() + " of " + result.kills());
+        assertTrue(result.inFlight() * 2 >= result.undoPathKills(),
+                "at least half the kills land in a transaction: " + result.inFlight() + " of " + result.undoPathKills());
     }
 
     /** {@return whether recovery found a transaction in flight} */

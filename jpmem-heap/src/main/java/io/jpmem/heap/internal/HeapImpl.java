@@ -34,6 +34,7 @@ import io.jpmem.heap.internal.tx.TypeRegistry;
 import io.jpmem.persist.Durability;
 import io.jpmem.persist.FlushMechanism;
 import io.jpmem.persist.PersistenceDomain;
+import io.jpmem.persist.WalDomain;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
@@ -76,16 +77,20 @@ public final class HeapImpl implements PersistentHeap {
     private final RecoveryReport recoveryReport;
     /** Reserves chunks' disk blocks (read-write opens); null for read-only and private opens. */
     private final FileReservation reservation;
+    /** The write-ahead log of a heap on ordinary storage (a private mapping); null otherwise. */
+    private final HeapLog log;
 
     /**
      * Opens the mapped file: validates its structures, recovers, and marks it in use.
      *
      * @param reservation reserves the disk blocks of chunks before they are used; null if the mapping needs none
+     * @param heapLog the write-ahead log of a private mapping ({@link HeapFiles.Mapped#walMapping()}), not yet
+     *     opened; null for any other mapping
      * @throws HeapOpenException if its structures are corrupt
      * @throws io.jpmem.heap.HeapCorruptedException if the recovery GC finds the heap corrupt
      */
     HeapImpl(Path path, AccessMode accessMode, HeapOptions options, HeapFiles.Mapped mapped,
-             FileReservation reservation) {
+             FileReservation reservation, HeapLog heapLog) {
         ChunkReserver reserver = reservation == null ? ChunkReserver.NONE : reservation::reserve;
         this.reservation = reservation;
         long recoveryStart = System.nanoTime();
@@ -94,13 +99,29 @@ public final class HeapImpl implements PersistentHeap {
         this.mapped = mapped;
         HeapHeader opened = mapped.selection().header();
         this.layout = opened.layout();
-        this.domain = PersistenceDomain.of(accessMode == AccessMode.READ_WRITE ? options.durability() : Durability.PROCESS,
-                mapped.segment(), mapped.syncMapping());
+        this.notes = new ArrayList<>(mapped.selection().notes());
+        if (heapLog != null) {
+            this.log = heapLog;
+            this.domain = new WalDomain(mapped.segment(), log, layout.logAreaOffset(),
+                    layout.logAreaOffset() + (long) layout.logSlotCount() * layout.logSlotByteSize());
+            this.header = new HeaderWriter(domain, mapped.selection(), mapped.channel());
+            log.replay(opened); // nothing below reads the mapping before
+        } else {
+            this.log = null;
+            this.domain = PersistenceDomain.of(accessMode == AccessMode.READ_WRITE ? options.durability()
+                    : Durability.PROCESS, mapped.segment(), mapped.syncMapping());
+            this.header = new HeaderWriter(domain, mapped.selection());
+            if (accessMode == AccessMode.PRIVATE_COPY && opened.walLogged() && !opened.cleanShutdown()) {
+                long records = HeapLog.replayPrivately(path, mapped.segment(), opened, layout);
+                notes.add("replayed " + records + " write-ahead log records into the private copy");
+            } else if (accessMode == AccessMode.READ_ONLY && opened.walLogged() && !opened.cleanShutdown()) {
+                notes.add("not closed cleanly: its write-ahead log holds commits the file does not (open it"
+                        + " read-write, or check it, to see them)");
+            }
+        }
         this.view = domain.view();
         this.state = new HeapState(this, path, accessMode, domain, layout.objectAreaOffset(), layout.objectAreaEnd());
-        this.header = new HeaderWriter(domain, mapped.selection());
         this.closedCleanly = opened.cleanShutdown();
-        this.notes = new ArrayList<>(mapped.selection().notes());
 
         TypeEntryCodec.Decoded typeTable = TypeEntryCodec.decodeTable(
                 view.asSlice(layout.typeTableOffset(), layout.typeTableByteSize()));
@@ -128,6 +149,9 @@ public final class HeapImpl implements PersistentHeap {
             }
         }
 
+        if (log != null) {
+            log.beginWriting(header); // checked: from here on the heap may change
+        }
         LogRecovery.Result recovered = LogRecovery.run(state, layout, loaded, rootTable, closedCleanly, reserver);
         this.allocator = recovered.allocator();
         this.transactions = new TransactionManager(state, allocator, types, recovered.slots());
@@ -144,6 +168,14 @@ public final class HeapImpl implements PersistentHeap {
         this.recoveryReport = new RecoveryReport(closedCleanly, recovered.rolledBack(), recovered.replayed(),
                 recovered.undoEntries(), recovered.redoEntries(), runGc, gc.live(), gc.reclaimedBlocks(),
                 gc.reclaimedBytes(), Duration.ofNanos(System.nanoTime() - recoveryStart));
+        if (log != null) {
+            log.start((WalDomain) domain, transactions, roots, types);
+        }
+    }
+
+    /** {@return the write-ahead log of this heap, or null if it has none} (for diagnostics and the server's INFO) */
+    public HeapLog log() {
+        return log;
     }
 
     /** {@return the checks every layer of this heap makes} (for the heap's SPI) */
@@ -262,11 +294,20 @@ public final class HeapImpl implements PersistentHeap {
         transactions.closeGate(() -> {
             try {
                 if (accessMode == AccessMode.READ_WRITE && state.usable()) {
+                    long walSeq = 0;
+                    if (log != null) {
+                        log.stopBackground();
+                        walSeq = log.checkpointForClose(); // the file holds every commit: the log is empty
+                    }
                     HeapHeader h = header.current();
-                    header.write(h.next(h.flags() | FLAG_CLEAN_SHUTDOWN, h.openCount(), h.lastOpenMillis(),
-                            System.currentTimeMillis()));
+                    HeapHeader clean = h.next(h.flags() | FLAG_CLEAN_SHUTDOWN, h.openCount(), h.lastOpenMillis(),
+                            System.currentTimeMillis());
+                    header.write(log != null ? clean.withWalSeq(walSeq) : clean);
                 }
             } finally {
+                if (log != null) {
+                    log.close();
+                }
                 state.markClosed();
                 mapped.release();
                 if (reservation != null) {
@@ -437,6 +478,7 @@ public final class HeapImpl implements PersistentHeap {
 
     @Override
     public void putByte(long offset, byte value) {
+        rawStore();
         domain.putByte(state.checkStore(offset, 1), value);
     }
 
@@ -447,6 +489,7 @@ public final class HeapImpl implements PersistentHeap {
 
     @Override
     public void putShort(long offset, short value) {
+        rawStore();
         domain.putShort(state.checkStore(offset, 2), value);
     }
 
@@ -457,6 +500,7 @@ public final class HeapImpl implements PersistentHeap {
 
     @Override
     public void putInt(long offset, int value) {
+        rawStore();
         domain.putInt(state.checkStore(offset, 4), value);
     }
 
@@ -467,6 +511,7 @@ public final class HeapImpl implements PersistentHeap {
 
     @Override
     public void putLong(long offset, long value) {
+        rawStore();
         domain.putLong(state.checkStore(offset, 8), value);
     }
 
@@ -484,12 +529,20 @@ public final class HeapImpl implements PersistentHeap {
     @Override
     public void putBytes(long offset, byte[] source, int index, int length) {
         Objects.checkFromIndexSize(index, length, source.length);
+        rawStore();
         domain.putBytes(state.checkRangeStore(offset, length), source, index, length);
     }
 
     @Override
     public void fill(long offset, long byteSize, byte value) {
+        rawStore();
         domain.fill(state.checkRangeStore(offset, byteSize), byteSize, value);
+    }
+
+    private void rawStore() {
+        if (log != null) {
+            log.noteRawStore();
+        }
     }
 
     @Override

@@ -5,9 +5,11 @@ import io.jpmem.heap.HeapLayout;
 import io.jpmem.heap.HeapOpenException.Reason;
 import io.jpmem.heap.HeapOpenException;
 import io.jpmem.heap.HeapOptions;
+import io.jpmem.heap.LogSync;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.internal.format.FileReservation;
 import io.jpmem.heap.internal.format.HeapFiles;
+import io.jpmem.persist.Durability;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -50,14 +52,38 @@ public final class HeapOpener {
         Objects.requireNonNull(options, "options");
         Path absolute = path.toAbsolutePath();
         HeapFiles.Mapped mapped = HeapFiles.open(absolute, accessMode, options.durability());
+        if (mapped.walMapping() && !mapped.selection().header().walLogged()
+                && !mapped.selection().header().cleanShutdown()) {
+            // A heap left unclean by the undo-log protocol is recovered by it first (on its shared
+            // mapping, with msync), and closed cleanly; only then does its write-ahead log begin.
+            mapped.release();
+            HeapFiles.Mapped shared = HeapFiles.open(absolute, accessMode, options.durability(), false);
+            FileReservation sharedReservation = FileReservation.open(absolute);
+            try {
+                new HeapImpl(absolute, accessMode, options, shared, sharedReservation, null).close();
+            } catch (RuntimeException | Error e) {
+                sharedReservation.close();
+                shared.release();
+                throw e;
+            }
+            mapped = HeapFiles.open(absolute, accessMode, options.durability());
+        }
         FileReservation reservation = null;
+        HeapLog log = null;
         HeapImpl heap;
         try {
             if (accessMode == AccessMode.READ_WRITE) {
                 reservation = FileReservation.open(absolute);
             }
-            heap = new HeapImpl(absolute, accessMode, options, mapped, reservation);
+            if (mapped.walMapping()) {
+                log = new HeapLog(absolute, mapped.channel(), mapped.segment(), mapped.selection().header().layout(),
+                        options.durability() == Durability.PROCESS ? LogSync.NO : options.logSync());
+            }
+            heap = new HeapImpl(absolute, accessMode, options, mapped, reservation, log);
         } catch (RuntimeException | Error e) {
+            if (log != null) {
+                log.close();
+            }
             if (reservation != null) {
                 reservation.close();
             }
@@ -68,6 +94,8 @@ public final class HeapOpener {
                 + ", durability " + heap.durability() + " (" + heap.flushMechanism().label() + "), max "
                 + layoutSummary(heap.layout()) + ", " + (heap.wasClosedCleanly() ? "closed cleanly" : "NOT closed cleanly")
                 + " last time, " + heap.roots().size() + " roots, " + heap.types().all().size() + " types"
+                + (heap.log() != null ? "; write-ahead log (sync " + heap.log().sync().name().toLowerCase(java.util.Locale.ROOT)
+                        + ", " + heap.log().replayedRecords() + " records replayed)" : "")
                 + (accessMode != AccessMode.READ_ONLY ? "; " + heap.recoveryReport().summary() : ""));
         return heap;
     }

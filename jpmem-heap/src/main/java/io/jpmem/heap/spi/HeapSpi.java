@@ -1,5 +1,6 @@
 package io.jpmem.heap.spi;
 
+import io.jpmem.heap.LogSync;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.heap.Transaction;
 import io.jpmem.heap.internal.HeapImpl;
@@ -49,6 +50,28 @@ public final class HeapSpi {
     /** Runs {@code body} atomically by the rule above and returns what it returns (no boxing) */
     public static long inTransactionLong(PersistentHeap heap, ToLongFunction<Transaction> body) {
         return impl(heap).transactions().inTransactionLong(body);
+    }
+
+    /**
+     * What a heap's write-ahead log is doing, for a server's INFO.
+     *
+     * @param sync        when commits are made durable
+     * @param records     records appended since open (commits, and stores made durable outside transactions)
+     * @param groups      frames written (each one fdatasync with {@link LogSync#ALWAYS})
+     * @param checkpoints checkpoints completed since open
+     * @param replayed    records replayed at open
+     */
+    public record LogStatus(LogSync sync, long records, long groups, long checkpoints, long replayed) {}
+
+    /** {@return the heap's write-ahead log status, or empty if it has none (persistent memory, PROCESS, read-only)} */
+    public static java.util.Optional<LogStatus> logStatus(PersistentHeap heap) {
+        var log = impl(heap).log();
+        if (log == null) {
+            return java.util.Optional.empty();
+        }
+        var stats = log.stats();
+        return java.util.Optional.of(new LogStatus(log.sync(), stats.commits(), stats.groups(), log.checkpoints(),
+                log.replayedRecords()));
     }
 
     /**

@@ -20,8 +20,13 @@ import java.util.SplittableRandom;
  */
 public final class KillLoop {
 
-    /** One kill: what the child should be started with. */
-    public record Kill(int index, Durability durability, boolean selfInflicted, long barrier, long childSeed) {
+    /**
+     * One kill: what the child should be started with. {@code file} is the heap to use: a POWER kill
+     * gets a heap of its own beside the loop's file, because a POWER heap on a file keeps a write-ahead
+     * log (its recovery replays after-images, never undo entries), while the PROCESS kills exercise the
+     * undo-log protocol on the loop's file.
+     */
+    public record Kill(int index, Durability durability, boolean selfInflicted, long barrier, long childSeed, Path file) {
 
         /** {@return the JVM option that arms (or not) the barrier hook; pass it first to ChildJvm.start} */
         public String barrierHookOption() {
@@ -41,8 +46,13 @@ public final class KillLoop {
         boolean verify(Path file, String context) throws Exception;
     }
 
-    /** What a run did. */
-    public record Result(int kills, int inFlight, int selfKills, long seed) {}
+    /**
+     * What a run did.
+     *
+     * @param undoPathKills the kills of heaps on the undo-log protocol (PROCESS), the only ones whose
+     *     recovery can say a transaction was in flight: {@code inFlight} counts among them
+     */
+    public record Result(int kills, int inFlight, int selfKills, long seed, int undoPathKills) {}
 
     private final String name;
     private final int kills;
@@ -79,10 +89,13 @@ public final class KillLoop {
         SplittableRandom random = new SplittableRandom(seed);
         int inFlight = 0;
         int selfKills = 0;
+        int undoPathKills = 0;
+        Path walFile = file.resolveSibling("logged-" + file.getFileName());
         for (int index = 0; index < kills; index++) {
             boolean self = selfKillOneIn > 0 && random.nextInt(selfKillOneIn) == 0;
-            Kill kill = new Kill(index, index % 4 == 3 ? Durability.POWER : Durability.PROCESS, self,
-                    self ? random.nextLong(20, maxBarrier) : 0, random.nextLong());
+            Durability durability = index % 4 == 3 ? Durability.POWER : Durability.PROCESS;
+            Kill kill = new Kill(index, durability, self, self ? random.nextLong(20, maxBarrier) : 0,
+                    random.nextLong(), durability == Durability.POWER ? walFile : file);
             String context = name + " seed " + seed + " kill " + index;
             try (ChildJvm child = launcher.start(kill)) {
                 if (self) {
@@ -96,11 +109,15 @@ public final class KillLoop {
                 }
                 assertFalse(child.stderr().contains("Exception"), context + ": child failed:\n" + child.stderr());
             }
-            if (Files.exists(file) && verifier.verify(file, context)) {
+            boolean undoPath = kill.file().equals(file);
+            if (Files.exists(kill.file()) && verifier.verify(kill.file(), context + " (" + durability + ")") && undoPath) {
                 inFlight++;
             }
+            if (undoPath) {
+                undoPathKills++;
+            }
         }
-        System.out.println(name + ": kills=" + kills + " in-flight=" + inFlight + " self-kills=" + selfKills + " seed=" + seed);
-        return new Result(kills, inFlight, selfKills, seed);
+        System.out.println(name + ": kills=" + kills + " in-flight=" + inFlight + " of " + undoPathKills + " on the undo-log path" + " self-kills=" + selfKills + " seed=" + seed);
+        return new Result(kills, inFlight, selfKills, seed, undoPathKills);
     }
 }

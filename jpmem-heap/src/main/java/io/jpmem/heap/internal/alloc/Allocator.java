@@ -381,9 +381,9 @@ public final class Allocator implements LogSpace {
         SizeClasses.Slab slab = slabs[sizeClass];
         long base = chunkStart(chunk.index);
         domain.fill(base, 8L * slab.bitmapWords(), (byte) 0);
-        domain.persist(base, 8L * slab.bitmapWords());
+        domain.publish(base, 8L * slab.bitmapWords()); // the zeros durable before the chunk word says slab
         domain.putLong(chunkWordOffset(chunk.index), chunkWord(CHUNK_SLAB, sizeClass, 0));
-        domain.persist(chunkWordOffset(chunk.index), 8);
+        domain.publish(chunkWordOffset(chunk.index), 8); // before any transaction can set a bit in it
         return chunk;
     }
 
@@ -431,7 +431,7 @@ public final class Allocator implements LogSpace {
             }
         }
         domain.putLong(chunkWordOffset(index), chunkWord(CHUNK_LOG, 0, 0));
-        domain.persist(chunkWordOffset(index), 8);
+        domain.publish(chunkWordOffset(index), 8);
         return chunkStart(index);
     }
 
@@ -450,7 +450,7 @@ public final class Allocator implements LogSpace {
                 returned.add(index);
             }
         }
-        domain.drain(); // durably free before another thread can take the chunk and write its word
+        domain.publishFlushed(); // durably free before another thread can take the chunk and write its word
         synchronized (chunkLock) {
             for (int index : returned) {
                 chunks[index].kind = CHUNK_FREE;
@@ -616,7 +616,7 @@ public final class Allocator implements LogSpace {
     /** Makes a chunk taken out of the slab state durably free (one store of its chunk word), then reusable. */
     private void publishFree(Chunk chunk) {
         domain.putLong(chunkWordOffset(chunk.index), chunkWord(CHUNK_FREE, 0, 0));
-        domain.persist(chunkWordOffset(chunk.index), 8);
+        domain.publish(chunkWordOffset(chunk.index), 8);
         synchronized (chunkLock) {
             chunk.kind = CHUNK_FREE;
             freeChunks++;
@@ -825,7 +825,7 @@ public final class Allocator implements LogSpace {
             apply(redo);
             domain.flush(redo.target(), 8);
         }
-        domain.drain();
+        domain.publishFlushed();
         release(ref);
     }
 

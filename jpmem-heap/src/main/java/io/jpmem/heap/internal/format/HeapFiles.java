@@ -10,6 +10,7 @@ import io.jpmem.heap.HeapOptions;
 import io.jpmem.heap.internal.format.HeaderSelection;
 import io.jpmem.heap.internal.format.HeapHeader;
 import io.jpmem.persist.Durability;
+import io.jpmem.persist.PersistenceDomain;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -37,7 +38,7 @@ public final class HeapFiles {
 
     /** An open, locked, validated and mapped file; owned by a {@link io.jpmem.heap.PersistentHeap}. */
     public record Mapped(FileChannel channel, FileLock lock, Arena arena, MemorySegment segment, boolean syncMapping,
-                  HeaderSelection.Selected selection) {
+                  HeaderSelection.Selected selection, boolean walMapping) {
 
         public void release() {
             try {
@@ -101,8 +102,19 @@ public final class HeapFiles {
         }
     }
 
-    /** Opens, locks, validates the headers and maps a heap file. */
+    /** Opens, locks, validates the headers and maps a heap file, with a write-ahead log where one applies. */
     public static Mapped open(Path path, AccessMode mode, Durability durability) {
+        return open(path, mode, durability, true);
+    }
+
+    /**
+     * Opens, locks, validates the headers and maps a heap file.
+     *
+     * <p>With {@code allowWal}, a read-write open maps the file privately for a write-ahead log
+     * ({@link Mapped#walMapping()}) if the heap already has one, or if {@code POWER} is asked for and
+     * the file is neither a {@code MAP_SYNC} (DAX) file nor persistent memory as libpmem sees it.
+     */
+    public static Mapped open(Path path, AccessMode mode, Durability durability, boolean allowWal) {
         if (!Files.exists(path)) {
             throw new HeapOpenException(path, Reason.NOT_FOUND, "", null);
         }
@@ -135,6 +147,14 @@ public final class HeapFiles {
                 segment = mapSync(channel, size, arena);
                 sync = segment != null;
             }
+            boolean wal = false;
+            if (segment == null && mode == AccessMode.READ_WRITE && allowWal && durability != Durability.SIMULATED) {
+                wal = selected.header().walLogged()
+                        || durability == Durability.POWER && !persistentMemory(channel, size);
+                if (wal) {
+                    segment = channel.map(FileChannel.MapMode.PRIVATE, 0, size, arena);
+                }
+            }
             if (segment == null) {
                 FileChannel.MapMode mapMode = switch (mode) {
                     case READ_WRITE -> FileChannel.MapMode.READ_WRITE;
@@ -143,7 +163,7 @@ public final class HeapFiles {
                 };
                 segment = channel.map(mapMode, 0, size, arena);
             }
-            return new Mapped(channel, lock, arena, segment, sync, selected);
+            return new Mapped(channel, lock, arena, segment, sync, selected, wal);
         } catch (HeapOpenException e) {
             closeArenaQuietly(arena);
             closeQuietly(channel);
@@ -152,6 +172,13 @@ public final class HeapFiles {
             closeArenaQuietly(arena);
             closeQuietly(channel);
             throw new HeapOpenException(path, Reason.IO_ERROR, e.toString(), e);
+        }
+    }
+
+    /** Whether libpmem says a shared mapping of the file is persistent memory (checked on a mapping of its own). */
+    private static boolean persistentMemory(FileChannel channel, long size) throws IOException {
+        try (Arena probe = Arena.ofConfined()) {
+            return PersistenceDomain.isPersistentMemory(channel.map(FileChannel.MapMode.READ_WRITE, 0, size, probe));
         }
     }
 

@@ -64,11 +64,18 @@ public final class HeapFormat {
     public static final int H_OPEN_COUNT = 144;       // u64, read-write opens so far (the run epoch)
     public static final int H_LAST_OPEN_MILLIS = 152; // u64
     public static final int H_LAST_CLOSE_MILLIS = 160; // u64
+    public static final int H_WAL_SEQ = 168;          // u64, with FLAG_WAL: the last log sequence the file holds
     // 168..247 reserved, zero.
     public static final int H_CHECKSUM = 248;         // u32 CRC32C of bytes [0, 248); 252..255 zero
 
     /** Header flag: the heap was closed cleanly; cleared at every read-write open. */
     public static final long FLAG_CLEAN_SHUTDOWN = 1L;
+    /**
+     * Header flag: the heap's durable state is this file plus its write-ahead log ({@code <file>.wal-0}
+     * and {@code .wal-1}); set before the first record is appended, and the file is then written only by
+     * checkpoints.
+     */
+    public static final long FLAG_WAL = 2L;
 
     // Type table.
     public static final int TYPE_TABLE_HEADER_BYTES = 64;

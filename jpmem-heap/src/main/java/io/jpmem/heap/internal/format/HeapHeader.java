@@ -19,9 +19,34 @@ import java.util.UUID;
  * @param openCount read-write opens so far; the current run's epoch
  * @param lastOpenMillis time of the last read-write open
  * @param lastCloseMillis time of the last clean close, 0 if none
+ * @param walSeq with {@link HeapFormat#FLAG_WAL}: the last write-ahead-log sequence the heap file holds
+ *     (written at a clean close, after its checkpoint); a log that ends before it is refused as truncated
  */
 public record HeapHeader(long sequence, UUID heapId, long createdMillis, HeapLayout layout, long flags,
-                         long openCount, long lastOpenMillis, long lastCloseMillis) {
+                         long openCount, long lastOpenMillis, long lastCloseMillis, long walSeq) {
+
+    /** A header of a heap without a write-ahead log. */
+    public HeapHeader(long sequence, UUID heapId, long createdMillis, HeapLayout layout, long flags,
+                      long openCount, long lastOpenMillis, long lastCloseMillis) {
+        this(sequence, heapId, createdMillis, layout, flags, openCount, lastOpenMillis, lastCloseMillis, 0);
+    }
+
+    /** {@return whether the heap's durable state is its file plus its write-ahead log} */
+    public boolean walLogged() {
+        return (flags & FLAG_WAL) != 0;
+    }
+
+    /** {@return this header with {@code newWalSeq} as its log sequence (same update sequence: combine with {@link #next})} */
+    public HeapHeader withWalSeq(long newWalSeq) {
+        return new HeapHeader(sequence, heapId, createdMillis, layout, flags, openCount, lastOpenMillis,
+                lastCloseMillis, newWalSeq);
+    }
+
+    /** {@return this header with the next sequence number, the given flags and log sequence} */
+    public HeapHeader nextWal(long newFlags, long newWalSeq) {
+        return new HeapHeader(sequence + 1, heapId, createdMillis, layout, newFlags, openCount, lastOpenMillis,
+                lastCloseMillis, newWalSeq);
+    }
 
     /** {@return whether the heap was closed cleanly after its last read-write open} */
     public boolean cleanShutdown() {
@@ -31,7 +56,7 @@ public record HeapHeader(long sequence, UUID heapId, long createdMillis, HeapLay
     /** {@return this header with the next sequence number and the given flags, times and count} */
     public HeapHeader next(long newFlags, long newOpenCount, long newLastOpenMillis, long newLastCloseMillis) {
         return new HeapHeader(sequence + 1, heapId, createdMillis, layout, newFlags, newOpenCount,
-                newLastOpenMillis, newLastCloseMillis);
+                newLastOpenMillis, newLastCloseMillis, walSeq);
     }
 
     /** {@return the {@link HeapFormat#HEADER_RECORD_BYTES} bytes of this header, checksum included} */
@@ -64,6 +89,7 @@ public record HeapHeader(long sequence, UUID heapId, long createdMillis, HeapLay
         s.set(LE_LONG_U, H_OPEN_COUNT, openCount);
         s.set(LE_LONG_U, H_LAST_OPEN_MILLIS, lastOpenMillis);
         s.set(LE_LONG_U, H_LAST_CLOSE_MILLIS, lastCloseMillis);
+        s.set(LE_LONG_U, H_WAL_SEQ, walSeq);
         s.set(LE_INT_U, H_CHECKSUM, Checksums.crc32c(bytes, 0, H_CHECKSUM));
         return bytes;
     }
@@ -125,7 +151,7 @@ public record HeapHeader(long sequence, UUID heapId, long createdMillis, HeapLay
                 new UUID(s.get(LE_LONG_U, H_HEAP_ID), s.get(LE_LONG_U, H_HEAP_ID + 8)),
                 s.get(LE_LONG_U, H_CREATED_MILLIS), layout, s.get(LE_LONG_U, H_FLAGS),
                 s.get(LE_LONG_U, H_OPEN_COUNT), s.get(LE_LONG_U, H_LAST_OPEN_MILLIS),
-                s.get(LE_LONG_U, H_LAST_CLOSE_MILLIS)));
+                s.get(LE_LONG_U, H_LAST_CLOSE_MILLIS), s.get(LE_LONG_U, H_WAL_SEQ)));
     }
 
     private static final ValueLayout.OfLong LE_LONG_U = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);

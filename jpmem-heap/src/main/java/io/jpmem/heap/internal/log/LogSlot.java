@@ -3,6 +3,7 @@ package io.jpmem.heap.internal.log;
 import static io.jpmem.heap.internal.format.HeapFormat.*;
 
 import io.jpmem.heap.HeapLayout;
+import io.jpmem.persist.FlushMechanism;
 import io.jpmem.persist.PersistenceDomain;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -48,6 +49,11 @@ public final class LogSlot {
     private final long chunkBytes;
     private final LogSpace space;
     private final HeapLayout layout;
+    /**
+     * Whether entries and control words are flushed: not on a write-ahead-logged heap, where the log
+     * slots live in memory only (for rollback and savepoints) and recovery replays after-images instead.
+     */
+    private final boolean durable;
     private long epoch;
     private long segmentStart;
     private long segmentEnd;
@@ -69,6 +75,7 @@ public final class LogSlot {
         this.chunkBytes = layout.chunkByteSize();
         this.space = space;
         this.layout = layout;
+        this.durable = domain.mechanism() != FlushMechanism.WAL;
         this.epoch = view.get(LE_LONG, base + LS_CONTROL) >>> 1;
     }
 
@@ -189,7 +196,9 @@ public final class LogSlot {
         MemorySegment logged = view.asSlice(at + LOG_ENTRY_HEADER_BYTES, length);
         domain.putLong(at + LE_CHECKSUM, Integer.toUnsignedLong(checksum(epoch, kind, length, target, logged)));
         long entryBytes = LOG_ENTRY_HEADER_BYTES + alignUp(length, 8);
-        domain.flush(at, entryBytes);
+        if (durable) {
+            domain.flush(at, entryBytes);
+        }
         writeAt = at + entryBytes;
         if (kind != LOG_CONTINUE) {
             entries++;
@@ -207,9 +216,13 @@ public final class LogSlot {
                 commitRecordChunks++;
             }
             domain.putLong(next + LS_NEXT, 0);
-            domain.persist(next, LOG_HEADER_BYTES);
+            if (durable) {
+                domain.persist(next, LOG_HEADER_BYTES);
+            }
             domain.putLong(segmentStart + LS_NEXT, next);
-            domain.persist(segmentStart + LS_NEXT, 8);
+            if (durable) {
+                domain.persist(segmentStart + LS_NEXT, 8);
+            }
         }
         write(LOG_CONTINUE, next, MemorySegment.NULL);
         segmentStart = next;
@@ -224,7 +237,9 @@ public final class LogSlot {
     /** Stores the control word and persists it: the commit point ({@code committed}) or the end. */
     public void setControl(long newEpoch, boolean committed) {
         domain.putLong(base + LS_CONTROL, newEpoch << 1 | (committed ? 1 : 0));
-        domain.persist(base + LS_CONTROL, 8);
+        if (durable) {
+            domain.persist(base + LS_CONTROL, 8);
+        }
         epoch = newEpoch;
     }
 

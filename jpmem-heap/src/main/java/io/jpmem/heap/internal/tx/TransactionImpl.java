@@ -11,6 +11,8 @@ import io.jpmem.heap.internal.alloc.Allocator;
 import io.jpmem.heap.internal.log.LogSlot;
 import io.jpmem.heap.internal.util.LongSet;
 import io.jpmem.persist.FlushMechanism;
+import io.jpmem.persist.Ranges;
+import io.jpmem.persist.WalDomain;
 import io.jpmem.persist.PersistenceDomain;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -37,6 +39,9 @@ public final class TransactionImpl implements Transaction {
         final boolean tracksLines;
         final LongSet logged = new LongSet();
         final LongSet dirtyLines = new LongSet();
+        /** On a write-ahead-logged heap: the domain, and exactly what this transaction changed. */
+        final WalDomain wal;
+        final Ranges changed;
         /** Blocks reserved by this transaction: start -> end. */
         final TreeMap<Long, Long> newBlocks = new TreeMap<>();
         /** Blocks reserved since the latest savepoint: stores into them need no undo entry. */
@@ -74,7 +79,9 @@ public final class TransactionImpl implements Transaction {
             this.allocator = allocator;
             this.slot = slot;
             this.owner = Thread.currentThread();
-            this.tracksLines = domain.mechanism() != FlushMechanism.PAGE_CACHE;
+            this.wal = domain instanceof WalDomain w ? w : null;
+            this.changed = wal == null ? null : new Ranges();
+            this.tracksLines = domain.mechanism() != FlushMechanism.PAGE_CACHE && wal == null;
         }
     }
 
@@ -152,6 +159,9 @@ public final class TransactionImpl implements Transaction {
                 s.domain.putBytesAndFlush(ref, contents, 0, contents.length); // drained before the commit point
             } else {
                 s.domain.putBytes(ref, contents, 0, contents.length);
+                if (s.wal != null) {
+                    s.changed.add(ref, contents.length);
+                }
             }
         }
         return ref;
@@ -353,7 +363,9 @@ public final class TransactionImpl implements Transaction {
                         + s.slot.index());
             }
         }
-        s.domain.drain(); // the undo entry is durable before the store it protects
+        if (s.wal == null) {
+            s.domain.drain(); // the undo entry is durable before the store it protects
+        }
     }
 
     private boolean isNew(long offset, long byteSize) {
@@ -372,14 +384,19 @@ public final class TransactionImpl implements Transaction {
         return false;
     }
 
+    /** The allocator wrote a block header (8 bytes) at {@code offset}. */
     private void dirtyLine(long offset) {
         if (s.tracksLines) {
             s.dirtyLines.add(offset >>> 6);
+        } else if (s.wal != null) {
+            s.changed.add(offset, BLOCK_HEADER_BYTES);
         }
     }
 
     private void dirtyRange(long offset, long byteSize) {
-        if (s.tracksLines) {
+        if (s.wal != null) {
+            s.changed.add(offset, byteSize);
+        } else if (s.tracksLines) {
             for (long line = offset >>> 6; line <= (offset + byteSize - 1) >>> 6; line++) {
                 s.dirtyLines.add(line);
             }
@@ -544,6 +561,10 @@ public final class TransactionImpl implements Transaction {
     }
 
     private void commitOutermost() {
+        if (s.wal != null) {
+            commitToLog();
+            return;
+        }
         Shared t = s;
         boolean hasRedo = !t.reserved.isEmpty() || !t.frees.isEmpty();
         if (!t.slot.written() && !hasRedo && t.dirtyLines.isEmpty()) {
@@ -580,6 +601,42 @@ public final class TransactionImpl implements Transaction {
         }
         t.domain.drain();                           // fence: the allocator words are durable
         t.slot.setControl(epoch + 1, false);        // end: the redo entries no longer validate
+        for (long freed : t.frees) {
+            t.allocator.release(freed);
+        }
+        end(false);
+    }
+
+    /**
+     * The commit on a write-ahead-logged heap: the allocator's redo is applied and the after-images of
+     * everything the transaction changed are appended as one record, under the log's commit lock;
+     * then the record's durability is awaited (one fdatasync shared by the group). The undo entries
+     * never leave memory. The commit point is the append: from there on the transaction is committed
+     * in memory, and a failure to make it durable fails the heap (the next open recovers the log, in
+     * which the record is not).
+     */
+    private void commitToLog() {
+        Shared t = s;
+        boolean hasRedo = !t.reserved.isEmpty() || !t.frees.isEmpty();
+        if (t.changed.isEmpty() && !hasRedo) {
+            end(false);
+            return;
+        }
+        List<Allocator.Redo> redo = hasRedo ? redoList(t) : List.of();
+        long bytes = t.changed.normalize().totalBytes() + 8L * redo.size();
+        if (bytes + 32L * (t.changed.size() + redo.size()) > t.wal.maxRecordBytes()) {
+            throw new IllegalStateException("heap " + t.state.path() + ": a transaction changing " + bytes
+                    + " bytes is larger than one write-ahead log record can hold (" + t.wal.maxRecordBytes()
+                    + " bytes); split it");
+        }
+        t.wal.commit(t.changed, () -> {
+            t.pastCommitPoint = true;
+            for (Allocator.Redo op : redo) {
+                t.allocator.apply(op);
+                t.changed.add(op.target(), 8);
+            }
+        });
+        t.slot.setControl(t.slot.epoch() + 1, false); // in memory: the undo entries no longer validate
         for (long freed : t.frees) {
             t.allocator.release(freed);
         }
@@ -647,10 +704,14 @@ public final class TransactionImpl implements Transaction {
                 LogSlot.Entry entry = entries.get(i);
                 if (entry.kind() == LOG_UNDO) {
                     t.domain.putBytes(entry.target(), t.slot.data(entry));
-                    t.domain.flush(entry.target(), entry.length());
+                    if (t.wal == null) {
+                        t.domain.flush(entry.target(), entry.length());
+                    }
                 }
             }
-            t.domain.drain();
+            if (t.wal == null) {
+                t.domain.drain();
+            }
             t.slot.setControl(t.slot.epoch() + 1, false);
         }
         for (long ref : t.reserved) {

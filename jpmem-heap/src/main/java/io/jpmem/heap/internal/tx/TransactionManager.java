@@ -33,6 +33,9 @@ public final class TransactionManager {
     private final java.util.concurrent.atomic.AtomicLong begun = new java.util.concurrent.atomic.AtomicLong();
     /** Set by {@link #closeGate} before it counts the transactions in progress; a begin counts itself first. */
     private volatile boolean closing;
+    /** Set by {@link #runQuiescent} (a checkpoint): begins wait until it is cleared. */
+    private volatile boolean paused;
+    private final Object pauseMonitor = new Object();
 
     /** @param slots every log slot of the heap, each recovered (none holds a transaction) */
     public TransactionManager(HeapState state, Allocator allocator, TypeRegistry types, List<LogSlot> slots) {
@@ -57,6 +60,11 @@ public final class TransactionManager {
             return new TransactionImpl(shared, false);
         }
         active.incrementAndGet(); // counted before the close check: close sees it, or it sees close
+        while (paused) { // counted before the pause check, as for close: a pause sees it, or it sees the pause
+            active.decrementAndGet();
+            awaitUnpaused();
+            active.incrementAndGet();
+        }
         begun.incrementAndGet();
         LogSlot slot;
         try {
@@ -154,6 +162,59 @@ public final class TransactionManager {
     /** {@return how many transactions are in progress on this heap} */
     public int activeCount() {
         return active.get();
+    }
+
+    private void awaitUnpaused() {
+        synchronized (pauseMonitor) {
+            pauseMonitor.notifyAll();
+            while (paused) {
+                try {
+                    pauseMonitor.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while a checkpoint of " + state.path() + " ran", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action} while no transaction is in progress on this heap: new ones wait (they are
+     * not refused) until it returns; it waits for those in progress to end, at most {@code maxWaitMillis}
+     * (a transaction in progress may itself wait for one that would begin: the pause then gives way).
+     * For checkpoints, which must see no half-made transaction.
+     *
+     * @return whether {@code action} ran
+     * @throws IllegalStateException if the heap is closing, or not writable (failed)
+     */
+    public boolean runQuiescent(Runnable action, long maxWaitMillis) {
+        synchronized (pauseMonitor) {
+            if (closing) {
+                throw new IllegalStateException("heap " + state.path() + " is closing");
+            }
+            state.checkWritable();
+            paused = true;
+            long deadline = System.nanoTime() + maxWaitMillis * 1_000_000;
+            try {
+                while (active.get() > 0) {
+                    if (System.nanoTime() > deadline) {
+                        return false;
+                    }
+                    try {
+                        pauseMonitor.wait(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while waiting for transactions to end", e);
+                    }
+                }
+                state.checkWritable();
+                action.run();
+                return true;
+            } finally {
+                paused = false;
+                pauseMonitor.notifyAll();
+            }
+        }
     }
 
     /** Called by a transaction when it has ended: its slot goes back to the pool. */
