@@ -2,7 +2,7 @@
 # Runs Redis's own load tool, redis-benchmark, against jpmem-redis and Debian's redis-server in the
 # same run on this machine, and prints throughput and the ratios BENCHMARKS.md records.
 #
-#   bench/redis-vs-jpmem.sh [--requests N] [--restart-keys N] [--skip-restart | --only-restart]
+#   bench/redis-vs-jpmem.sh [--requests N] [--restart-keys N] [--skip-restart | --only-restart | --disk]
 #
 # Needs: the jars (./mvnw -q -DskipTests package), redis-server and redis-tools (apt-get install
 # redis-server redis-tools), python3 (the restart dataset). Not a test: it takes minutes and its numbers
@@ -14,6 +14,10 @@
 #                             PMEM_IS_PMEM_FORCE=1)  vs  redis-server appendfsync always, AOF on the same tmpfs;
 #                             and the same redis-server with its AOF on disk (target/, go-pmem's SSD comparison)
 #   ceiling:                  redis-server without persistence
+#   on disk (--disk only):    jpmem-redis --durability power --appendfsync always|everysec (its write-ahead
+#                             log, heap and log in target/)  vs  redis-server appendfsync always|everysec,
+#                             AOF in target/; SET 1 KiB at c=1 P=1 and c=50 P=16; restart after SIGKILL with
+#                             N keys; resident memory after loading them
 # Workloads: SET and GET, 1024-byte values, 1 and 50 clients, pipeline 1 and 16, after the same
 # unmeasured warm-up for every server.
 # Restart: N distinct keys of 1 KiB random bytes (default 1,000,000) loaded, then the time from
@@ -25,12 +29,14 @@ requests=100000
 restart_keys=1000000
 skip_restart=false
 only_restart=false
+disk_only=false
 while [ $# -gt 0 ]; do
     case "$1" in
         --requests) requests=$2; shift 2 ;;
         --restart-keys) restart_keys=$2; shift 2 ;;
         --skip-restart) skip_restart=true; shift ;;
         --only-restart) only_restart=true; shift ;;
+        --disk) disk_only=true; shift ;;
         -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
@@ -70,6 +76,9 @@ start() { # name
         redis-aof-no) redis-server --port $port --save '' --appendonly yes --appendfsync no --dir "$tmpfs" --appendfilename no.aof --appenddirname aof-no >"$tmpfs/$1.log" 2>&1 & ;;
         redis-aof-always-tmpfs) redis-server --port $port --save '' --appendonly yes --appendfsync always --dir "$tmpfs" --appenddirname aof-always >"$tmpfs/$1.log" 2>&1 & ;;
         redis-aof-always-disk) redis-server --port $port --save '' --appendonly yes --appendfsync always --dir "$disk" >"$tmpfs/$1.log" 2>&1 & ;;
+        jpmem-wal-always) "$root/bin/jpmem-redis" --port $port --heap "$disk/wal-always.heap" --heap-size 4g --durability power --appendfsync always >"$tmpfs/$1.log" 2>&1 & ;;
+        jpmem-wal-everysec) "$root/bin/jpmem-redis" --port $port --heap "$disk/wal-everysec.heap" --heap-size 4g --durability power --appendfsync everysec >"$tmpfs/$1.log" 2>&1 & ;;
+        redis-aof-everysec-disk) redis-server --port $port --save '' --appendonly yes --appendfsync everysec --dir "$disk" --appenddirname aof-everysec >"$tmpfs/$1.log" 2>&1 & ;;
         redis-none) redis-server --port $port --save '' --appendonly no >"$tmpfs/$1.log" 2>&1 & ;;
     esac
     pid=$!
@@ -77,6 +86,30 @@ start() { # name
 }
 
 declare -A rps
+if [ "$disk_only" = true ]; then
+    disk_configs=(jpmem-wal-always redis-aof-always-disk jpmem-wal-everysec redis-aof-everysec-disk)
+    for config in "${disk_configs[@]}"; do
+        start "$config"
+        redis-benchmark -p $port -t set -n "$requests" -c 50 -P 16 -d 1024 -r 100000 -q >/dev/null 2>&1
+        for point in "1 1 $((requests / 10))" "50 16 $requests"; do
+            read -r clients pipeline n <<<"$point"
+            out=$(redis-benchmark -p $port -t set -n "$n" -c "$clients" -P "$pipeline" -d 1024 -r 100000 -q 2>/dev/null | tr '\r' '\n' | grep -E '^SET:' | grep 'requests per second')
+            rps["$config c$clients P$pipeline"]=$(printf '%s\n' "$out" | sed -n 's/^SET: \([0-9.]*\) requests per second.*/\1/p' | tail -1)
+        done
+        stop
+    done
+    printf '\nSET 1 KiB on disk (%s), requests/s\n%-12s' "$disk" ""
+    for config in "${disk_configs[@]}"; do printf '%26s' "$config"; done
+    printf '%14s%14s\n' "always" "everysec"
+    for key in "c1 P1" "c50 P16"; do
+        printf '%-12s' "$key"
+        for config in "${disk_configs[@]}"; do printf '%26s' "${rps[$config $key]:-0}"; done
+        printf '%14s%14s\n' \
+            "$(awk -v a="${rps[jpmem-wal-always $key]:-0}" -v b="${rps[redis-aof-always-disk $key]:-0}" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')" \
+            "$(awk -v a="${rps[jpmem-wal-everysec $key]:-0}" -v b="${rps[redis-aof-everysec-disk $key]:-0}" 'BEGIN{ if (b>0) printf "%.2fx", a/b; else print "-" }')"
+    done
+    only_restart=true
+fi
 [ "$only_restart" = true ] && configs=() || configs=(jpmem-process redis-aof-no jpmem-power redis-aof-always-tmpfs redis-aof-always-disk redis-none)
 for config in "${configs[@]}"; do
     start "$config"
@@ -157,10 +190,18 @@ load_keys() {
 command -v python3 >/dev/null || { echo "the restart benchmark needs python3 to make its dataset" >&2; exit 2; }
 make_dataset
 printf '\nrestart with %s keys of 1 KiB (seconds from start to first PONG)\n' "$restart_keys"
-for config in jpmem-process redis-aof-no; do
-    rm -rf "$tmpfs"/aof-* "$tmpfs"/*.heap
+restart_configs=(jpmem-process redis-aof-no)
+[ "$disk_only" = true ] && restart_configs=(jpmem-wal-always redis-aof-always-disk)
+for config in "${restart_configs[@]}"; do
+    rm -rf "$tmpfs"/aof-* "$tmpfs"/*.heap "$disk"/*
     start "$config"
     keys=$(load_keys)
+    if [ "$config" = redis-aof-always-disk ]; then
+        rss=$(redis-cli -p $port info memory | tr -d '\r' | sed -n 's/^used_memory_rss://p')
+    else
+        rss=$(( $(ps -o rss= -p "$pid") * 1024 ))
+    fi
+    printf '%-24s resident after loading: %s MiB\n' "$config" "$((rss >> 20))"
     stop # clean shutdown
     timed_start "$config"
     clean=$took

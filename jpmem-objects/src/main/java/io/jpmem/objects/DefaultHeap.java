@@ -2,6 +2,7 @@ package io.jpmem.objects;
 
 import io.jpmem.heap.HeapOpenException;
 import io.jpmem.heap.HeapOptions;
+import io.jpmem.heap.LogSync;
 import io.jpmem.heap.JpmemException;
 import io.jpmem.heap.PersistentHeap;
 import io.jpmem.persist.Durability;
@@ -21,7 +22,10 @@ import java.util.Optional;
  *   <li>{@code -Djpmem.heap.size=SIZE}: the maximum size of a new heap, such as {@code 64m} or
  *       {@code 1g} (default 64m; an existing heap keeps its own);
  *   <li>{@code -Djpmem.heap.durability=power|process}: POWER (default) makes each commit survive
- *       power loss, PROCESS only a crash of the process.
+ *       power loss, PROCESS only a crash of the process;
+ *   <li>{@code -Djpmem.heap.appendfsync=always|everysec|no}: on an ordinary disk, where a POWER heap
+ *       keeps a write-ahead log, when a commit is fdatasync'd (default always: before it returns;
+ *       {@link io.jpmem.heap.LogSync}).
  * </ul>
  *
  * The heap is opened at first use — {@link ObjectSpace#defaultSpace()}, or {@code new} of a
@@ -39,6 +43,8 @@ public final class DefaultHeap {
     public static final String SIZE_PROPERTY = "jpmem.heap.size";
     /** power or process. */
     public static final String DURABILITY_PROPERTY = "jpmem.heap.durability";
+    /** always, everysec or no. */
+    public static final String APPENDFSYNC_PROPERTY = "jpmem.heap.appendfsync";
 
     /** What the properties say. */
     public record Settings(Path path, HeapOptions options) {}
@@ -67,7 +73,8 @@ public final class DefaultHeap {
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException(where + ": not a valid path (" + e.getReason() + ")");
         }
-        HeapOptions options = HeapOptions.defaults().withDurability(durability()).withMaxByteSize(size());
+        HeapOptions options = HeapOptions.defaults().withDurability(durability()).withMaxByteSize(size())
+                .withLogSync(logSync());
         if (!Files.exists(file)) {
             Path dir = file.getParent();
             if (dir == null || !Files.isDirectory(dir)) {
@@ -106,6 +113,17 @@ public final class DefaultHeap {
             throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
         return bytes;
+    }
+
+    private static LogSync logSync() {
+        String value = System.getProperty(APPENDFSYNC_PROPERTY, "always");
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "always" -> LogSync.ALWAYS;
+            case "everysec" -> LogSync.EVERYSEC;
+            case "no" -> LogSync.NO;
+            default -> throw new IllegalArgumentException("-D" + APPENDFSYNC_PROPERTY + "=" + value
+                    + ": not a log sync level (always, everysec or no)");
+        };
     }
 
     private static Durability durability() {

@@ -83,7 +83,8 @@ public final class RedisServer {
         }
         try {
             try (PersistentHeap persistentHeap = PersistentHeap.openOrCreate(options.heap(), HeapOptions.defaults()
-                    .withDurability(options.durability()).withMaxByteSize(options.heapSize()).withRecoveryGc(options.recoveryGc()));
+                    .withDurability(options.durability()).withMaxByteSize(options.heapSize()).withRecoveryGc(options.recoveryGc())
+                    .withLogSync(options.appendFsync()));
                  EventLoop loop = new EventLoop(options, importRdb(options, persistentHeap))) {
                 if (configFile != null) {
                     loop.core().configFile(configFile.toAbsolutePath());

@@ -1,6 +1,7 @@
 package io.jpmem.redis.server;
 
 import io.jpmem.heap.HeapOptions;
+import io.jpmem.heap.LogSync;
 import io.jpmem.persist.Durability;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -66,6 +67,8 @@ final class ServerCommandLine {
             new Option("--heap-size", "<size>", "1g", "maximum size of a new heap, e.g. 256m or 4g"),
             new Option("--durability", "<power|process>", "power",
                     "power: acknowledged writes survive power loss; process: a crash of the process"),
+            new Option("--appendfsync", "<always|everysec|no>", "always",
+                    "with power on a disk: fdatasync the log before each reply, once a second, or at checkpoints"),
             new Option("--requirepass", "<password>", null, "password clients must AUTH with (default: none)"),
             new Option("--maxclients", "<n>", "10000", "most client connections at once"),
             new Option("--recovery-gc", "<on|off>", "off",
@@ -214,6 +217,12 @@ final class ServerCommandLine {
             case "process" -> Durability.PROCESS;
             default -> throw new UsageException("--durability: '" + v.get("--durability") + "' is not power or process");
         };
+        LogSync appendFsync = switch (v.get("--appendfsync").toLowerCase(Locale.ROOT)) {
+            case "always" -> LogSync.ALWAYS;
+            case "everysec" -> LogSync.EVERYSEC;
+            case "no" -> LogSync.NO;
+            default -> throw new UsageException("--appendfsync: '" + v.get("--appendfsync") + "' is not always, everysec or no");
+        };
         boolean recoveryGc = switch (v.get("--recovery-gc").toLowerCase(Locale.ROOT)) {
             case "on" -> true;
             case "off" -> false;
@@ -242,7 +251,7 @@ final class ServerCommandLine {
         }
         return new ServerOptions(v.get("--bind"), port, Path.of(v.get("--heap")), heapSize, durability,
                 Optional.ofNullable(v.get("--requirepass")).filter(p -> !p.isEmpty()), maxClients, recoveryGc, databases, maxBulk,
-                Path.of(v.get("--dir")), dbFilename, Optional.ofNullable(v.get("--import-rdb")).map(Path::of));
+                Path.of(v.get("--dir")), dbFilename, Optional.ofNullable(v.get("--import-rdb")).map(Path::of), appendFsync);
     }
 
     private static int integer(Map<String, String> v, String name, int min, int max, String what) throws UsageException {

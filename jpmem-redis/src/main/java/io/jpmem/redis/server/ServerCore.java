@@ -79,7 +79,8 @@ final class ServerCore implements ServerContext {
                 .register(ConfigParameter.fixed("dbfilename", options::dbFilename, restart))
                 .register(ConfigParameter.fixed("jpmem-heap", () -> options.heap().toAbsolutePath().toString(), restart))
                 .register(ConfigParameter.fixed("jpmem-durability",
-                        () -> heap.durability().name().toLowerCase(Locale.ROOT), restart));
+                        () -> heap.durability().name().toLowerCase(Locale.ROOT), restart))
+                .register(ConfigParameter.fixed("appendfsync", () -> ServerInfo.appendFsync(heap), restart));
     }
 
     RoundExecutor executor() {

@@ -1,6 +1,7 @@
 package io.jpmem.redis.server;
 
 import io.jpmem.heap.PersistentHeap;
+import io.jpmem.heap.spi.HeapSpi;
 import io.jpmem.redis.command.ConnectionCommands;
 import java.util.Locale;
 import java.util.function.IntSupplier;
@@ -51,6 +52,9 @@ final class ServerInfo {
             out.append("# Persistence\r\nloading:0\r\naof_enabled:0\r\n").append(saves.info())
                     .append("jpmem_heap:").append(options.heap().toAbsolutePath()).append("\r\n")
                     .append("jpmem_durability:").append(heap.durability().name().toLowerCase(Locale.ROOT)).append("\r\n")
+                    .append("jpmem_persistence:").append(heap.flushMechanism().label()).append("\r\n")
+                    .append("jpmem_appendfsync:").append(appendFsync(heap)).append("\r\n")
+                    .append(logInfo(heap))
                     .append("jpmem_recovery:").append(heap.recoveryReport().summary().replace("\n", " ")).append("\r\n\r\n");
         }
         if (all || section.equals("stats")) {
@@ -59,5 +63,20 @@ final class ServerInfo {
                     .append("jpmem_group_commit_rollbacks:").append(stats.rollbacks).append("\r\n\r\n");
         }
         return out.toString();
+    }
+
+    /**
+     * {@return the durability level in force, named as Redis's {@code appendfsync}} "always" also on
+     * persistent memory (every commit is flushed before its reply); "no" for PROCESS heaps without a log.
+     */
+    static String appendFsync(PersistentHeap heap) {
+        return HeapSpi.logStatus(heap).map(s -> s.sync().name().toLowerCase(Locale.ROOT))
+                .orElse(heap.durability() == io.jpmem.persist.Durability.POWER ? "always" : "no");
+    }
+
+    private static String logInfo(PersistentHeap heap) {
+        return HeapSpi.logStatus(heap).map(s -> "jpmem_wal_records:" + s.records() + "\r\njpmem_wal_groups:" + s.groups()
+                + "\r\njpmem_wal_checkpoints:" + s.checkpoints() + "\r\njpmem_wal_replayed_at_open:" + s.replayed()
+                + "\r\n").orElse("");
     }
 }

@@ -1,5 +1,6 @@
 package io.jpmem.redis.server;
 
+import io.jpmem.heap.LogSync;
 import io.jpmem.persist.Durability;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -20,7 +21,19 @@ import java.util.Optional;
  * @param dir the directory of the RDB file SAVE and BGSAVE write (Redis's {@code dir})
  * @param dbFilename the RDB file's name in {@code dir} (Redis's {@code dbfilename})
  * @param importRdb an RDB file to fill the (new, empty) heap from before serving, if any
+ * @param appendFsync with {@code POWER} on ordinary storage (a write-ahead log): when a write is made
+ *     durable, as Redis's {@code appendfsync} (always: before its reply)
  */
 public record ServerOptions(String bind, int port, Path heap, long heapSize, Durability durability,
                             Optional<String> requirePass, int maxClients, boolean recoveryGc, int databases,
-                            long maxBulkLength, Path dir, String dbFilename, Optional<Path> importRdb) {}
+                            long maxBulkLength, Path dir, String dbFilename, Optional<Path> importRdb,
+                            LogSync appendFsync) {
+
+    /** Options with {@code appendfsync always}. */
+    public ServerOptions(String bind, int port, Path heap, long heapSize, Durability durability,
+                         Optional<String> requirePass, int maxClients, boolean recoveryGc, int databases,
+                         long maxBulkLength, Path dir, String dbFilename, Optional<Path> importRdb) {
+        this(bind, port, heap, heapSize, durability, requirePass, maxClients, recoveryGc, databases, maxBulkLength, dir,
+                dbFilename, importRdb, LogSync.ALWAYS);
+    }
+}

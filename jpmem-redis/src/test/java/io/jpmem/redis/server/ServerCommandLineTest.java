@@ -125,7 +125,7 @@ class ServerCommandLineTest {
             count++;
             assertTrue(docs.contains("`" + option.group(1) + "="), option.group(1) + " is missing from docs/redis.md");
         }
-        assertEquals(13, count, usage);
+        assertEquals(14, count, usage);
         Matcher documented = Pattern.compile("\\| `(--[a-z-]+)=").matcher(docs);
         while (documented.find()) {
             assertTrue(usage.contains("  " + documented.group(1) + "="), documented.group(1) + " is documented but not an option");
