@@ -11,11 +11,14 @@ final class ConcurrentScenario implements Scenario {
     final Consumer<PersistentHeap> setUp;
     final Consumer<PersistentHeap> first;
     final Consumer<PersistentHeap> second;
+    /** Whether the heap is closed and opened again between the set-up and the operations. */
+    final boolean reopen;
     /** Filled by the explorer: the dumps after the first alone and after the second alone. */
     Set<String> alone = Set.of();
 
     ConcurrentScenario(String name, Consumer<PersistentHeap> setUp, Consumer<PersistentHeap> first,
-                       Consumer<PersistentHeap> second) {
+                       Consumer<PersistentHeap> second, boolean reopen) {
+        this.reopen = reopen;
         this.name = name;
         this.setUp = setUp;
         this.first = first;

@@ -113,11 +113,16 @@ public final class Explorer {
         List<CrashPoint> points = new ArrayList<>();
         String before;
         String after;
-        try (PersistentHeap heap = PersistentHeap.open(file, AccessMode.READ_WRITE,
-                scenario.options().withDurability(Durability.SIMULATED))) {
+        PersistentHeap heap = PersistentHeap.open(file, AccessMode.READ_WRITE,
+                scenario.options().withDurability(Durability.SIMULATED));
+        try {
             scenario.setUp(heap);
             before = HeapDump.of(heap);
             long leaksBefore = heap.unreachableBlocks();
+            if (scenario instanceof ConcurrentScenario concurrent && concurrent.reopen) {
+                heap.close(); // the operations meet a freshly opened heap: no chunk loaded yet
+                heap = PersistentHeap.open(file, AccessMode.READ_WRITE, scenario.options().withDurability(Durability.SIMULATED));
+            }
             SimulatedDomain domain = (SimulatedDomain) HeapSpi.domain(heap);
             int[] index = {0};
             Consumer<SimulatedDomain.Event> recorder = event -> points.add(capture(domain, index[0]++ + " " + event));
@@ -132,6 +137,7 @@ public final class Explorer {
             after = HeapDump.of(heap);
             allowedLeaks = Math.max(leaksBefore, heap.unreachableBlocks()); // the scenario's own, if any
         } finally {
+            heap.close();
             delete(file);
         }
         Set<String> expected = Set.of(before, after);
@@ -170,10 +176,18 @@ public final class Explorer {
 
     private String runAlone(ConcurrentScenario scenario, Consumer<PersistentHeap> operation) {
         Path file = newHeap(scenario);
-        try (PersistentHeap heap = PersistentHeap.open(file, scenario.options())) {
-            scenario.setUp.accept(heap);
-            operation.accept(heap);
-            return HeapDump.of(heap);
+        try {
+            try (PersistentHeap heap = PersistentHeap.open(file, scenario.options())) {
+                scenario.setUp.accept(heap);
+                if (!scenario.reopen) {
+                    operation.accept(heap);
+                    return HeapDump.of(heap);
+                }
+            }
+            try (PersistentHeap heap = PersistentHeap.open(file, scenario.options())) {
+                operation.accept(heap);
+                return HeapDump.of(heap);
+            }
         } finally {
             delete(file);
         }

@@ -69,6 +69,16 @@ public interface Scenario {
      */
     static Scenario concurrent(String name, Consumer<PersistentHeap> setUp, Consumer<PersistentHeap> first,
                                Consumer<PersistentHeap> second) {
-        return new ConcurrentScenario(name, setUp, first, second);
+        return new ConcurrentScenario(name, setUp, first, second, false);
+    }
+
+    /**
+     * {@return {@link #concurrent}, with the heap closed and opened again between the set-up and the
+     * operations} They then meet a heap whose allocator has loaded no chunk: its first loads race the
+     * other thread's commit (a chunk's bitmap read while a free of one of its blocks commits).
+     */
+    static Scenario concurrentAfterReopen(String name, Consumer<PersistentHeap> setUp, Consumer<PersistentHeap> first,
+                                          Consumer<PersistentHeap> second) {
+        return new ConcurrentScenario(name, setUp, first, second, true);
     }
 }

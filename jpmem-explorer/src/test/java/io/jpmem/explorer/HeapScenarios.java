@@ -194,20 +194,31 @@ final class HeapScenarios {
                     tx.putLong(slot(heap, 6), 66);
                 })));
         scenarios.add(Scenario.concurrent("two-threads-allocating-and-freeing", HeapScenarios::twoNodesAndSlots,
-                heap -> heap.transaction(tx -> {
-                    long b = heap.getRef(first(heap) + 8);
-                    tx.putRef(first(heap) + 8, 0);
-                    tx.free(b);
-                    tx.putLong(slot(heap, 2), 22);
-                }),
-                heap -> heap.transaction(tx -> {
-                    for (int i = 3; i < 5; i++) {
-                        long fresh = tx.allocate(node(heap));
-                        tx.putLong(fresh, 100 + i);
-                        tx.putRef(slot(heap, i) + 8, fresh);
-                    }
-                })));
+                HeapScenarios::unlinkAndFreeSecondNode, HeapScenarios::allocateTwoNodes));
+        // The same on a freshly opened heap: the slab holding the nodes is not loaded, so its first
+        // load (by either thread) races the other's commit, which clears a bit of the same bitmap.
+        scenarios.add(Scenario.concurrentAfterReopen("first-chunk-load-racing-a-free", HeapScenarios::twoNodesAndSlots,
+                HeapScenarios::unlinkAndFreeSecondNode, HeapScenarios::allocateTwoNodes));
         return scenarios;
+    }
+
+    private static void unlinkAndFreeSecondNode(PersistentHeap heap) {
+        heap.transaction(tx -> {
+            long b = heap.getRef(first(heap) + 8);
+            tx.putRef(first(heap) + 8, 0);
+            tx.free(b);
+            tx.putLong(slot(heap, 2), 22);
+        });
+    }
+
+    private static void allocateTwoNodes(PersistentHeap heap) {
+        heap.transaction(tx -> {
+            for (int i = 3; i < 5; i++) {
+                long fresh = tx.allocate(node(heap));
+                tx.putLong(fresh, 100 + i);
+                tx.putRef(slot(heap, i) + 8, fresh);
+            }
+        });
     }
 
     private static long slot0(PersistentHeap heap) {
