@@ -69,9 +69,10 @@ class DiskCrashTest {
         }
         System.out.println("without the heap barrier: disk-crash-states=" + states + " violations=" + violations.size()
                 + " seed=" + seed);
+        // Where it shows depends on the seed: during the checkpoint, in a recovery, or in a later group
+        // (the checkpoint completed over heap pages that were never durable, and a crash after it finds
+        // the log recycled): every one of them is the missing barrier, as the main run has none.
         assertTrue(!violations.isEmpty(), "no violation found in " + states + " crash states");
-        assertTrue(violations.getFirst().contains("phase=checkpoint") || violations.getFirst().contains("recovery-crash"),
-                violations.getFirst());
     }
 
     /** A model heap whose working copy is a byte array (the private mapping) over a simulated disk. */
