@@ -94,6 +94,8 @@ public final class WriteAheadLog {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long nextTicket = 1;
     private boolean leading;
+    /** A {@link #sync()} is running its fdatasync (without the lock). */
+    private boolean syncing;
     private long nextSeq;
     /** The last sequence whose fdatasync returned. */
     private long durableSeq;
@@ -407,17 +409,22 @@ public final class WriteAheadLog {
     public long sync() {
         lock.lock();
         try {
-            while (leading) {
-                changed.awaitUninterruptibly();
-            }
             return syncLocked();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Syncs as the leader; called with the lock held and no leader, returns with it held. */
+    /**
+     * Syncs what was written so far; called with the lock held, returns with it held. One sync runs at a
+     * time, but groups go on being written meanwhile (a writer never waits for another's fdatasync, as
+     * Redis's {@code everysec} never does): the sync claims only the sequences written before it began,
+     * and a frame written during it declares the durable sequence as it was before.
+     */
     private long syncLocked() {
+        while (syncing) {
+            changed.awaitUninterruptibly();
+        }
         if (failed != null) {
             throw failed;
         }
@@ -425,7 +432,7 @@ public final class WriteAheadLog {
         if (upTo <= durableSeq) {
             return durableSeq;
         }
-        leading = true;
+        syncing = true;
         DiskFile file = target.file();
         IOException error = null;
         lock.unlock();
@@ -435,7 +442,7 @@ public final class WriteAheadLog {
             error = e;
         } finally {
             lock.lock();
-            leading = false;
+            syncing = false;
             changed.signalAll();
         }
         if (error != null) {
@@ -449,8 +456,8 @@ public final class WriteAheadLog {
             queue.clear();
             throw failed;
         }
-        durableSeq = upTo;
-        return upTo;
+        durableSeq = Math.max(durableSeq, upTo);
+        return durableSeq;
     }
 
     /** {@return the last sequence whose fdatasync returned} */
