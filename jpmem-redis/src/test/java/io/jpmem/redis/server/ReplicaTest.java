@@ -99,6 +99,32 @@ class ReplicaTest {
     }
 
     @Test
+    void aRestartedReplicaContinuesFromTheOffsetInItsHeap(@TempDir Path dir) throws Exception {
+        try (RedisPeer peer = RedisPeer.start(dir.resolve("master"));
+             Jedis master = new Jedis("127.0.0.1", peer.port())) {
+            RdbCorpus.fill(master);
+            try (TestServer server = new TestServer(dir, Optional.empty(), 100);
+                 Jedis ours = new Jedis("127.0.0.1", server.loop.port())) {
+                ours.replicaof("127.0.0.1", peer.port());
+                awaitCaughtUp(master, ours);
+                master.select(5);
+                master.set("in-db-5", "1");
+                awaitCaughtUp(master, ours);
+            }
+            master.set("while-we-were-down", "1"); // still in database 5: the stream selects nothing again
+            master.select(0);
+            try (TestServer server = new TestServer(dir, Optional.empty(), 100);
+                 Jedis ours = new Jedis("127.0.0.1", server.loop.port())) {
+                ours.replicaof("127.0.0.1", peer.port());
+                awaitCaughtUp(master, ours);
+                assertEquals("1", field(master.info("stats"), "sync_partial_ok"), master.info("stats"));
+                assertEquals("1", field(master.info("stats"), "sync_full"), "no second full resync");
+                assertEquals(DatasetView.of(master, 16), DatasetView.of(ours, 16));
+            }
+        }
+    }
+
+    @Test
     void aMasterThatSendsGarbageIsDroppedAndTriedAgain(@TempDir Path dir) throws Exception {
         try (ServerSocket fake = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
              TestServer server = new TestServer(dir, Optional.empty(), 100);
