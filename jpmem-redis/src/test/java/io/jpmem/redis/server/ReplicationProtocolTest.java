@@ -128,10 +128,13 @@ class ReplicationProtocolTest {
                 assertEquals(cmd("SET", "a", "1"), replica.command());
                 assertEquals(cmd("SET", "b", "2"), replica.command());
                 assertEquals(cmd("EXEC"), replica.command());
-                c.call("SET", "gone", "v", "PX", "1");
-                replica.command(); // the SET ... PXAT
-                Thread.sleep(5); // the key's time passes (what is asserted is the DEL, not a duration)
-                assertEquals("$-1\r\n", c.call("GET", "gone"));
+                c.call("SET", "gone", "v", "PX", "50"); // long enough not to be past already when it is set
+                assertTrue(replica.command().startsWith("*5\r\n$3\r\nSET\r\n$4\r\ngone\r\n"));
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!c.call("GET", "gone").equals("$-1\r\n")) { // a GET met past its time deletes it (or the active expiry did)
+                    assertTrue(System.nanoTime() < deadline, "the key expired");
+                    Thread.sleep(10);
+                }
                 assertEquals(cmd("DEL", "gone"), replica.command(), "a key that expired here goes as DEL");
                 c.call("GET", "nothing"); // reads send nothing; the next write's bytes follow directly
                 c.call("SELECT", "0");
