@@ -20,6 +20,7 @@ public final class ClientState {
     private boolean multiFailed; // a command was refused while queuing: EXEC aborts
     private boolean closeAfterReply;
     private boolean blocked; // waiting in a blocking command (see Blocking)
+    private boolean fromMaster; // the connection to this server's master: its commands are the replication stream
     private boolean runningExec;
     private boolean runningScript; // a script is running this client's commands: they must not block // EXEC is running its queue: blocking commands must not block
 
@@ -122,13 +123,23 @@ public final class ClientState {
         return queued;
     }
 
+    /** {@return whether this is the connection to this server's master (its commands are the replication stream)} */
+    public boolean fromMaster() {
+        return fromMaster;
+    }
+
+    /** Marks this client as the connection to this server's master. */
+    public void markFromMaster() {
+        fromMaster = true;
+    }
+
     /** {@return whether the client waits in a blocking command: it reads no further command meanwhile} */
     public boolean blocked() {
         return blocked;
     }
 
-    /** Set by {@link Blocking} only. */
-    void setBlocked(boolean value) {
+    /** Set by {@link Blocking} for the blocking commands, and by replication for WAIT. */
+    public void setBlocked(boolean value) {
         blocked = value;
     }
 

@@ -269,11 +269,13 @@ public final class ConnectionCommands {
         }
         r.reply().array(queued.size());
         client.setRunningExec(true);
+        int mark = dispatcher.beginAtomic();
         try {
             for (ParsedCommand command : queued) {
                 dispatcher.run(command.spec(), client, command.args(), r.reply());
             }
         } finally {
+            dispatcher.endAtomic(mark, client);
             client.setRunningExec(false);
         }
     }

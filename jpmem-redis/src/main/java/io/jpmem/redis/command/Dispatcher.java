@@ -1,6 +1,7 @@
 package io.jpmem.redis.command;
 
 import io.jpmem.heap.Transaction;
+import io.jpmem.redis.data.Dataset;
 import io.jpmem.redis.protocol.RespWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,10 +26,67 @@ public final class Dispatcher {
     private final PubSub pubsub = new PubSub(outbox, journal);
     private final Blocking blocking = new Blocking(journal, outbox);
     private List<ExecutedWrite> executedWrites = new ArrayList<>();
+    /** How deep EXECs and scripts are nested now: only the outermost wraps its writes in MULTI/EXEC. */
+    private int atomicDepth;
+    private ReplicaWrites replicaWrites = ReplicaWrites.NONE;
+
+    /** Who may write when the server is a read-only replica: its master's connection only. */
+    public interface ReplicaWrites {
+        /** A master: everybody writes. */
+        ReplicaWrites NONE = client -> true;
+
+        /** {@return whether {@code client}'s writes are accepted now} */
+        boolean mayWrite(ClientState client);
+
+        /** {@return whether {@code client} is the connection to this server's master} */
+        default boolean isMaster(ClientState client) {
+            return false;
+        }
+    }
 
     public Dispatcher(ServerContext server, Watches watches) {
         this.server = server;
         this.watches = watches;
+    }
+
+    /** Sets who may write (a read-only replica refuses its clients' writes with -READONLY). */
+    public void replicaWrites(ReplicaWrites rule) {
+        this.replicaWrites = rule;
+        server.dataset().expiry(rule == ReplicaWrites.NONE ? Dataset.Expiry.DELETE : Dataset.Expiry.HIDE);
+    }
+
+    /**
+     * A key deleted because its time passed, while a command ran or by the active cycle: recorded
+     * as the DEL replicas get, in its place among the writes.
+     */
+    public void expired(int db, byte[] key) {
+        CommandSpec del = server.commands().find("del").orElseThrow();
+        executedWrites.add(new ExecutedWrite(0, db, del, List.of("DEL".getBytes(StandardCharsets.US_ASCII), key.clone())));
+    }
+
+    /**
+     * EXEC or a script starts running commands that must reach replicas as one transaction;
+     * {@return the mark to give {@link #endAtomic}}
+     */
+    int beginAtomic() {
+        atomicDepth++;
+        return executedWrites.size();
+    }
+
+    /**
+     * The EXEC or script begun at {@code mark} ended: if it wrote more than once (and is the
+     * outermost), its writes are wrapped in MULTI ... EXEC, as Redis 7.0 replicates them.
+     */
+    void endAtomic(int mark, ClientState client) {
+        if (--atomicDepth > 0 || executedWrites.size() - mark < 2) {
+            return;
+        }
+        int db = executedWrites.get(mark).db();
+        executedWrites.add(mark, new ExecutedWrite(client.id(), db, server.commands().find("multi").orElseThrow(),
+                List.of("MULTI".getBytes(StandardCharsets.US_ASCII))));
+        int lastDb = executedWrites.get(executedWrites.size() - 1).db();
+        executedWrites.add(new ExecutedWrite(client.id(), lastDb, server.commands().find("exec").orElseThrow(),
+                List.of("EXEC".getBytes(StandardCharsets.US_ASCII))));
     }
 
     public Watches watches() {
@@ -118,6 +176,13 @@ public final class Dispatcher {
                     + " / QUIT / RESET are allowed in this context");
             return;
         }
+        if (spec.is(CommandSpec.Flag.WRITE) && !replicaWrites.mayWrite(client)) {
+            reject(client, reply, READONLY);
+            return;
+        }
+        if (replicaWrites != ReplicaWrites.NONE) { // a replica deletes no expired key itself: its master's DEL does
+            server.dataset().expiry(replicaWrites.isMaster(client) ? Dataset.Expiry.KEEP : Dataset.Expiry.HIDE);
+        }
         if (client.inMulti() && spec.is(CommandSpec.Flag.NO_MULTI)) {
             reject(client, reply, "ERR Command not allowed inside a transaction");
             return;
@@ -139,6 +204,11 @@ public final class Dispatcher {
      */
     void run(CommandSpec spec, ClientState client, List<byte[]> args, RespWriter reply) {
         int db = client.db();
+        if (spec.is(CommandSpec.Flag.WRITE) && !replicaWrites.mayWrite(client)) { // a script's write on a read-only replica
+            reply.error(READONLY);
+            return;
+        }
+        int recorded = executedWrites.size();
         Request request = new Request(spec, args, client, reply, this);
         Transaction tx = spec.is(CommandSpec.Flag.WRITE)
                 ? server.dataset().heap().currentTransaction().orElse(null) : null;
@@ -151,12 +221,16 @@ public final class Dispatcher {
         } catch (CommandError e) {
             if (before != null) {
                 tx.rollbackTo(before);
+                executedWrites.subList(recorded, executedWrites.size()).clear(); // keys it expired came back too
             }
             reply.error(e.getMessage());
             return; // rolled back: nothing of it is a write to pass on
         }
         if (spec.is(CommandSpec.Flag.WRITE) && request.changedSomething()) {
             List<byte[]> propagated = request.propagatedArgs();
+            if (propagated == args) {
+                propagated = Propagation.effects(spec, args, db, server.dataset());
+            }
             CommandSpec as = propagated == args ? spec : server.commands().find(propagated.get(0)).orElse(spec);
             executedWrites.add(new ExecutedWrite(client.id(), db, as, propagated));
         }
@@ -177,10 +251,17 @@ public final class Dispatcher {
         return taken;
     }
 
+    /** {@return whether writes were recorded since the last take or drop} */
+    public boolean hasExecutedWrites() {
+        return !executedWrites.isEmpty();
+    }
+
     /** Forgets the write commands recorded since the last take (their transaction rolled back). */
     public void dropExecutedWrites() {
         executedWrites.clear();
     }
+
+    private static final String READONLY = "READONLY You can't write against a read only replica.";
 
     private static void reject(ClientState client, RespWriter reply, String message) {
         if (client.inMulti()) {

@@ -184,6 +184,7 @@ final class LuaScripting {
         current = run;
         killRequested = false;
         client.setRunningScript(true);
+        int mark = dispatcher.beginAtomic();
         clock.reset();
         startNanos = System.nanoTime();
         LuaValue result;
@@ -202,6 +203,7 @@ final class LuaScripting {
             return;
         } finally {
             current = null;
+            dispatcher.endAtomic(mark, client);
             client.setRunningScript(false);
             client.setDb(db); // SELECT inside a script lasts for the script only (Redis 7.0)
         }

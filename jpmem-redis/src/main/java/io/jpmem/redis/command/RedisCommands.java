@@ -38,6 +38,7 @@ public final class RedisCommands {
         PubSubCommands.register(table);
         BlockingCommands.register(table);
         PersistenceCommands.register(table);
+        ReplicationCommands.register(table);
         ScriptCommands.register(table, dispatcher, configuration); // last: it marks the commands scripts may not call
     }
 }

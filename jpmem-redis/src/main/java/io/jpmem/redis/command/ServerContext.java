@@ -52,4 +52,9 @@ public interface ServerContext {
 
     /** {@return SAVE and BGSAVE: the RDB file and the save in progress} */
     io.jpmem.redis.rdb.RdbSaves saves();
+
+    /** {@return the server's replication (REPLCONF, PSYNC, SYNC, WAIT, ROLE), or null if it has none} */
+    default ReplicationControl replication() {
+        return null;
+    }
 }

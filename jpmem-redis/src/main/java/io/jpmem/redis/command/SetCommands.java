@@ -138,6 +138,7 @@ public final class SetCommands {
             }
             byte[] member = sample(s, 1).get(0);
             s.remove(member);
+            r.propagateAs(List.of("SREM".getBytes(java.nio.charset.StandardCharsets.US_ASCII), r.arg(1), member));
             deleteIfEmpty(r, r.arg(1), s.isEmpty());
             r.modified(r.arg(1));
             r.reply().bulk(member);
@@ -150,6 +151,9 @@ public final class SetCommands {
         }
         List<byte[]> popped = sample(s, count);
         popped.forEach(s::remove);
+        List<byte[]> srem = new java.util.ArrayList<>(List.of("SREM".getBytes(java.nio.charset.StandardCharsets.US_ASCII), r.arg(1)));
+        srem.addAll(popped);
+        r.propagateAs(srem); // replicas remove what was drawn here, not a draw of their own
         deleteIfEmpty(r, r.arg(1), s.isEmpty());
         if (!popped.isEmpty()) {
             r.modified(r.arg(1));

@@ -20,6 +20,29 @@ public final class Dataset {
     private final Db[] dbs;
     /** Per database, where the active expiry cycle goes on (a scan cursor of its expiry times; volatile, as in Redis). */
     private final long[] expireCursors;
+    private ExpiryListener expiryListener = (db, key) -> { };
+    private Expiry expiry = Expiry.DELETE;
+
+    /**
+     * What a key whose time has passed is when it is met: deleted (a master, Redis's own way), only
+     * hidden (a replica serving its clients: the key goes when the master's DEL arrives), or still
+     * live (a replica applying its master's stream, which says itself when a key goes).
+     */
+    public enum Expiry {
+        /** Expired keys are deleted when met, and by the active cycle. */
+        DELETE,
+        /** Expired keys read as missing but stay; the active cycle deletes nothing. */
+        HIDE,
+        /** Expired keys read as live; the active cycle deletes nothing. */
+        KEEP
+    }
+
+    /** Told of each key deleted because its time passed (lazily or by the active cycle), in its transaction. */
+    @FunctionalInterface
+    public interface ExpiryListener {
+        /** {@code key} of database {@code db} expired and was deleted. */
+        void expired(int db, byte[] key);
+    }
 
     private Dataset(PersistentHeap heap, Db[] dbs) {
         this.heap = heap;
@@ -51,6 +74,21 @@ public final class Dataset {
             dbs[i] = keyspace.dbs.get(i);
         }
         return new Dataset(heap, dbs);
+    }
+
+    /** Sets who is told of expired keys deleted (replication sends a DEL for each). */
+    public void expiryListener(ExpiryListener listener) {
+        this.expiryListener = listener;
+    }
+
+    /** Sets what a key whose time has passed is, from now on (see {@link Expiry}). */
+    public void expiry(Expiry mode) {
+        this.expiry = mode;
+    }
+
+    /** {@return what a key whose time has passed is now} */
+    public Expiry expiry() {
+        return expiry;
     }
 
     public PersistentHeap heap() {
@@ -128,11 +166,18 @@ public final class Dataset {
 
     /** {@return whether the key was expired (and is now removed)} */
     private boolean expireIfNeeded(int db, byte[] key) {
+        if (expiry == Expiry.KEEP) {
+            return false;
+        }
         Long when = dbs[db].expires.get(key);
         if (when == null || when > System.currentTimeMillis()) {
             return false;
         }
+        if (expiry == Expiry.HIDE) {
+            return true;
+        }
         remove(db, key);
+        expiryListener.expired(db, key);
         return true;
     }
 
@@ -172,6 +217,9 @@ public final class Dataset {
      */
     public int expireCycle(int budget) {
         int deleted = 0;
+        if (expiry != Expiry.DELETE) {
+            return 0;
+        }
         long now = System.currentTimeMillis();
         for (int db = 0; db < dbs.length; db++) {
             PHashMap<byte[], Long> expires = dbs[db].expires;
@@ -193,6 +241,7 @@ public final class Dataset {
             expireCursors[db] = cursor;
             for (byte[] key : due) {
                 remove(db, key);
+                expiryListener.expired(db, key);
                 deleted++;
             }
         }

@@ -43,6 +43,31 @@ public final class RdbImport {
                         + dataset.dict(db).longSize() + " keys): an RDB file is imported into a new heap only");
             }
         }
+        return load(dataset, file, progress, () -> { });
+    }
+
+    /**
+     * A replica's full resync: in one heap transaction, every database is emptied, {@code file} is
+     * loaded, and {@code alsoInTransaction} runs (the replication record takes the master's id and
+     * offset): a failure or a crash at any point leaves the old dataset whole, never half of either.
+     *
+     * @throws RdbException if the file cannot be read (the message says why); nothing changed
+     */
+    public static Result replaceWith(Dataset dataset, Path file, Runnable alsoInTransaction) throws IOException, RdbException {
+        return load(dataset, file, line -> { }, () -> {
+            for (int db = 0; db < dataset.databases(); db++) {
+                dataset.flush(db);
+            }
+        }, alsoInTransaction);
+    }
+
+    private static Result load(Dataset dataset, Path file, Consumer<String> progress, Runnable first)
+            throws IOException, RdbException {
+        return load(dataset, file, progress, first, () -> { });
+    }
+
+    private static Result load(Dataset dataset, Path file, Consumer<String> progress, Runnable first, Runnable last)
+            throws IOException, RdbException {
         long size = Files.size(file);
         long[] counts = new long[3];
         long[] read = new long[1];
@@ -60,6 +85,7 @@ public final class RdbImport {
                  }
              }) {
             dataset.heap().transaction(tx -> {
+                first.run();
                 try {
                     RdbReader.read(in, (db, key, value, expireAt) -> {
                         if (db >= dataset.databases()) {
@@ -90,6 +116,7 @@ public final class RdbImport {
                                     size == 0 ? 100 : read[0] * 100 / size, io.jpmem.heap.PersistentHeap.formatBytes(size)));
                         }
                     });
+                    last.run();
                 } catch (RdbException e) {
                     throw new Refused(e);
                 } catch (IOException e) {

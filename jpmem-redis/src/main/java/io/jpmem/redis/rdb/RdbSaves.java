@@ -265,4 +265,15 @@ public final class RdbSaves {
             background = null;
         }
     }
+
+    /**
+     * Writes the whole dataset as it is now, as an RDB file, to {@code out} (a full resync of a
+     * replica), blocking the caller as SAVE does.
+     */
+    public static void snapshotTo(Dataset dataset, java.io.OutputStream out) throws IOException {
+        SnapshotWriter snapshot = new SnapshotWriter(dataset, new RdbWriter(out), System.currentTimeMillis());
+        snapshot.finishNow();
+        snapshot.end();
+        out.flush();
+    }
 }

@@ -31,6 +31,11 @@ final class Connection {
     /** A protocol error ends the connection once its error reply is written. */
     String protocolError;
     boolean closing;
+    /** The connection to this server's master: replies are dropped, the stream bytes parsed are counted. */
+    boolean master;
+    /** Of a master connection: the stream bytes of the commands parsed and not yet counted. */
+    long parsedBytes;
+    private long partialBytes;
 
     Connection(SocketChannel channel, SelectionKey key, ClientState state, long maxBulkLength) {
         this.channel = channel;
@@ -50,10 +55,14 @@ final class Connection {
         parser.setAuthenticated(state.authenticated());
         try {
             for (int i = 0; i < limit && protocolError == null; i++) {
+                int before = parser.buffered();
                 List<byte[]> command = parser.next();
+                partialBytes += before - parser.buffered(); // a command may be consumed over several calls
                 if (command == null) {
                     return false;
                 }
+                parsedBytes += partialBytes;
+                partialBytes = 0;
                 pending.add(command);
                 if (!state.authenticated()) {
                     return parser.buffered() > 0; // AUTH must run before the parser's limits can be lifted
@@ -70,6 +79,14 @@ final class Connection {
         if (reply.length > 0) {
             output.add(ByteBuffer.wrap(reply));
             queuedBytes += reply.length;
+        }
+    }
+
+    /** Queues bytes that are already in a buffer (stream bytes, a mapped RDB file). */
+    void send(ByteBuffer bytes) {
+        if (bytes.hasRemaining()) {
+            output.add(bytes);
+            queuedBytes += bytes.remaining();
         }
     }
 

@@ -68,10 +68,29 @@ final class EventLoop implements AutoCloseable {
         }
     };
 
+    /** How replication reaches the connections (stream bytes, sync replies, WAIT replies). */
+    private final io.jpmem.redis.replication.ReplicaLink links = new io.jpmem.redis.replication.ReplicaLink() {
+        @Override
+        public void send(ClientState client, ByteBuffer bytes) {
+            Connection c = byClient.get(client);
+            if (c != null) {
+                c.send(bytes);
+            }
+        }
+
+        @Override
+        public void close(ClientState client) {
+            Connection c = byClient.get(client);
+            if (c != null) {
+                c.closing = true;
+            }
+        }
+    };
+
     EventLoop(ServerOptions options, PersistentHeap heap) throws IOException {
         this.options = options;
         this.heap = heap;
-        this.core = new ServerCore(options, heap, this::port, connections::size); // before the socket: a heap that does not open binds nothing
+        this.core = new ServerCore(options, heap, this::port, connections::size, links); // before the socket: a heap that does not open binds nothing
         this.selector = Selector.open();
         this.server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress(options.bind(), options.port()), 511);
@@ -115,6 +134,16 @@ final class EventLoop implements AutoCloseable {
             }
             selector.selectedKeys().clear();
             runRound();
+            if (core.replication().master().syncsRequested()) {
+                core.replication().master().serveSyncs(); // between rounds: each sync starts where the stream is now
+                flushAll();
+            }
+            if (core.replication().master().cron()) {
+                flushAll();
+            }
+            if (core.replication().replica() != null && core.replication().replica().step(this::attachMaster)) {
+                flushAll();
+            }
             if (core.executor().expireBlocked(System.nanoTime(), delivery)) {
                 flushAll();
             }
@@ -151,7 +180,9 @@ final class EventLoop implements AutoCloseable {
         }
         if (any) {
             try {
-                heap.transaction(tx -> dataset.expireCycle(200));
+                if (core.executor().maintenance(() -> dataset.expireCycle(200)) > 0) {
+                    flushAll(); // the DELs of the expired keys, to the replicas
+                }
             } catch (HeapFullException full) {
                 expireOneAtATime(dataset);
             } catch (RuntimeException | VirtualMachineError e) { // expiry must never stop the server
@@ -171,7 +202,7 @@ final class EventLoop implements AutoCloseable {
         int deleted = 0;
         for (int emptyLooks = 0; deleted < 200 && emptyLooks < 50; ) {
             try {
-                int n = heap.transactionResult(tx -> dataset.expireCycle(1));
+                int n = core.executor().maintenance(() -> dataset.expireCycle(1));
                 deleted += n;
                 emptyLooks = n == 0 ? emptyLooks + 1 : 0;
             } catch (HeapFullException full) {
@@ -180,8 +211,11 @@ final class EventLoop implements AutoCloseable {
                     LOG.log(System.Logger.Level.WARNING, "the heap is too full to delete an expired key; expiry"
                             + " goes on when space is freed: " + full.getMessage());
                 }
-                return;
+                break;
             }
+        }
+        if (deleted > 0) {
+            flushAll(); // the DELs of the expired keys, to the replicas
         }
     }
 
@@ -209,6 +243,20 @@ final class EventLoop implements AutoCloseable {
             connections.put(channel, connection);
             byClient.put(state, connection);
         }
+    }
+
+    /** A replica's handshake with its master finished: the socket becomes the master's connection. */
+    private ClientState attachMaster(SocketChannel channel) throws IOException {
+        channel.socket().setTcpNoDelay(true);
+        SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+        ClientState state = new ClientState(nextClientId++, String.valueOf(channel.getRemoteAddress()), true);
+        state.markFromMaster();
+        Connection connection = new Connection(channel, key, state, options.maxBulkLength());
+        connection.master = true;
+        key.attach(connection);
+        connections.put(channel, connection);
+        byClient.put(state, connection);
+        return state;
     }
 
     private void read(Connection connection) {
@@ -251,6 +299,7 @@ final class EventLoop implements AutoCloseable {
         }
         byClient.remove(connection.state);
         core.dispatcher().forget(connection.state);
+        core.replication().forget(connection.state);
         connection.key.cancel();
         try {
             connection.channel.close();
@@ -275,6 +324,10 @@ final class EventLoop implements AutoCloseable {
             }
             c.waitedWhileBlocked = false;
             more |= c.parse(COMMANDS_PER_CLIENT_PER_ROUND);
+            if (c.master && c.parsedBytes > 0 && core.replication().replica() != null) {
+                core.replication().replica().streamParsed(c.parsedBytes);
+                c.parsedBytes = 0;
+            }
             while (!c.pending.isEmpty()) {
                 ParsedCommand command = ParsedCommand.of(core.commands(), c.pending.poll());
                 round.add(new RoundExecutor.Invocation(c.state, command));
@@ -316,8 +369,8 @@ final class EventLoop implements AutoCloseable {
     /** Queues bytes for a client (a reply, or a message pushed to it); a client closing after its reply reads nothing more. */
     private void send(ClientState client, byte[] bytes) {
         Connection c = byClient.get(client);
-        if (c == null) {
-            return; // disconnected meanwhile
+        if (c == null || c.master) {
+            return; // disconnected meanwhile; or this server's master, which gets no replies
         }
         c.send(bytes);
         if (client.closeAfterReply()) {

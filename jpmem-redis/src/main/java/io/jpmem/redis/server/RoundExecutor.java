@@ -71,6 +71,39 @@ final class RoundExecutor {
     private final ServerStats stats;
     private final ServerContext server;
     private final List<WriteListener> listeners = new CopyOnWriteArrayList<>();
+    /** The replication stream: each transaction's writes are prepared in it, published after the commit. */
+    private StreamFeed feed = StreamFeed.NONE;
+    /** The writes of the transaction being committed, taken inside it. */
+    private List<ExecutedWrite> committing = List.of();
+
+    /**
+     * Where each transaction's writes go: encoded inside the transaction (so what it stores, the
+     * stream offset, commits with the data), sent on after the commit, forgotten after a rollback.
+     */
+    interface StreamFeed {
+        StreamFeed NONE = new StreamFeed() {
+            @Override
+            public void prepare(List<ExecutedWrite> writes) {
+            }
+
+            @Override
+            public void publish() {
+            }
+
+            @Override
+            public void discard() {
+            }
+        };
+
+        /** Inside the transaction, after its last command. */
+        void prepare(List<ExecutedWrite> writes);
+
+        /** After the commit, before any reply of the transaction leaves. */
+        void publish();
+
+        /** The transaction rolled back. */
+        void discard();
+    }
 
     RoundExecutor(PersistentHeap heap, Dispatcher dispatcher, ServerStats stats, ServerContext server) {
         this.heap = heap;
@@ -82,6 +115,37 @@ final class RoundExecutor {
     /** Adds a listener told of every committed transaction's write commands. */
     void addWriteListener(WriteListener listener) {
         listeners.add(listener);
+    }
+
+    /** Sets the replication stream fed by every transaction. */
+    void feed(StreamFeed feed) {
+        this.feed = feed;
+    }
+
+    /** Inside a transaction, after its last change: takes its writes and prepares them in the stream. */
+    private void prepareWrites() {
+        committing = dispatcher.takeExecutedWrites();
+        feed.prepare(committing); // also with no write: a replica's offset counts its master's PINGs
+    }
+
+    /**
+     * Runs {@code body} (the active expiry cycle) in a transaction of its own whose writes (the
+     * DELs of expired keys) reach the stream like a round's; {@return what it returned}
+     */
+    int maintenance(java.util.function.IntSupplier body) {
+        try {
+            begin();
+            int result = heap.transactionResult(tx -> {
+                int r = body.getAsInt();
+                prepareWrites();
+                return r;
+            });
+            commit();
+            return result;
+        } catch (RuntimeException | Error e) {
+            rollback();
+            throw e;
+        }
     }
 
     private static final class AbortRound extends RuntimeException {
@@ -101,7 +165,7 @@ final class RoundExecutor {
                 replies[i] = runOne(round.get(i), false);
                 messages.set(i, dispatcher.outbox().take());
             }
-            dispatcher.dropExecutedWrites(); // nothing writes outside a transaction; keep the log clean anyway
+            publishLazyExpiries();
             deliver(round, replies, messages, delivery);
             return;
         }
@@ -115,6 +179,7 @@ final class RoundExecutor {
                     replies[i] = runOne(round.get(i), true);
                     messages.set(i, dispatcher.outbox().take());
                 }
+                prepareWrites();
             });
             commit();
         } catch (HeapFullException | AbortRound e) {
@@ -159,6 +224,25 @@ final class RoundExecutor {
         dispatcher.journal().rollback();
         dispatcher.outbox().drop();
         dispatcher.dropExecutedWrites();
+        committing = List.of();
+        feed.discard();
+    }
+
+    /**
+     * After a round without a transaction: keys its reads found expired were deleted on the way,
+     * each in a transaction of its own; their DELs reach the stream now, in one more.
+     */
+    private void publishLazyExpiries() {
+        if (dispatcher.hasExecutedWrites()) {
+            try {
+                begin();
+                heap.transaction(tx -> prepareWrites());
+                commit();
+            } catch (RuntimeException e) {
+                rollback();
+                LOG.log(System.Logger.Level.WARNING, "the DELs of expired keys could not be passed on: " + e);
+            }
+        }
     }
 
     /** Runs one command of a rolled-back round in its own transaction; {@return its reply} */
@@ -167,7 +251,10 @@ final class RoundExecutor {
         byte[][] reply = new byte[1][];
         try {
             begin();
-            heap.transaction(tx -> reply[0] = runOne(inv, true));
+            heap.transaction(tx -> {
+                reply[0] = runOne(inv, true);
+                prepareWrites();
+            });
             commit();
             return reply[0];
         } catch (HeapFullException full) {
@@ -202,7 +289,10 @@ final class RoundExecutor {
         byte[][] reply = new byte[1][];
         try {
             begin();
-            heap.transaction(tx -> reply[0] = runOne(new Invocation(client, command), true));
+            heap.transaction(tx -> {
+                reply[0] = runOne(new Invocation(client, command), true);
+                prepareWrites();
+            });
             commit();
             return reply[0];
         } catch (HeapFullException | AbortRound e) {
@@ -221,7 +311,9 @@ final class RoundExecutor {
     }
 
     private void committed() {
-        List<ExecutedWrite> writes = dispatcher.takeExecutedWrites();
+        List<ExecutedWrite> writes = committing;
+        committing = List.of();
+        feed.publish();
         if (!writes.isEmpty()) {
             for (WriteListener listener : listeners) {
                 listener.committed(writes);
@@ -240,7 +332,7 @@ final class RoundExecutor {
     }
 
     private static boolean mayWrite(Invocation inv) {
-        return inv.client().inMulti() || inv.command().name().equals("exec") || inv.command().is(CommandSpec.Flag.WRITE)
+        return inv.client().fromMaster() || inv.client().inMulti() || inv.command().name().equals("exec") || inv.command().is(CommandSpec.Flag.WRITE)
                 || inv.command().is(CommandSpec.Flag.MAY_REPLICATE);
     }
 

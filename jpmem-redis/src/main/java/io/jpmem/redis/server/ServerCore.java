@@ -11,6 +11,8 @@ import io.jpmem.redis.command.ServerContext;
 import io.jpmem.redis.rdb.RdbSaves;
 import io.jpmem.redis.command.Watches;
 import io.jpmem.redis.data.Dataset;
+import io.jpmem.redis.replication.Replication;
+import io.jpmem.redis.replication.ReplicationMaster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +35,7 @@ final class ServerCore implements ServerContext {
     private final ServerStats stats = new ServerStats();
     private final RoundExecutor executor;
     private final ServerInfo info;
+    private final Replication replication;
     /** SAVE and BGSAVE; a background save advances a slice per event-loop iteration. */
     private final RdbSaves saves;
     private volatile boolean shutdownRequested;
@@ -43,6 +46,19 @@ final class ServerCore implements ServerContext {
     private java.nio.file.Path configFile;
 
     ServerCore(ServerOptions options, PersistentHeap heap, IntSupplier port, IntSupplier connectedClients) {
+        this(options, heap, port, connectedClients, new io.jpmem.redis.replication.ReplicaLink() {
+            @Override
+            public void send(io.jpmem.redis.command.ClientState client, java.nio.ByteBuffer bytes) {
+            }
+
+            @Override
+            public void close(io.jpmem.redis.command.ClientState client) {
+            }
+        });
+    }
+
+    ServerCore(ServerOptions options, PersistentHeap heap, IntSupplier port, IntSupplier connectedClients,
+               io.jpmem.redis.replication.ReplicaLink links) {
         this.options = options;
         this.heap = heap;
         this.requirePass = options.requirePass();
@@ -52,13 +68,44 @@ final class ServerCore implements ServerContext {
         this.saves = new RdbSaves(dataset, options.dir(), options.dbFilename());
         RedisCommands.registerAll(commands, dispatcher, configuration);
         this.executor = new RoundExecutor(heap, dispatcher, stats, this);
+        dataset.expiryListener(dispatcher::expired);
+        this.replication = new Replication(heap, dataset, dispatcher, new ReplicationMaster(heap, dataset, options.dir(), links),
+                links, options.dir(), port);
+        ReplicationMaster master = replication.master();
+        executor.feed(new RoundExecutor.StreamFeed() {
+            @Override
+            public void prepare(java.util.List<io.jpmem.redis.command.ExecutedWrite> writes) {
+                master.prepare(writes);
+                if (replication.replica() != null) {
+                    replication.replica().prepare();
+                }
+            }
+
+            @Override
+            public void publish() {
+                master.publish();
+                if (replication.replica() != null) {
+                    replication.replica().publish();
+                }
+            }
+
+            @Override
+            public void discard() {
+                master.discard();
+                if (replication.replica() != null) {
+                    replication.replica().discard();
+                }
+            }
+        });
         this.info = new ServerInfo(options, heap, stats, port, connectedClients, dispatcher.blocking()::blockedClients,
                 () -> maxClients, saves);
+        info.replication(replication::info, replication.master()::statsInfo);
         registerParameters(port);
     }
 
     private void registerParameters(IntSupplier port) {
         String restart = "jpmem-redis sets it when it starts (command line or config file)";
+        String replicationFixed = "jpmem-redis keeps Redis's default";
         configuration.register(ConfigParameter.fixed("bind", options::bind, restart))
                 .register(ConfigParameter.fixed("port", () -> Integer.toString(port.getAsInt()), restart))
                 .register(ConfigParameter.immutable("databases", () -> Integer.toString(options.databases())))
@@ -78,6 +125,11 @@ final class ServerCore implements ServerContext {
                 .register(ConfigParameter.fixed("dir", () -> options.dir().toAbsolutePath().toString(), restart))
                 .register(ConfigParameter.fixed("dbfilename", options::dbFilename, restart))
                 .register(ConfigParameter.fixed("jpmem-heap", () -> options.heap().toAbsolutePath().toString(), restart))
+                .register(ConfigParameter.fixed("repl-backlog-size",
+                        () -> Integer.toString(replication.master().backlogSize()), replicationFixed))
+                .register(ConfigParameter.fixed("replica-read-only", () -> "yes", "a replica of jpmem-redis is read-only"))
+                .register(ConfigParameter.fixed("repl-ping-replica-period",
+                        () -> Integer.toString(replication.master().pingPeriod()), replicationFixed))
                 .register(ConfigParameter.fixed("jpmem-durability",
                         () -> heap.durability().name().toLowerCase(Locale.ROOT), restart))
                 .register(ConfigParameter.fixed("appendfsync", () -> ServerInfo.appendFsync(heap), restart));
@@ -164,6 +216,11 @@ final class ServerCore implements ServerContext {
     @Override
     public int databases() {
         return options.databases();
+    }
+
+    @Override
+    public Replication replication() {
+        return replication;
     }
 
     @Override

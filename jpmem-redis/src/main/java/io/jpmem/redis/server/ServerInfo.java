@@ -18,6 +18,15 @@ final class ServerInfo {
     private final java.util.function.LongSupplier maxClients;
     private final io.jpmem.redis.rdb.RdbSaves saves;
     private final long startedAt = System.currentTimeMillis();
+    private java.util.function.Supplier<String> replication = () -> "role:master\r\nconnected_slaves:0\r\n";
+
+    private java.util.function.Supplier<String> replicationStats = () -> "";
+
+    /** Sets where INFO replication's lines, and INFO stats's sync_* lines, come from. */
+    void replication(java.util.function.Supplier<String> lines, java.util.function.Supplier<String> stats) {
+        this.replication = lines;
+        this.replicationStats = stats;
+    }
 
     ServerInfo(ServerOptions options, PersistentHeap heap, ServerStats stats, IntSupplier port, IntSupplier connectedClients,
                IntSupplier blockedClients, java.util.function.LongSupplier maxClients, io.jpmem.redis.rdb.RdbSaves saves) {
@@ -57,10 +66,14 @@ final class ServerInfo {
                     .append(logInfo(heap))
                     .append("jpmem_recovery:").append(heap.recoveryReport().summary().replace("\n", " ")).append("\r\n\r\n");
         }
+        if (all || section.equals("replication")) {
+            out.append("# Replication\r\n").append(replication.get()).append("\r\n");
+        }
         if (all || section.equals("stats")) {
             out.append("# Stats\r\ntotal_commands_processed:").append(stats.commandsProcessed).append("\r\n")
                     .append("jpmem_group_commits:").append(stats.groupCommits).append("\r\n")
-                    .append("jpmem_group_commit_rollbacks:").append(stats.rollbacks).append("\r\n\r\n");
+                    .append("jpmem_group_commit_rollbacks:").append(stats.rollbacks).append("\r\n")
+                    .append(replicationStats.get()).append("\r\n");
         }
         return out.toString();
     }

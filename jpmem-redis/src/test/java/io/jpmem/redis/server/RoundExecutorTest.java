@@ -42,7 +42,7 @@ class RoundExecutorTest {
             c.reply();
             c.reply();
             assertEquals("*2\r\n:1\r\n:1\r\n", c.reply());
-            assertEquals(List.of("0:SET a 1", "3:INCR n, 3:RPUSH l x"), batches);
+            assertEquals(List.of("0:SET a 1", "3:MULTI, 3:INCR n, 3:RPUSH l x, 3:EXEC"), batches);
         }
     }
 
