@@ -199,7 +199,7 @@ public final class HeapLog implements WalDomain.Journal, AutoCloseable {
             throw new HeapOpenException(heapPath, HeapOpenException.Reason.IO_ERROR,
                     "the write-ahead log: " + e.getMessage(), e);
         }
-        checkpointer = new Checkpointer(wal, new HeapFileWriter(heapChannel, heapPath));
+        checkpointer = new Checkpointer(wal, ChannelDiskFile.borrowing(heapPath, heapChannel));
         if (checkpointer.underWay()) {
             // A crash came between a checkpoint's roll and its commit point: memory now holds every
             // record of both files, so writing the pages they touched completes it.
@@ -540,46 +540,6 @@ public final class HeapLog implements WalDomain.Journal, AutoCloseable {
             } catch (IOException ignored) {
                 // everything acknowledged is durable already; closing releases descriptors only
             }
-        }
-    }
-
-    /** The heap file as the checkpointer writes it: the heap's own channel, never closed here. */
-    private record HeapFileWriter(FileChannel channel, Path path) implements DiskFile {
-        @Override
-        public void read(ByteBuffer dst, long position) throws IOException {
-            while (dst.hasRemaining()) {
-                if (channel.read(dst, position + dst.position()) < 0) {
-                    throw new IOException("end of " + path);
-                }
-            }
-        }
-
-        @Override
-        public void write(ByteBuffer src, long position) throws IOException {
-            long at = position;
-            while (src.hasRemaining()) {
-                at += channel.write(src, at);
-            }
-        }
-
-        @Override
-        public void sync() throws IOException {
-            channel.force(false);
-        }
-
-        @Override
-        public long size() throws IOException {
-            return channel.size();
-        }
-
-        @Override
-        public String name() {
-            return path.toString();
-        }
-
-        @Override
-        public void close() {
-            // the heap owns the channel (and its lock)
         }
     }
 }

@@ -16,10 +16,25 @@ public final class ChannelDiskFile implements DiskFile {
 
     private final Path path;
     private final FileChannel channel;
+    /** Whether {@link #close} closes the channel (not for a borrowed one). */
+    private final boolean owned;
 
-    private ChannelDiskFile(Path path, FileChannel channel) {
+    private ChannelDiskFile(Path path, FileChannel channel, boolean owned) {
         this.path = path;
         this.channel = channel;
+        this.owned = owned;
+    }
+
+    private ChannelDiskFile(Path path, FileChannel channel) {
+        this(path, channel, true);
+    }
+
+    /**
+     * A disk file over a channel someone else owns (a heap's file, whose channel holds its lock):
+     * {@link #close} leaves it open.
+     */
+    public static ChannelDiskFile borrowing(Path path, FileChannel channel) {
+        return new ChannelDiskFile(path, channel, false);
     }
 
     /**
@@ -95,6 +110,8 @@ public final class ChannelDiskFile implements DiskFile {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        if (owned) {
+            channel.close();
+        }
     }
 }
