@@ -35,6 +35,9 @@ public final class DumpCommands {
             r.reply().nullBulk();
             return;
         }
+        if (value instanceof io.jpmem.redis.data.Stream) {
+            throw new CommandError("ERR " + LiveValues.STREAMS_UNSUPPORTED);
+        }
         r.reply().bulk(DumpPayload.of(w -> LiveValues.write(w, null, value)));
     }
 

@@ -37,6 +37,10 @@ public final class RedisCommands {
         DumpCommands.register(table);
         PubSubCommands.register(table);
         BlockingCommands.register(table);
+        StreamCommands.register(table);
+        StreamGroupCommands.register(table);
+        StreamReadCommands.register(table);
+        StreamInfoCommand.register(table);
         PersistenceCommands.register(table);
         ReplicationCommands.register(table);
         ScriptCommands.register(table, dispatcher, configuration); // last: it marks the commands scripts may not call

@@ -16,6 +16,7 @@ public final class Values {
             case null -> "none";
             case byte[] ignored -> "string";
             case ZSet ignored -> "zset";
+            case Stream ignored -> "stream";
             case java.util.Deque<?> ignored -> "list";
             case java.util.Set<?> ignored -> "set";
             case Map<?, ?> ignored -> "hash";
@@ -36,6 +37,7 @@ public final class Values {
                 zset.byRank(0, zset.size()).forEach(e -> out.put(e.member(), e.score()));
                 yield out;
             }
+            case Stream stream -> stream.copy();
             case PDeque<?> deque -> {
                 PDeque<byte[]> out = new PDeque<>();
                 ((PDeque<byte[]>) deque).forEach(out::addLast);
@@ -60,12 +62,14 @@ public final class Values {
      * jpmem-redis stores it. A string is always a separate byte block ({@code raw}: no {@code int} or
      * {@code embstr} forms); a list a chunked deque ({@code quicklist}); a hash and a set a chained
      * hash table ({@code hashtable}; no {@code listpack} or {@code intset} forms for small ones); a
-     * sorted set a B+tree plus a hash map ({@code skiplist}, Redis's name for its tree-plus-dict form).
+     * sorted set a B+tree plus a hash map ({@code skiplist}, Redis's name for its tree-plus-dict form); a stream
+     * {@code stream}, as in Redis.
      */
     public static String encoding(Object value) {
         return switch (value) {
             case byte[] ignored -> "raw";
             case ZSet ignored -> "skiplist";
+            case Stream ignored -> "stream";
             case PDeque<?> ignored -> "quicklist";
             case PHashMap<?, ?> ignored -> "hashtable";
             case PHashSet<?> ignored -> "hashtable";
@@ -83,6 +87,7 @@ public final class Values {
             case null -> { }
             case byte[] ignored -> { }
             case ZSet zset -> zset.free();
+            case Stream stream -> stream.free();
             case PDeque<?> deque -> deque.free();
             case PHashMap<?, ?> map -> map.free();
             case PHashSet<?> set -> set.free();

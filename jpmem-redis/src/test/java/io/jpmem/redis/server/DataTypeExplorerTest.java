@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The power-fail explorer over the mutating commands of the bitmap, HyperLogLog and newer keyspace
- * commands, each run as one event-loop round (one heap transaction) on the engine of
- * {@link RedisExplorerTest}: every crash image must recover to the state before or after the command.
+ * The power-fail explorer over the mutating commands of the bitmap, HyperLogLog, stream (XADD with
+ * trimming, XREADGROUP, XACK, XGROUP DESTROY) and newer keyspace commands, each run as one
+ * event-loop round (one heap transaction) on the engine of {@link RedisExplorerTest}: every crash image must recover to the state before or after the command.
  */
 class DataTypeExplorerTest {
 
@@ -37,7 +37,16 @@ class DataTypeExplorerTest {
                 command("ZMPOP", new String[] {"ZADD z 1 a 2 b 3 c"}, "ZMPOP 1 z MAX COUNT 2"),
                 command("PFADD-new", new String[] {}, "PFADD h a b c"),
                 command("PFMERGE", new String[] {"PFADD a x y", "PFADD b y z"}, "PFMERGE d a b"),
-                command("PFCOUNT-caches", new String[] {"PFADD h a b c"}, "PFCOUNT h"));
+                command("PFCOUNT-caches", new String[] {"PFADD h a b c"}, "PFCOUNT h"),
+                command("XADD-trims", new String[] {"XADD s 1 f a", "XADD s 2 f b g c", "XADD s 3 f d"},
+                        "XADD s MAXLEN 1 4-* f e"),
+                command("XADD-new-stream", new String[] {}, "XADD s 5-1 f v g w"),
+                command("XREADGROUP-delivers", new String[] {"XADD s 1 f a", "XADD s 2 f b", "XGROUP CREATE s g 0"},
+                        "XREADGROUP GROUP g c STREAMS s >"),
+                command("XACK", new String[] {"XADD s 1 f a", "XADD s 2 f b", "XGROUP CREATE s g 0",
+                    "XREADGROUP GROUP g c STREAMS s >"}, "XACK s g 1 2"),
+                command("XGROUP-DESTROY", new String[] {"XADD s 1 f a", "XGROUP CREATE s g 0",
+                    "XREADGROUP GROUP g c STREAMS s >"}, "XGROUP DESTROY s g"));
         for (Scenario scenario : scenarios) {
             Explorer.Report report = explorer.explore(scenario);
             assertEquals(List.of(), report.violations(), scenario.name());

@@ -51,6 +51,23 @@ final class DifferentialFuzzer {
     static void run(String what, long seed, int count, ByteExactClient ours, ByteExactClient theirs,
                     Function<SplittableRandom, List<String>> generator, Predicate<List<String>> alone,
                     BiFunction<List<String>, String, List<List<String>>> resync) throws IOException {
+        run(what, seed, count, ours, theirs, generator, alone, resync, (command, reply) -> reply);
+    }
+
+    /**
+     * {@link #run} comparing replies after {@code normalize} (command, raw reply) on both sides: for
+     * replies holding time-dependent values (idle times), which it replaces by a constant.
+     */
+    static void run(String what, long seed, int count, ByteExactClient ours, ByteExactClient theirs,
+                    Function<SplittableRandom, List<String>> generator,
+                    BiFunction<List<String>, String, String> normalize) throws IOException {
+        run(what, seed, count, ours, theirs, generator, command -> false, (command, reply) -> List.of(), normalize);
+    }
+
+    private static void run(String what, long seed, int count, ByteExactClient ours, ByteExactClient theirs,
+                    Function<SplittableRandom, List<String>> generator, Predicate<List<String>> alone,
+                    BiFunction<List<String>, String, List<List<String>>> resync,
+                    BiFunction<List<String>, String, String> normalize) throws IOException {
         System.out.println(what + " fuzzer: seed=" + seed + " commands=" + count + " (-Djpmem.fuzzSeed=" + seed + " reproduces)");
         SplittableRandom random = new SplittableRandom(seed);
         List<String> differences = new ArrayList<>();
@@ -60,11 +77,12 @@ final class DifferentialFuzzer {
         for (int i = 0; i < count && differences.size() < 10; i++) {
             List<String> command = generator.apply(random);
             if (alone.test(command)) {
-                sent = send(batch, sent, ours, theirs, differences, kinds);
+                sent = send(batch, sent, ours, theirs, differences, kinds, normalize);
                 batch.add(command);
                 List<String> reply = theirs.pipeline(batch.subList(0, 1));
                 batch.clear();
-                compare(command, ours.call(command), reply.getFirst(), sent++, differences, kinds, List.of());
+                compare(command, normalize.apply(command, ours.call(command)), normalize.apply(command, reply.getFirst()), sent++,
+                        differences, kinds, List.of());
                 List<List<String>> again = resync.apply(command, reply.getFirst());
                 if (!again.isEmpty()) {
                     ours.pipeline(again);
@@ -74,10 +92,10 @@ final class DifferentialFuzzer {
             }
             batch.add(command);
             if (batch.size() == BATCH) {
-                sent = send(batch, sent, ours, theirs, differences, kinds);
+                sent = send(batch, sent, ours, theirs, differences, kinds, normalize);
             }
         }
-        send(batch, sent, ours, theirs, differences, kinds);
+        send(batch, sent, ours, theirs, differences, kinds, normalize);
         System.out.println(what + " fuzzer: redis-server's replies by RESP type " + kinds);
         if (!differences.isEmpty()) {
             fail(what + " fuzzer, seed " + seed + ": replies differ from redis-server\n" + String.join("\n", differences));
@@ -86,14 +104,15 @@ final class DifferentialFuzzer {
 
     /** Sends a batch to both, compares, empties it; {@return the number of commands sent so far} */
     private static int send(List<List<String>> batch, int sent, ByteExactClient ours, ByteExactClient theirs,
-                            List<String> differences, Map<Character, Integer> kinds) throws IOException {
+                            List<String> differences, Map<Character, Integer> kinds,
+                            BiFunction<List<String>, String, String> normalize) throws IOException {
         if (batch.isEmpty()) {
             return sent;
         }
         List<String> a = ours.pipeline(batch);
         List<String> b = theirs.pipeline(batch);
         for (int i = 0; i < batch.size(); i++) {
-            compare(batch.get(i), a.get(i), b.get(i), sent + i, differences, kinds, batch.subList(Math.max(0, i - 8), i));
+            compare(batch.get(i), normalize.apply(batch.get(i), a.get(i)), normalize.apply(batch.get(i), b.get(i)), sent + i, differences, kinds, batch.subList(Math.max(0, i - 8), i));
         }
         int next = sent + batch.size();
         batch.clear();
